@@ -1,0 +1,156 @@
+"""Dialogue (Trygghetsdialog): citizen feedback around the yearly citizen pledge."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from dialogue.cache import TTLCache
+from dialogue.config import Settings
+from dialogue.keys import Keys, load_or_create_secret
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_path(name: str) -> Path:
+    """A top-level resource folder: packaged inside ``dialogue/`` when installed, else beside it."""
+    packaged = PACKAGE_DIR / name
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / name
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the application: a list of small, ordered init steps."""
+    settings = settings or Settings.from_env()
+    app = Flask(
+        __name__,
+        instance_path=settings.instance_path,  # None: Flask's default instance folder
+        template_folder=str(resource_path("templates")),
+        static_folder="static",
+    )
+    for step in (
+        _configure,
+        _init_database,
+        _init_i18n,
+        _init_security,
+        _init_templates,
+        _register_blueprints,
+        _register_errors,
+        _register_cli,
+    ):
+        step(app, settings)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    secret = settings.secret_key or load_or_create_secret(instance)
+    keys = Keys.derive(secret)
+    app.extensions["dialogue.settings"] = settings
+    app.extensions["dialogue.keys"] = keys
+    app.extensions["dialogue.caches"] = {
+        "tenants": TTLCache(settings.reference_cache_seconds),
+        "intake_options": TTLCache(settings.reference_cache_seconds),
+    }
+    app.config.update(
+        SECRET_KEY=secret,
+        TESTING=settings.testing,
+        SQLALCHEMY_DATABASE_URI=settings.resolved_database_url(instance),
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.resolved_database_url(instance)),
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        MAX_FORM_MEMORY_SIZE=settings.max_content_length,
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="dialogue_session",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: long forms are fine
+        WTF_CSRF_SSL_STRICT=settings.session_cookie_secure,
+        RATELIMIT_ENABLED=settings.ratelimit_enabled,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_KEY_PREFIX="dialogue",
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        BABEL_DEFAULT_TIMEZONE=settings.default_timezone,
+        BABEL_TRANSLATION_DIRECTORIES=str(resource_path("translations")),
+    )
+    if settings.proxy_fix_x_for:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_fix_x_for, x_proto=1
+        )
+    if not settings.testing:
+        logging.basicConfig(level=logging.INFO)
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _init_database(app: Flask, settings: Settings) -> None:
+    from dialogue import models  # noqa: F401  (registers every table on the metadata)
+    from dialogue.extensions import db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(resource_path("migrations")), render_as_batch=True)
+
+
+def _init_i18n(app: Flask, settings: Settings) -> None:
+    from dialogue.extensions import babel
+    from dialogue.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+
+def _init_security(app: Flask, settings: Settings) -> None:
+    from dialogue.extensions import csrf, limiter
+    from dialogue.web import headers
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    headers.init_app(app)
+
+
+def _init_templates(app: Flask, settings: Settings) -> None:
+    from dialogue.web import templating
+
+    templating.init_app(app)
+
+
+def _register_blueprints(app: Flask, settings: Settings) -> None:
+    from dialogue.cases.views import bp as cases_bp
+    from dialogue.intake.views import bp as intake_bp
+    from dialogue.pages.views import bp as pages_bp
+    from dialogue.places.views import bp as places_bp
+    from dialogue.pledges.views import bp as pledges_bp
+
+    for blueprint in (pages_bp, pledges_bp, places_bp, intake_bp, cases_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_errors(app: Flask, settings: Settings) -> None:
+    from dialogue.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def _register_cli(app: Flask, settings: Settings) -> None:
+    from dialogue.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,41 @@
+"""Forms on the resident's case pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import InputRequired
+
+from dialogue.i18n import _l
+from dialogue.web.forms import MaxChars, plain_text
+
+MAX_CODE_CHARS = 40
+
+
+class LookupForm(FlaskForm):
+    code = StringField(
+        _l("Your code"),
+        validators=[InputRequired(_l("Enter the 16-digit code from your receipt.")), MaxChars(MAX_CODE_CHARS)],
+    )
+
+
+class AddInformationForm(FlaskForm):
+    text = TextAreaField(
+        _l("Add more information"),
+        validators=[InputRequired(_l("Write what you want to add.")), plain_text],
+    )
+
+    def limit_text(self, max_length: int) -> None:
+        self.text.validators = [*self.text.validators, MaxChars(max_length)]
+        self.text.flags.maxlength = max_length
+
+
+class WithdrawForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Yes, withdraw my case"),
+        validators=[InputRequired(_l("Tick the box to confirm that you want to withdraw the case."))],
+    )
+
+
+class CloseForm(FlaskForm):
+    """Forget the open case in this browser (no fields besides the CSRF token)."""

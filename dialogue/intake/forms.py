@@ -1,0 +1,183 @@
+"""The resident's form: one question per fieldset, every value kept on error."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Optional, ValidationError
+
+from dialogue.i18n import _l
+from dialogue.intake.options import IntakeOptions
+from dialogue.submissions.models import PartOfDay, SubmissionKind, SubmitterType
+from dialogue.web.forms import MaxChars, choice_values, plain_text
+
+MAX_LOCATION_CHARS = 300
+MAX_DAYS_AHEAD = 366
+EARLIEST_DATE = dt.date(2000, 1, 1)
+NO_PLACE = ""
+NO_COMMITMENT = ""
+
+KIND_CHOICES = [
+    (SubmissionKind.CONCERN.value, _l("Something that makes me feel unsafe")),
+    (SubmissionKind.SUGGESTION.value, _l("A suggestion")),
+    (SubmissionKind.PRAISE.value, _l("Something that works well")),
+]
+PART_OF_DAY_CHOICES = [
+    (PartOfDay.MORNING.value, _l("Morning")),
+    (PartOfDay.DAYTIME.value, _l("Daytime")),
+    (PartOfDay.EVENING.value, _l("Evening")),
+    (PartOfDay.NIGHT.value, _l("Night")),
+]
+SAFETY_CHOICES = [
+    ("1", _l("1 – very unsafe")),
+    ("2", _l("2 – rather unsafe")),
+    ("3", _l("3 – neither safe nor unsafe")),
+    ("4", _l("4 – rather safe")),
+    ("5", _l("5 – very safe")),
+]
+SUBMITTER_CHOICES = [
+    (SubmitterType.RESIDENT.value, _l("A resident")),
+    (SubmitterType.BUSINESS.value, _l("A business")),
+    (SubmitterType.ASSOCIATION.value, _l("An association")),
+    (SubmitterType.NOT_STATED.value, _l("I would rather not say")),
+]
+
+
+class SubmissionForm(FlaskForm):
+    kind = RadioField(
+        _l("What do you want to tell us?"),
+        choices=KIND_CHOICES,
+        validators=[InputRequired(_l("Choose what you want to tell us."))],
+    )
+    category = SelectField(
+        _l("What is it about?"),
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose what it is about."))],
+    )
+    place = SelectField(_l("Place"), validate_choice=False, validators=[Optional()])
+    location_text = StringField(
+        _l("Or describe the location in your own words"),
+        validators=[Optional(), plain_text, MaxChars(MAX_LOCATION_CHARS)],
+    )
+    commitment = RadioField(_l("Is it about one of the pledge's commitments?"), validate_choice=False)
+    occurred_on = StringField(_l("Date"), validators=[Optional()])
+    part_of_day = RadioField(
+        _l("Part of the day"), choices=PART_OF_DAY_CHOICES, validators=[Optional()]
+    )
+    is_recurring = BooleanField(_l("It happens again and again"))
+    text = TextAreaField(
+        _l("Describe what you want to tell us"),
+        validators=[InputRequired(_l("Write what you want to tell us.")), plain_text],
+    )
+    safety_rating = RadioField(
+        _l("How safe do you feel there?"), choices=SAFETY_CHOICES, validators=[Optional()]
+    )
+    submitter_type = RadioField(
+        _l("Who are you?"),
+        choices=SUBMITTER_CHOICES,
+        default=SubmitterType.NOT_STATED.value,
+        validators=[InputRequired(_l("Choose who you are, or that you would rather not say."))],
+    )
+    email = EmailField(
+        _l("E-mail address (optional)"),
+        validators=[
+            Optional(),
+            plain_text,
+            MaxChars(254),
+            Email(_l("Enter an e-mail address in the right format, like name@example.se.")),
+        ],
+    )
+    consent = BooleanField(
+        _l("I agree that my e-mail address is stored so that I can get replies about this case.")
+    )
+    # A field people never see; automated senders fill it in.
+    website = StringField(_l("Leave this field empty"))
+    form_token = HiddenField()
+
+    def __init__(
+        self, options: IntakeOptions, max_text_length: int, today: dt.date, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.options = options
+        self.today = today
+        self.text.validators = [*self.text.validators, MaxChars(max_text_length)]
+        self.text.flags.maxlength = max_text_length
+        self.max_text_length = max_text_length
+
+    def set_choices(self, label: Any) -> None:
+        """Fill the select and radio choices in the current language (``label`` renders one)."""
+        # Optgroups; the template adds the empty "choose" option in front.
+        self.category.choices = {
+            label(group.label): [(str(opt.id), label(opt.label)) for opt in group.options]
+            for group in self.options.category_groups
+        }
+        self.place.choices = [(NO_PLACE, _l("No specific place, or not in the list"))] + [
+            (str(place.id), label(place.label)) for place in self.options.places
+        ]
+        self.commitment.choices = [(NO_COMMITMENT, _l("No, or I don't know"))] + [
+            (str(c.id), label(c.label)) for c in self.options.commitments
+        ]
+
+    def validate_category(self, field: Field) -> None:
+        _require_offered(field, _l("Choose a category from the list."))
+
+    def validate_place(self, field: Field) -> None:
+        _require_offered(field, _l("Choose a place from the list."))
+
+    def validate_commitment(self, field: Field) -> None:
+        _require_offered(field, _l("Choose one of the pledge's commitments."))
+
+    def validate_occurred_on(self, field: Field) -> None:
+        field.parsed = parse_date(field.data)
+        if field.parsed is None:
+            raise ValidationError(_l("Enter the date as year-month-day, like 2024-05-17."))
+        if field.parsed < EARLIEST_DATE:
+            raise ValidationError(_l("The date is too far back. Check the year."))
+        if field.parsed > self.today + dt.timedelta(days=MAX_DAYS_AHEAD):
+            raise ValidationError(_l("The date can be at most one year from today."))
+
+    def validate_consent(self, field: Field) -> None:
+        if self.email.data and not field.data:
+            raise ValidationError(
+                _l("Tick the box to agree, or remove your e-mail address to stay anonymous.")
+            )
+
+    def validate_website(self, field: Field) -> None:
+        if field.data:
+            raise ValidationError(_l("Leave this field empty."))
+
+    @property
+    def occurred_on_date(self) -> dt.date | None:
+        return getattr(self.occurred_on, "parsed", None)
+
+    def error_items(self) -> list[tuple[str, str]]:
+        """(field id, message) for the error summary, in the order the fields appear."""
+        return [(field.id, str(field.errors[0])) for field in self if field.errors]
+
+
+def _require_offered(field: Field, message: Any) -> None:
+    if field.data and str(field.data) not in choice_values(field):
+        raise ValidationError(message)
+
+
+def parse_date(raw: str | None) -> dt.date | None:
+    """``2024-05-17`` (what date inputs send) or ``17/5/2024`` and ``17.5.2024``."""
+    value = (raw or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 (a date, no time)
+        except ValueError:
+            continue
+    return None

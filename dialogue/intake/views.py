@@ -1,0 +1,131 @@
+"""The resident's form and the receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, g, make_response, render_template, request
+from sqlalchemy.exc import DBAPIError
+
+from dialogue.errors import DatabaseUnavailableError, InvalidInputError
+from dialogue.extensions import csrf, db, limiter
+from dialogue.i18n import LANGUAGE_FIELD, _, apply_language_switch, current_locale
+from dialogue.intake.forms import SubmissionForm
+from dialogue.intake.options import IntakeOptions, load_intake_options
+from dialogue.intake.services import NewSubmission, Receipt, submit_concern
+from dialogue.submissions import receipts
+from dialogue.submissions.models import PartOfDay, SubmissionKind, SubmitterType
+from dialogue.web.ratelimit import named
+from dialogue.web.tenancy import current_tenant, local_today, tenant_blueprint
+from dialogue.web.templating import label
+
+bp = tenant_blueprint("intake", __name__)
+
+
+def _options() -> IntakeOptions:
+    tenant = current_tenant()
+    cache = current_app.extensions["dialogue.caches"]["intake_options"]
+    options: IntakeOptions = cache.get_or_stale(
+        tenant.slug,
+        lambda: load_intake_options(db.session, tenant.id, local_today()),
+        (DBAPIError,),
+    )
+    return options
+
+
+def _form(**kwargs: Any) -> SubmissionForm:
+    settings = current_app.extensions["dialogue.settings"]
+    form = SubmissionForm(_options(), settings.max_text_length, local_today(), **kwargs)
+    form.set_choices(label)
+    return form
+
+
+def _render(form: SubmissionForm, status: int = 200, *, unavailable: bool = False) -> Response:
+    if form.csrf_token.errors:
+        form.csrf_token.errors = [
+            _("The form had been open too long to be sent. Check your answers and send it again.")
+        ]
+    response = make_response(
+        render_template(
+            "intake/form.html", form=form, unavailable=unavailable, language_form="intake-form"
+        ),
+        status,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/submit")
+def new() -> Response:
+    form = _form(formdata=None)
+    form.form_token.data = receipts.new_form_token(current_app.extensions["dialogue.keys"].form)
+    _prefill(form)
+    return _render(form)
+
+
+def _prefill(form: SubmissionForm) -> None:
+    """Pre-select what a link asked for: ``?place=ranten`` (a QR poster) or ``?commitment=3``."""
+    place_id = form.options.place_id_for(request.args.get("place", ""))
+    if place_id is not None:
+        form.place.data = str(place_id)
+    commitment = request.args.get("commitment", "")
+    if commitment in {str(c.id) for c in form.options.commitments}:
+        form.commitment.data = commitment
+
+
+@bp.post("/submit")
+@csrf.exempt  # the form checks its own token, so a stale one keeps what was typed
+@limiter.limit(named("submit"), exempt_when=lambda: LANGUAGE_FIELD in request.form)
+def create() -> Response:
+    form = _form()
+    if apply_language_switch(request.form):
+        form.set_choices(label)
+        return _render(form)
+    if not form.validate_on_submit():
+        return _render(form, 422)
+    keys = current_app.extensions["dialogue.keys"]
+    try:
+        nonce = receipts.read_form_token(keys.form, form.form_token.data or "")
+    except receipts.FormTokenError:
+        form.form_token.data = receipts.new_form_token(keys.form)
+        form.form_token.errors = [
+            _("The form had been open too long to be sent. Check your answers and send it again.")
+        ]
+        return _render(form, 422)
+    try:
+        receipt = submit_concern(
+            db.session, current_tenant().id, _new_submission(form), nonce=nonce, receipt_key=keys.receipt
+        )
+    except InvalidInputError as error:
+        for name, message in error.errors.items():
+            getattr(form, name).errors = [str(message)]
+        return _render(form, 422)
+    except (DatabaseUnavailableError, DBAPIError):
+        db.session.rollback()
+        return _render(form, 503, unavailable=True)
+    return _render_receipt(receipt)
+
+
+def _render_receipt(receipt: Receipt) -> Response:
+    g.no_language_switch = True  # switching language would re-request the form, not the receipt
+    response = make_response(render_template("intake/receipt.html", receipt=receipt))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _new_submission(form: SubmissionForm) -> NewSubmission:
+    return NewSubmission(
+        kind=SubmissionKind(form.kind.data),
+        category_id=int(form.category.data),
+        text=form.text.data or "",
+        submitter_type=SubmitterType(form.submitter_type.data),
+        locale=current_locale(),
+        place_id=int(form.place.data) if form.place.data else None,
+        location_text=form.location_text.data or None,
+        commitment_id=int(form.commitment.data) if form.commitment.data else None,
+        occurred_on=form.occurred_on_date,
+        part_of_day=PartOfDay(form.part_of_day.data) if form.part_of_day.data else None,
+        is_recurring=bool(form.is_recurring.data),
+        safety_rating=int(form.safety_rating.data) if form.safety_rating.data else None,
+        email=form.email.data or None,
+    )

@@ -1,0 +1,60 @@
+"""The secret key and the purpose-bound keys derived from it.
+
+Receipt hashes depend on the secret key: keep it stable (``DIALOGUE_SECRET_KEY`` or the
+generated file in the instance folder), or existing receipt codes stop opening their cases.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from pathlib import Path
+
+SECRET_FILE = "secret_key"
+
+
+@dataclasses.dataclass(frozen=True)
+class Keys:
+    secret: str
+    receipt: bytes
+    ratelimit: bytes
+    form: bytes
+
+    @classmethod
+    def derive(cls, secret: str) -> Keys:
+        def sub(purpose: str) -> bytes:
+            return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
+
+        return cls(
+            secret=secret,
+            receipt=sub("dialogue.receipt"),
+            ratelimit=sub("dialogue.ratelimit"),
+            form=sub("dialogue.form-token"),
+        )
+
+
+def load_or_create_secret(instance_path: Path) -> str:
+    """Read the generated secret key, creating it on first start (safe across workers)."""
+    path = instance_path / SECRET_FILE
+    instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_when_written(path)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _read_when_written(path: Path) -> str:
+    # Another worker may have created the file a moment ago and still be writing it.
+    for _ in range(50):
+        value = path.read_text().strip()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty; delete it or set DIALOGUE_SECRET_KEY")

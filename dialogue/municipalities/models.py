@@ -1,0 +1,40 @@
+"""The tenancy boundary: police areas and their municipalities."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dialogue.db import Base, created_at, intpk, slug
+
+
+class PoliceArea(Base):
+    __tablename__ = "police_areas"
+
+    id: Mapped[intpk]
+    slug: Mapped[slug] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[created_at]
+
+    municipalities: Mapped[list[Municipality]] = relationship(
+        back_populates="police_area", order_by="Municipality.name"
+    )
+
+
+class Municipality(Base):
+    __tablename__ = "municipalities"
+
+    id: Mapped[intpk]
+    slug: Mapped[slug] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    police_area_id: Mapped[int] = mapped_column(ForeignKey("police_areas.id"), index=True)
+    default_locale: Mapped[str] = mapped_column(String(8), default="sv")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Stockholm")
+    # The brand colour as #rrggbb; the theme darkens it as needed to keep AA contrast.
+    accent_color: Mapped[str | None] = mapped_column(String(7))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    # Public figures below this count are shown as "fewer than N".
+    small_number_threshold: Mapped[int] = mapped_column(default=5)
+    created_at: Mapped[created_at]
+
+    police_area: Mapped[PoliceArea] = relationship(back_populates="municipalities")

@@ -1,0 +1,48 @@
+"""Pages outside any municipality: the list of municipalities, language, health, statements."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, session
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from dialogue.extensions import db, limiter
+from dialogue.i18n import SESSION_KEY, supported_locales
+from dialogue.municipalities.services import list_municipalities
+from dialogue.web.templating import safe_next
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("pages/index.html", municipalities=list_municipalities(db.session))
+
+
+@bp.get("/language/<code>")
+def set_language(code: str) -> Response:
+    if code not in supported_locales():
+        abort(404)
+    session[SESSION_KEY] = code
+    return redirect(safe_next(request.args.get("next")), code=303)  # type: ignore[return-value]
+
+
+@bp.get("/accessibility")
+def accessibility() -> str:
+    return render_template("pages/accessibility.html")
+
+
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template("pages/privacy.html")
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz() -> tuple[Response, int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable", database="unavailable"), 503
+    return jsonify(status="ok", database="ok"), 200

@@ -1,0 +1,47 @@
+"""Reading the gazetteer, and the QR code that links a poster to the form."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from dialogue.errors import NotFoundError
+from dialogue.places.models import Place
+from dialogue.pledges.models import Initiative
+
+
+def list_places(session: Session, municipality_id: int) -> list[Place]:
+    query = (
+        select(Place)
+        .where(Place.municipality_id == municipality_id)
+        .options(selectinload(Place.parent))
+        .order_by(Place.name)
+    )
+    return list(session.scalars(query))
+
+
+def get_place(session: Session, municipality_id: int, slug: str) -> Place:
+    """The place with this slug in this municipality; NotFoundError otherwise."""
+    place = session.scalar(
+        select(Place).where(Place.municipality_id == municipality_id, Place.slug == slug)
+    )
+    if place is None:
+        raise NotFoundError(slug)
+    return place
+
+
+def list_initiatives_at(session: Session, place: Place) -> list[Initiative]:
+    query = select(Initiative).where(Initiative.places.contains(place)).order_by(Initiative.id)
+    return list(session.scalars(query))
+
+
+def qr_code_svg(url: str) -> bytes:
+    """An SVG QR code for ``url``, scalable for print."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=10, border=2, xmldecl=False, svgns=True, title=url
+    )
+    return buffer.getvalue()

@@ -1,0 +1,49 @@
+"""The gazetteer in public: the list of places, a place, and its printable QR poster."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, url_for
+
+from dialogue.errors import NotFoundError
+from dialogue.extensions import db
+from dialogue.places.models import Place
+from dialogue.places.services import get_place, list_initiatives_at, list_places, qr_code_svg
+from dialogue.web.tenancy import current_tenant, tenant_blueprint
+
+bp = tenant_blueprint("places", __name__)
+
+
+def _place(slug: str) -> Place:
+    try:
+        return get_place(db.session, current_tenant().id, slug)
+    except NotFoundError:
+        abort(404)
+
+
+def _form_url(place: Place) -> str:
+    return url_for("intake.new", place=place.slug, _external=True)
+
+
+@bp.get("/places")
+def index() -> str:
+    return render_template("places/index.html", places=list_places(db.session, current_tenant().id))
+
+
+@bp.get("/places/<slug>")
+def show(slug: str) -> str:
+    place = _place(slug)
+    initiatives = list_initiatives_at(db.session, place)
+    return render_template("places/show.html", place=place, initiatives=initiatives)
+
+
+@bp.get("/places/<slug>/poster")
+def poster(slug: str) -> str:
+    place = _place(slug)
+    return render_template("places/poster.html", place=place, form_url=_form_url(place))
+
+
+@bp.get("/places/<slug>/qr.svg")
+def qr(slug: str) -> Response:
+    response = Response(qr_code_svg(_form_url(_place(slug))), mimetype="image/svg+xml")
+    response.cache_control.max_age = 3600
+    return response

@@ -1,0 +1,79 @@
+"""Receipt codes, case references and the one-time form token they are derived from.
+
+The intake form carries a signed random token. The receipt code is derived from it with a
+secret key, so a resubmitted form (double click, back and resend) finds the submission already
+stored under the token's hash and shows the same code again, while the database holds only a
+keyed hash of the code. Without the secret, neither the token nor the hashes give the code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+CODE_DIGITS = 16
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I to misread
+REFERENCE_LENGTH = 8
+FORM_TOKEN_MAX_AGE = 24 * 3600
+_NON_DIGITS = re.compile(r"[\s\-–—.]")
+
+
+class FormTokenError(Exception):
+    """The form token is missing, forged or too old."""
+
+
+def new_form_token(form_key: bytes) -> str:
+    return _serializer(form_key).dumps(secrets.token_urlsafe(24))
+
+
+def read_form_token(form_key: bytes, token: str, max_age: int = FORM_TOKEN_MAX_AGE) -> str:
+    """The nonce inside a valid token; raises :class:`FormTokenError`."""
+    try:
+        nonce = _serializer(form_key).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise FormTokenError("expired") from error
+    except BadSignature as error:
+        raise FormTokenError("invalid") from error
+    if not isinstance(nonce, str) or not nonce:
+        raise FormTokenError("invalid")
+    return nonce
+
+
+def idempotency_key(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+def code_for(receipt_key: bytes, nonce: str) -> str:
+    """The 16-digit receipt code belonging to a form token's nonce."""
+    digest = hmac.new(receipt_key, b"code:" + nonce.encode(), hashlib.sha256).digest()
+    return str(int.from_bytes(digest, "big") % 10**CODE_DIGITS).zfill(CODE_DIGITS)
+
+
+def hash_code(receipt_key: bytes, code: str) -> str:
+    return hmac.new(receipt_key, b"hash:" + code.encode(), hashlib.sha256).hexdigest()
+
+
+def normalize_code(raw: str) -> str | None:
+    """Digits of a typed code ("1234 5678-9012 3456"), or None if it cannot be one."""
+    digits = _NON_DIGITS.sub("", raw or "")
+    if len(digits) != CODE_DIGITS or not digits.isascii() or not digits.isdigit():
+        return None
+    return digits
+
+
+def group_code(code: str) -> str:
+    """``1234 5678 9012 3456``."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def new_reference() -> str:
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def _serializer(form_key: bytes) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(form_key, salt="dialogue.intake")

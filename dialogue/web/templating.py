@@ -1,0 +1,69 @@
+"""What every template may use: language, direction, localised content, dates."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, g, request, url_for
+from flask_babel import format_date, format_datetime
+
+from dialogue.i18n import current_locale, language_name, localized, supported_locales, text_direction
+from dialogue.web.theme import accent_colors
+
+
+def label(value: Any) -> str:
+    """Plain text of localised content, for places markup cannot go (options, titles)."""
+    if isinstance(value, str):
+        return value
+    return localized(value).striptags()
+
+
+def field_attrs(field: Any, hint: Any = None, **attrs: Any) -> dict[str, Any]:
+    """HTML attributes for a form control: its classes, hint and error references."""
+    described = [f"{field.id}-hint"] if hint else []
+    if field.errors:
+        described.append(f"{field.id}-error")
+        attrs["aria-invalid"] = "true"
+        attrs["class_"] = f"{attrs.get('class_', '')} input-error".strip()
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return attrs
+
+
+def safe_next(target: str | None) -> str:
+    """A same-site path to return to; anything else becomes the start page."""
+    if not target:
+        return url_for("pages.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("pages.index")
+    return target
+
+
+def _context() -> dict[str, Any]:
+    locale = current_locale()
+    here = request.full_path.rstrip("?") if request else "/"
+    return {
+        "locale": locale,
+        "text_dir": text_direction(locale),
+        "tenant": g.get("tenant"),
+        "languages": [
+            (code, language_name(code), url_for("pages.set_language", code=code, next=here))
+            for code in supported_locales()
+            if code != locale
+        ],
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_context)
+    app.jinja_env.filters.update(
+        loc=localized,
+        label=label,
+        date=format_date,
+        datetime=format_datetime,
+    )
+    app.jinja_env.globals.update(accent_colors=accent_colors, field_attrs=field_attrs)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
