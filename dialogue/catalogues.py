@@ -45,10 +45,11 @@ def extract(directory: Path) -> Path:
 
 def update(directory: Path) -> Iterator[Path]:
     """Merge the template into each catalogue; the source language copies message ids."""
-    with (directory / TEMPLATE).open("rb") as handle:
-        template = read_po(handle)
     for po_path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
         locale = po_path.parent.parent.name
+        # Read afresh each time: Catalog.update shares message objects with the template.
+        with (directory / TEMPLATE).open("rb") as handle:
+            template = read_po(handle)
         with po_path.open("rb") as handle:
             catalog = read_po(handle, locale=locale)
         catalog.update(template, no_fuzzy_matching=True)

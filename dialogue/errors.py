@@ -28,7 +28,7 @@ class InvalidInputError(DialogueError):
     status_code = 422
 
     def __init__(self, errors: Mapping[str, str]) -> None:
-        super().__init__(", ".join(f"{field}: {message}" for field, message in errors.items()))
+        super().__init__("invalid: " + ", ".join(errors))
         self.errors = dict(errors)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import cache
 
 from babel import Locale
-from flask import current_app, g, session
+from flask import current_app, g, has_request_context, session
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,7 +29,7 @@ def supported_locales() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
-    chosen = session.get(SESSION_KEY)
+    chosen = session.get(SESSION_KEY) if has_request_context() else None
     if chosen in supported_locales():
         return str(chosen)
     default: str = current_app.extensions["dialogue.settings"].default_locale

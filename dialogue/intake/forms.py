@@ -16,6 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Optional, ValidationError
 
 from dialogue.i18n import _l
@@ -30,28 +31,28 @@ NO_PLACE = ""
 NO_COMMITMENT = ""
 
 KIND_CHOICES = [
-    (SubmissionKind.CONCERN.value, _l("Something that makes me feel unsafe")),
-    (SubmissionKind.SUGGESTION.value, _l("A suggestion")),
-    (SubmissionKind.PRAISE.value, _l("Something that works well")),
+    SelectChoice(SubmissionKind.CONCERN.value, _l("Something that makes me feel unsafe")),
+    SelectChoice(SubmissionKind.SUGGESTION.value, _l("A suggestion")),
+    SelectChoice(SubmissionKind.PRAISE.value, _l("Something that works well")),
 ]
 PART_OF_DAY_CHOICES = [
-    (PartOfDay.MORNING.value, _l("Morning")),
-    (PartOfDay.DAYTIME.value, _l("Daytime")),
-    (PartOfDay.EVENING.value, _l("Evening")),
-    (PartOfDay.NIGHT.value, _l("Night")),
+    SelectChoice(PartOfDay.MORNING.value, _l("Morning")),
+    SelectChoice(PartOfDay.DAYTIME.value, _l("Daytime")),
+    SelectChoice(PartOfDay.EVENING.value, _l("Evening")),
+    SelectChoice(PartOfDay.NIGHT.value, _l("Night")),
 ]
 SAFETY_CHOICES = [
-    ("1", _l("1 – very unsafe")),
-    ("2", _l("2 – rather unsafe")),
-    ("3", _l("3 – neither safe nor unsafe")),
-    ("4", _l("4 – rather safe")),
-    ("5", _l("5 – very safe")),
+    SelectChoice("1", _l("1 – very unsafe")),
+    SelectChoice("2", _l("2 – rather unsafe")),
+    SelectChoice("3", _l("3 – neither safe nor unsafe")),
+    SelectChoice("4", _l("4 – rather safe")),
+    SelectChoice("5", _l("5 – very safe")),
 ]
 SUBMITTER_CHOICES = [
-    (SubmitterType.RESIDENT.value, _l("A resident")),
-    (SubmitterType.BUSINESS.value, _l("A business")),
-    (SubmitterType.ASSOCIATION.value, _l("An association")),
-    (SubmitterType.NOT_STATED.value, _l("I would rather not say")),
+    SelectChoice(SubmitterType.RESIDENT.value, _l("A resident")),
+    SelectChoice(SubmitterType.BUSINESS.value, _l("A business")),
+    SelectChoice(SubmitterType.ASSOCIATION.value, _l("An association")),
+    SelectChoice(SubmitterType.NOT_STATED.value, _l("I would rather not say")),
 ]
 
 
@@ -118,16 +119,21 @@ class SubmissionForm(FlaskForm):
 
     def set_choices(self, label: Any) -> None:
         """Fill the select and radio choices in the current language (``label`` renders one)."""
-        # Optgroups; the template adds the empty "choose" option in front.
-        self.category.choices = {
-            label(group.label): [(str(opt.id), label(opt.label)) for opt in group.options]
+        # The template renders the groups as optgroups behind an empty "choose" option.
+        self.category_groups = [
+            (label(group.label), [(str(opt.id), label(opt.label)) for opt in group.options])
             for group in self.options.category_groups
-        }
-        self.place.choices = [(NO_PLACE, _l("No specific place, or not in the list"))] + [
-            (str(place.id), label(place.label)) for place in self.options.places
         ]
-        self.commitment.choices = [(NO_COMMITMENT, _l("No, or I don't know"))] + [
-            (str(c.id), label(c.label)) for c in self.options.commitments
+        self.category.choices = [
+            SelectChoice(value, text, optgroup=group)
+            for group, options in self.category_groups
+            for value, text in options
+        ]
+        self.place.choices = [SelectChoice(NO_PLACE, _l("No specific place, or not in the list"))] + [
+            SelectChoice(str(place.id), label(place.label)) for place in self.options.places
+        ]
+        self.commitment.choices = [SelectChoice(NO_COMMITMENT, _l("No, or I don't know"))] + [
+            SelectChoice(str(c.id), label(c.label)) for c in self.options.commitments
         ]
 
     def validate_category(self, field: Field) -> None:

@@ -43,6 +43,4 @@ class MaxChars:
 def choice_values(field: Field) -> set[str]:
     """Every value a select or radio field offers, optgroups included."""
     choices: Any = field.choices or []
-    if isinstance(choices, dict):
-        return {str(value) for group in choices.values() for value, *_ in group}
     return {str(value) for value, *_ in choices}

@@ -1,0 +1,136 @@
+"""Test harness: one database per run built by ``alembic upgrade head``, one rolled-back
+transaction per test. ``DIALOGUE_TEST_DATABASE_URL`` selects PostgreSQL; SQLite otherwise."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+from dialogue import create_app
+from dialogue.config import Settings
+from dialogue.extensions import db
+from dialogue.municipalities.models import Municipality
+
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+def _test_database_url(tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
+    url = os.environ.get("DIALOGUE_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp(name) / 'test.sqlite3'}"
+    return recreate_postgres_database(url, name)
+
+
+def recreate_postgres_database(url: str, name: str) -> str:
+    """A fresh, empty database beside the one ``url`` names, for this test run."""
+    base = make_url(url)
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    target = f"{base.database}_{name}"
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{target}"'))
+    engine.dispose()
+    return base.set(database=target).render_as_string(hide_password=False)
+
+
+def make_settings(database_url: str, instance_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "instance_path": str(instance_path),
+        "secret_key": TEST_SECRET,
+        "testing": True,
+        "ratelimit_enabled": False,
+        "reference_cache_seconds": 0.0,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+def migrated_app(settings: Settings) -> Flask:
+    app = create_app(settings)
+    with app.app_context():
+        flask_migrate.upgrade()
+    return app
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _test_database_url(tmp_path_factory, "suite")
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return migrated_app(make_settings(database_url, tmp_path_factory.mktemp("instance")))
+
+
+def _savepoints_for_pysqlite(engine: Any) -> None:
+    # pysqlite's own transaction handling defeats SAVEPOINT; let SQLAlchemy drive it.
+    if engine.dialect.name != "sqlite" or getattr(engine, "_savepoint_fix", False):
+        return
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    engine.pool.dispose()
+    engine._savepoint_fix = True
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Session]:
+    """A session whose commits are savepoints inside a transaction rolled back afterwards."""
+    with app.app_context():
+        _savepoints_for_pysqlite(db.engine)
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        # A plain SQLAlchemy session: Flask-SQLAlchemy's would pick the engine, not this bind.
+        session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
+        db.session = session
+        for cache in app.extensions["dialogue.caches"].values():
+            cache.clear()
+        try:
+            yield session()
+        finally:
+            session.remove()
+            transaction.rollback()
+            connection.close()
+            db.session = original
+
+
+@pytest.fixture
+def client(app: Flask, db_session: Session) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def demo(db_session: Session) -> Municipality:
+    """The Falköping demo: police area, municipality, categories, places and the 2023 pledge."""
+    from dialogue.demo.services import load_demo
+
+    return load_demo(db_session)
+
+
+_HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|form_token)"[^>]*value="([^"]*)"')
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The CSRF and form tokens of a rendered form."""
+    return dict(_HIDDEN.findall(html))

@@ -1,0 +1,126 @@
+"""factory_boy factories; every object is flushed into the test's session."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from dialogue.extensions import db
+from dialogue.models import (
+    Category,
+    Commitment,
+    Municipality,
+    Place,
+    PlaceKind,
+    Pledge,
+    PledgeStatus,
+    PoliceArea,
+    Status,
+    StatusEvent,
+    Submission,
+    SubmissionKind,
+    SubmitterType,
+)
+from dialogue.models import ActorKind
+from dialogue.submissions import receipts
+
+
+class BaseFactory(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731 (factory_boy wants a callable)
+        sqlalchemy_session_persistence = "flush"
+
+
+class PoliceAreaFactory(BaseFactory):
+    class Meta:
+        model = PoliceArea
+
+    slug = factory.Sequence(lambda n: f"area-{n}")
+    name = factory.Sequence(lambda n: f"Lokalpolisområde {n}")
+
+
+class MunicipalityFactory(BaseFactory):
+    class Meta:
+        model = Municipality
+
+    slug = factory.Sequence(lambda n: f"kommun-{n}")
+    name = factory.Sequence(lambda n: f"Kommun {n}")
+    police_area = factory.SubFactory(PoliceAreaFactory)
+    default_locale = "sv"
+    timezone = "Europe/Stockholm"
+
+
+class CategoryFactory(BaseFactory):
+    class Meta:
+        model = Category
+
+    municipality_id = factory.LazyAttribute(lambda o: o.parent.municipality_id if o.parent else None)
+    code = factory.Sequence(lambda n: f"CAT.{n}")
+    parent = None
+    label = factory.LazyAttribute(lambda o: {"sv": f"Kategori {o.code}", "en": f"Category {o.code}"})
+    is_sensitive = False
+
+
+class PlaceFactory(BaseFactory):
+    class Meta:
+        model = Place
+
+    slug = factory.Sequence(lambda n: f"plats-{n}")
+    name = factory.Sequence(lambda n: f"Plats {n}")
+    kind = PlaceKind.AREA
+    aliases = factory.LazyFunction(list)
+
+
+class PledgeFactory(BaseFactory):
+    class Meta:
+        model = Pledge
+
+    title = factory.LazyFunction(lambda: {"sv": "Medborgarlöfte", "en": "Citizen pledge"})
+    focus = factory.LazyFunction(lambda: {"sv": "Fokus", "en": "Focus"})
+    goal = factory.LazyFunction(lambda: {"sv": "Mål", "en": "Goal"})
+    valid_from = dt.date(2024, 1, 1)
+    valid_to = dt.date(2024, 12, 31)
+    status = PledgeStatus.PUBLISHED
+
+
+class CommitmentFactory(BaseFactory):
+    class Meta:
+        model = Commitment
+
+    municipality_id = factory.LazyAttribute(lambda o: o.pledge.municipality_id)
+    position = factory.Sequence(lambda n: n)
+    text = factory.LazyFunction(lambda: {"sv": "Vi lovar", "en": "We promise"})
+
+
+class SubmissionFactory(BaseFactory):
+    """A stored submission; ``code`` is its receipt code (hashed with the test secret)."""
+
+    class Meta:
+        model = Submission
+        exclude = ("code", "receipt_key")
+
+    code = factory.Sequence(lambda n: f"{n:016d}")
+    receipt_key = None
+    municipality_id = factory.LazyAttribute(lambda o: o.category.municipality_id)
+    reference = factory.LazyFunction(receipts.new_reference)
+    receipt_hash = factory.LazyAttribute(lambda o: receipts.hash_code(o.receipt_key, o.code))
+    idempotency_key = factory.Sequence(lambda n: f"idem-{n}")
+    kind = SubmissionKind.CONCERN
+    status = Status.NEW
+    submitted_category_id = factory.LazyAttribute(lambda o: o.category.id)
+    text = "Det är mörkt i gångtunneln på kvällarna."
+    submitter_type = SubmitterType.RESIDENT
+    locale = "sv"
+
+    @factory.post_generation
+    def history(obj: Submission, create: bool, extracted: object, **kwargs: object) -> None:
+        obj.status_events.append(
+            StatusEvent(
+                municipality_id=obj.municipality_id,
+                actor_kind=ActorKind.SUBMITTER,
+                to_status=obj.status,
+            )
+        )

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from dialogue.models import Category, Municipality, Place, Submission
+from tests.conftest import hidden_fields
+
+FORM = "/falkoping/submit"
+CODE = re.compile(r'class="receipt-code"[^>]*>(\d{4} \d{4} \d{4} \d{4})<')
+
+
+def category_id(session: Session, code: str = "MILJO.LIGHT") -> str:
+    return str(session.scalars(select(Category.id).filter_by(code=code)).one())
+
+
+def open_form(client: FlaskClient, url: str = FORM) -> dict[str, str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    return hidden_fields(response.get_data(as_text=True))
+
+
+def valid_form(client: FlaskClient, session: Session, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        **open_form(client),
+        "kind": "concern",
+        "category": category_id(session),
+        "text": "Det är mörkt vid busshållplatsen på kvällarna.",
+        "submitter_type": "resident",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Submission)) or 0
+
+
+def test_form_states_emergency_notice_and_public_records(client: FlaskClient, demo: Municipality) -> None:
+    html = client.get(FORM).get_data(as_text=True)
+    assert "112" in html and "114 14" in html and "polisen.se" in html
+    assert "allmän handling" in html
+    assert 'href="/privacy"' in html
+
+
+def test_form_preselects_the_place_of_a_poster_link(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    ranten = db_session.scalars(select(Place).filter_by(slug="ranten")).one()
+    html = client.get(f"{FORM}?place=ranten").get_data(as_text=True)
+    assert f'<option selected value="{ranten.id}">Ranten</option>' in html
+
+
+def test_form_preselects_a_commitment(client: FlaskClient, demo: Municipality) -> None:
+    html = client.get("/falkoping/pledge").get_data(as_text=True)
+    link = re.search(r'href="/falkoping/submit\?commitment=(\d+)"', html)
+    assert link
+    form = client.get(f"{FORM}?commitment={link.group(1)}").get_data(as_text=True)
+    assert re.search(rf'checked[^>]*value="{link.group(1)}"|value="{link.group(1)}"[^>]*checked', form)
+
+
+def test_valid_submission_shows_the_receipt_code_once_stored(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    response = client.post(FORM, data=valid_form(client, db_session))
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert CODE.search(html)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert count(db_session) == 1
+
+
+def test_double_post_of_the_same_form_stores_one_and_shows_the_same_code(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    data = valid_form(client, db_session)
+    first = CODE.search(client.post(FORM, data=data).get_data(as_text=True))
+    second = CODE.search(client.post(FORM, data=data).get_data(as_text=True))
+    assert first and second and first.group(1) == second.group(1)
+    assert count(db_session) == 1
+
+
+def test_missing_fields_keep_every_value_and_list_errors(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    data = valid_form(client, db_session, kind=None, category="", location_text="Vid kiosken")
+    response = client.post(FORM, data=data)
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 422
+    assert 'class="error-summary"' in html
+    assert 'href="#kind"' in html and 'href="#category"' in html
+    assert "Det är mörkt vid busshållplatsen på kvällarna." in html
+    assert 'value="Vid kiosken"' in html
+    assert count(db_session) == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("category", "999999", "Välj en kategori i listan."),
+        ("category", "abc", "Välj en kategori i listan."),
+        ("place", "999999", "Välj en plats i listan."),
+        ("commitment", "999999", "Välj ett av löftets åtaganden."),
+        ("text", "x" * 4001, "Använd högst 4000 tecken. Du har skrivit 4001."),
+        ("email", "inte-en-adress", "Skriv e-postadressen i rätt format, till exempel namn@exempel.se."),
+        ("occurred_on", "2999-01-01", "Datumet kan vara högst ett år fram i tiden."),
+        ("occurred_on", "17 maj", "Skriv datumet som år-månad-dag, till exempel 2024-05-17."),
+        ("text", "Hej\x00där", "Texten innehåller tecken som inte kan sparas. Ta bort dem och försök igen."),
+        ("safety_rating", "9", "Not a valid choice."),
+    ],
+)
+def test_invalid_values_answer_422_with_a_message_and_store_nothing(
+    client: FlaskClient, db_session: Session, demo: Municipality, field: str, value: str, message: str
+) -> None:
+    response = client.post(FORM, data=valid_form(client, db_session, **{field: value}))
+    assert response.status_code == 422
+    if message != "Not a valid choice.":
+        assert message in response.get_data(as_text=True)
+    assert count(db_session) == 0
+
+
+def test_category_of_another_municipality_is_refused(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    from tests.factories import CategoryFactory, MunicipalityFactory
+
+    other = MunicipalityFactory()
+    foreign = CategoryFactory(municipality_id=other.id, parent=CategoryFactory(municipality_id=other.id))
+    response = client.post(FORM, data=valid_form(client, db_session, category=str(foreign.id)))
+    assert response.status_code == 422
+    assert count(db_session) == 0
+
+
+def test_email_without_consent_is_refused(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    response = client.post(FORM, data=valid_form(client, db_session, email="anna@example.se"))
+    assert response.status_code == 422
+    assert "Kryssa i rutan" in response.get_data(as_text=True)
+
+
+def test_invalid_utf8_is_refused(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    data = valid_form(client, db_session)
+    body = "&".join(f"{k}={v}" for k, v in data.items() if k != "text").encode() + b"&text=%FF%FEhej"
+    response = client.post(FORM, data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 422
+    assert count(db_session) == 0
+
+
+def test_honeypot_filled_stores_nothing(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    response = client.post(FORM, data=valid_form(client, db_session, website="http://spam.example"))
+    assert response.status_code == 422
+    assert count(db_session) == 0
+
+
+def test_missing_csrf_token_keeps_the_text(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    data = valid_form(client, db_session, csrf_token=None)
+    response = client.post(FORM, data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Det är mörkt vid busshållplatsen på kvällarna." in html
+    assert count(db_session) == 0
+
+
+def test_forged_form_token_keeps_the_text_and_gives_a_new_token(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    data = valid_form(client, db_session, form_token="forged")
+    response = client.post(FORM, data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert hidden_fields(html)["form_token"] != "forged"
+    assert "Det är mörkt vid busshållplatsen på kvällarna." in html
+
+
+def test_too_large_request_answers_413(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    response = client.post(FORM, data=valid_form(client, db_session, text="x" * 300_000))
+    assert response.status_code == 413
+    assert "för stort" in response.get_data(as_text=True)
+
+
+def test_database_fault_answers_503_with_the_text_still_in_the_form(
+    client: FlaskClient, db_session: Session, demo: Municipality, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = valid_form(client, db_session)
+
+    def broken_commit() -> None:
+        raise OperationalError("INSERT", {}, Exception("database is down"))
+
+    monkeypatch.setattr(db_session, "commit", broken_commit)
+    response = client.post(FORM, data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Det är mörkt vid busshållplatsen på kvällarna." in html
+    assert 'role="alert"' in html
+
+
+def test_no_ip_address_or_user_agent_is_stored(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    agent = "Mozilla/5.0 (X11; Linux) DistinctiveAgent/1.0"
+    data = valid_form(client, db_session)
+    client.post(FORM, data=data, headers={"User-Agent": agent}, environ_base={"REMOTE_ADDR": "203.0.113.77"})
+    submission = db_session.scalars(select(Submission)).one()
+    values = [str(getattr(submission, c.key)) for c in inspect(Submission).columns]
+    assert not any("203.0.113.77" in v or "DistinctiveAgent" in v for v in values)
+
+
+def test_english_form_has_english_labels_and_errors(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    client.get("/language/en?next=/falkoping/submit")
+    response = client.post(FORM, data=valid_form(client, db_session, kind=None))
+    html = response.get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in html
+    assert "Choose what you want to tell us." in html
+
+
+def test_language_button_keeps_what_was_typed(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+    data = valid_form(client, db_session, language="en", kind=None)
+    response = client.post(FORM, data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="en"' in html
+    assert "Det är mörkt vid busshållplatsen på kvällarna." in html
+    assert 'class="error-summary"' not in html
+    assert count(db_session) == 0
