@@ -120,11 +120,12 @@ def _init_i18n(app: Flask, settings: Settings) -> None:
 
 def _init_security(app: Flask, settings: Settings) -> None:
     from dialogue.extensions import csrf, limiter
-    from dialogue.web import headers
+    from dialogue.web import encoding, headers
 
     csrf.init_app(app)
     limiter.init_app(app)
     headers.init_app(app)
+    encoding.init_app(app)
 
 
 def _init_templates(app: Flask, settings: Settings) -> None:

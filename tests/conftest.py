@@ -91,28 +91,41 @@ def _savepoints_for_pysqlite(engine: Any) -> None:
     engine._savepoint_fix = True
 
 
+class _TestSession(scoped_session[Session]):
+    """The test and the requests it makes share one session, as in pypi/warehouse's tests.
+
+    Flask-SQLAlchemy removes the session after each request; here that only expires what
+    was loaded, so the next request reads afresh while the test's objects stay attached.
+    """
+
+    def remove(self) -> None:
+        self.registry().expire_all()
+
+
 @pytest.fixture
 def db_session(app: Flask) -> Iterator[Session]:
-    """A session whose commits are savepoints inside a transaction rolled back afterwards."""
+    """A session whose commits are savepoints inside a transaction rolled back afterwards.
+
+    No application context stays pushed during the test: requests made by the test client
+    must each get their own (Flask reuses a pushed one, and ``g`` would leak between them).
+    """
     with app.app_context():
         _savepoints_for_pysqlite(db.engine)
         connection = db.engine.connect()
-        transaction = connection.begin()
-        original = db.session
-        # A plain SQLAlchemy session: Flask-SQLAlchemy's would pick the engine, not this bind.
-        session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
-        )
-        db.session = session
-        for cache in app.extensions["dialogue.caches"].values():
-            cache.clear()
-        try:
-            yield session()
-        finally:
-            session.remove()
-            transaction.rollback()
-            connection.close()
-            db.session = original
+    transaction = connection.begin()
+    original = db.session
+    # A plain SQLAlchemy session: Flask-SQLAlchemy's would pick the engine, not this bind.
+    session = _TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+    db.session = session
+    for cache in app.extensions["dialogue.caches"].values():
+        cache.clear()
+    try:
+        yield session()
+    finally:
+        session.registry().close()
+        transaction.rollback()
+        connection.close()
+        db.session = original
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""factory_boy factories; every object is flushed into the test's session."""
+"""factory_boy factories; each object is committed (to a savepoint of the test's transaction)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class BaseFactory(SQLAlchemyModelFactory):
     class Meta:
         abstract = True
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731 (factory_boy wants a callable)
-        sqlalchemy_session_persistence = "flush"
+        sqlalchemy_session_persistence = "commit"
 
 
 class PoliceAreaFactory(BaseFactory):

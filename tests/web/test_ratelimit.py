@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from dialogue.extensions import limiter
+from dialogue.models import Municipality
+from tests.conftest import hidden_fields, make_settings, migrated_app
+from tests.intake.test_views import FORM, valid_form
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def limited_app(database_url: str, tmp_path, **limits: str) -> Flask:  # type: ignore[no-untyped-def]
+    return migrated_app(make_settings(database_url, tmp_path, ratelimit_enabled=True, **limits))
+
+
+@pytest.fixture(autouse=True)
+def restore_limiter(app: Flask) -> Iterator[None]:
+    """The limiter object is shared by every app in the process: give it back to the suite's."""
+    yield
+    limiter.init_app(app)
+
+
+@pytest.fixture
+def limited_client(database_url: str, tmp_path, db_session: Session, demo: Municipality) -> FlaskClient:  # type: ignore[no-untyped-def]
+    app = limited_app(
+        database_url, tmp_path, ratelimit_submit="2 per hour", ratelimit_case_lookup="2 per hour"
+    )
+    return app.test_client()
+
+
+def test_submitting_too_often_answers_429_with_retry_after(limited_client: FlaskClient, db_session: Session) -> None:
+    statuses = [limited_client.post(FORM, data=valid_form(limited_client, db_session)).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    response = limited_client.post(FORM, data=valid_form(limited_client, db_session))
+    assert int(response.headers["Retry-After"]) > 0
+    assert "För många försök" in response.get_data(as_text=True)
+
+
+def test_language_switch_on_the_form_is_not_counted(limited_client: FlaskClient, db_session: Session) -> None:
+    for _ in range(3):
+        data = valid_form(limited_client, db_session, language="en")
+        assert limited_client.post(FORM, data=data).status_code == 200
+
+
+def test_wrong_codes_are_limited_and_the_limit_page_reveals_nothing(limited_client: FlaskClient) -> None:
+    def attempt() -> int:
+        tokens = hidden_fields(limited_client.get("/falkoping/case").get_data(as_text=True))
+        return limited_client.post("/falkoping/case", data={**tokens, "code": "0000 0000 0000 0000"}).status_code
+
+    assert [attempt() for _ in range(3)] == [422, 422, 429]
+
+
+def test_limits_are_kept_per_client(limited_client: FlaskClient, db_session: Session) -> None:
+    other = {"REMOTE_ADDR": "198.51.100.9"}
+    for _ in range(2):
+        limited_client.post(FORM, data=valid_form(limited_client, db_session))
+    data = valid_form(limited_client, db_session)
+    assert limited_client.post(FORM, data=data, environ_base=other).status_code == 200
+
+
+def test_limiter_storage_holds_no_ip_address(database_url: str, tmp_path, db_session: Session, demo: Municipality) -> None:  # type: ignore[no-untyped-def]
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis must run at 127.0.0.1:6379 for the scale-out tests")
+    app = limited_app(
+        database_url, tmp_path, ratelimit_storage_uri=REDIS_URL, ratelimit_submit="1 per hour",
+        secret_key=uuid.uuid4().hex,  # a fresh key space, whatever earlier runs left in Redis
+    )
+    before = set(server.scan_iter("*"))
+    client = app.test_client()
+    env = {"REMOTE_ADDR": "203.0.113.45"}
+    first = client.post(FORM, data=valid_form(client, db_session), environ_base=env)
+    second = client.post(FORM, data=valid_form(client, db_session), environ_base=env)
+    written = set(server.scan_iter("*")) - before
+    keys = [key.decode() for key in written]
+    try:
+        assert (first.status_code, second.status_code) == (200, 429)
+        assert keys, "the limiter wrote nothing to Redis"
+        assert not any("203.0.113.45" in key for key in keys)
+    finally:
+        for key in written:
+            server.delete(key)
