@@ -522,8 +522,8 @@ def main(argv: list[str] | None = None) -> int:
         ProcessPoolExecutor(max_workers=processes) as pool,
         tempfile.TemporaryDirectory(prefix="dialogue-bench-") as tmp,
     ):
-        for _ in range(processes):
-            pool.submit(_noop).result()
+        for started in [pool.submit(_noop) for _ in range(processes)]:
+            started.result()
         load = Load(pool, processes, args.concurrency)
         for backend in args.backends:
             report = bench_backend(backend, load, args, Path(tmp))

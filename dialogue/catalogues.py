@@ -26,10 +26,14 @@ COMMENT_TAGS = ["Translators:"]
 def build_template(root: Path) -> Catalog:
     """A catalogue of every translatable string in ``dialogue/`` and ``templates/``."""
     with (root / "babel.cfg").open() as handle:
-        method_map, options_map = parse_mapping_cfg(handle)
+        method_map, options_map = parse_mapping_cfg(handle)  # type: ignore[no-untyped-call]
     catalog = Catalog(project="dialogue", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
-        root, method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
+        root,
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        comment_tags=COMMENT_TAGS,
         strip_comment_tags=True,
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
@@ -84,6 +88,7 @@ def untranslated(po_path: Path) -> list[str]:
     with po_path.open("rb") as handle:
         catalog = read_po(handle)
     return [
-        str(m.id) for m in catalog if m.id and (not m.string or m.fuzzy or
-        (isinstance(m.string, tuple) and not all(m.string)))
+        str(m.id)
+        for m in catalog
+        if m.id and (not m.string or m.fuzzy or (isinstance(m.string, tuple) and not all(m.string)))
     ]

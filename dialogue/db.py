@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeAlias
 
 from sqlalchemy import JSON, DateTime, Enum, MetaData, String, TypeDecorator
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, registry, scoped_session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -32,7 +32,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             raise ValueError("naive datetimes are not stored; use datetime.now(UTC)")
         return value.astimezone(dt.UTC)
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -68,3 +70,6 @@ created_at = Annotated[dt.datetime, mapped_column(default=utcnow)]
 slug = Annotated[str, mapped_column(String(64))]
 # Text in several languages: {"sv": "...", "en": "..."}; the structure admits any locale.
 Localized = dict[str, str]
+
+# What services take first: a session, or Flask-SQLAlchemy's scoped proxy for one.
+DbSession: TypeAlias = Session | scoped_session[Any]

@@ -14,7 +14,7 @@ import secrets
 import time
 from pathlib import Path
 
-SECRET_FILE = "secret_key"
+SECRET_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
 @dataclasses.dataclass(frozen=True)

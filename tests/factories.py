@@ -9,6 +9,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from dialogue.extensions import db
 from dialogue.models import (
+    ActorKind,
     Category,
     Commitment,
     Municipality,
@@ -23,7 +24,6 @@ from dialogue.models import (
     SubmissionKind,
     SubmitterType,
 )
-from dialogue.models import ActorKind
 from dialogue.submissions import receipts
 
 
@@ -57,10 +57,14 @@ class CategoryFactory(BaseFactory):
     class Meta:
         model = Category
 
-    municipality_id = factory.LazyAttribute(lambda o: o.parent.municipality_id if o.parent else None)
+    municipality_id = factory.LazyAttribute(
+        lambda o: o.parent.municipality_id if o.parent else None
+    )
     code = factory.Sequence(lambda n: f"CAT.{n}")
     parent = None
-    label = factory.LazyAttribute(lambda o: {"sv": f"Kategori {o.code}", "en": f"Category {o.code}"})
+    label = factory.LazyAttribute(
+        lambda o: {"sv": f"Kategori {o.code}", "en": f"Category {o.code}"}
+    )
     is_sensitive = False
 
 

@@ -15,7 +15,10 @@ MAX_CODE_CHARS = 40
 class LookupForm(FlaskForm):
     code = StringField(
         _l("Your code"),
-        validators=[InputRequired(_l("Enter the 16-digit code from your receipt.")), MaxChars(MAX_CODE_CHARS)],
+        validators=[
+            InputRequired(_l("Enter the 16-digit code from your receipt.")),
+            MaxChars(MAX_CODE_CHARS),
+        ],
     )
 
 
@@ -33,7 +36,9 @@ class AddInformationForm(FlaskForm):
 class WithdrawForm(FlaskForm):
     confirm = BooleanField(
         _l("Yes, withdraw my case"),
-        validators=[InputRequired(_l("Tick the box to confirm that you want to withdraw the case."))],
+        validators=[
+            InputRequired(_l("Tick the box to confirm that you want to withdraw the case."))
+        ],
     )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from dialogue.db import DbSession
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.sanitize import clean_text
@@ -21,7 +22,9 @@ from dialogue.submissions.models import (
 MAX_ADDENDA = 20
 
 
-def find_case(session: Session, municipality_id: int, raw_code: str, receipt_key: bytes) -> int | None:
+def find_case(
+    session: DbSession, municipality_id: int, raw_code: str, receipt_key: bytes
+) -> int | None:
     """The id of the case this receipt code opens, or None; says nothing about why not."""
     code = receipts.normalize_code(raw_code)
     if code is None:
@@ -34,7 +37,7 @@ def find_case(session: Session, municipality_id: int, raw_code: str, receipt_key
     )
 
 
-def get_case(session: Session, municipality_id: int, submission_id: int) -> Submission:
+def get_case(session: DbSession, municipality_id: int, submission_id: int) -> Submission:
     """A case with everything its page shows; NotFoundError outside this municipality."""
     submission = session.scalar(
         select(Submission)
@@ -53,13 +56,15 @@ def get_case(session: Session, municipality_id: int, submission_id: int) -> Subm
     return submission
 
 
-def add_information(session: Session, submission: Submission, text: str) -> Addendum:
+def add_information(session: DbSession, submission: Submission, text: str) -> Addendum:
     """Append the submitter's further information to an open case."""
     cleaned = clean_text(text)
     if not cleaned:
         raise InvalidInputError({"text": _l("Write what you want to add.")})
     if submission.status == Status.WITHDRAWN:
-        raise InvalidInputError({"text": _l("You have withdrawn this case, so nothing can be added.")})
+        raise InvalidInputError(
+            {"text": _l("You have withdrawn this case, so nothing can be added.")}
+        )
     if len(submission.addenda) >= MAX_ADDENDA:
         raise InvalidInputError(
             {"text": _l("This case cannot take more additions. Send a new message instead.")}
@@ -70,7 +75,7 @@ def add_information(session: Session, submission: Submission, text: str) -> Adde
     return addendum
 
 
-def withdraw_submission(session: Session, submission: Submission) -> None:
+def withdraw_submission(session: DbSession, submission: Submission) -> None:
     """Withdraw a case at the submitter's request and delete any contact details it holds."""
     if not submission.is_withdrawable:
         raise InvalidInputError({"confirm": _l("This case can no longer be withdrawn.")})
@@ -87,7 +92,7 @@ def withdraw_submission(session: Session, submission: Submission) -> None:
     _commit(session)
 
 
-def _commit(session: Session) -> None:
+def _commit(session: DbSession) -> None:
     try:
         session.commit()
     except OperationalError as error:

@@ -11,16 +11,17 @@ import datetime as dt
 import io
 import json
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from dialogue.categories.models import Category, Route
+from dialogue.db import DbSession
 from dialogue.municipalities.models import Municipality, PoliceArea
 from dialogue.places.models import Place, PlaceKind
 from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus
 
+M = TypeVar("M")
 DEMO_FILE = "demo-falkoping.json"
 CATEGORIES_FILE = "categories.csv"
 CATEGORY_COLUMNS = ["code", "parent", "label_sv", "label_en", "default_route", "is_sensitive"]
@@ -30,7 +31,9 @@ def read_data_file(name: str) -> str:
     return resources.files("dialogue.data").joinpath(name).read_text(encoding="utf-8")
 
 
-def load_demo(session: Session, demo: dict[str, Any] | None = None, categories_csv: str | None = None) -> Municipality:
+def load_demo(
+    session: DbSession, demo: dict[str, Any] | None = None, categories_csv: str | None = None
+) -> Municipality:
     """Load the demo municipality with its pledge, places and the default categories."""
     demo = demo or json.loads(read_data_file(DEMO_FILE))
     area = _upsert(session, PoliceArea, slug=demo["police_area"]["slug"])
@@ -49,7 +52,7 @@ def load_demo(session: Session, demo: dict[str, Any] | None = None, categories_c
     return municipality
 
 
-def load_categories(session: Session, municipality: Municipality, text: str) -> list[Category]:
+def load_categories(session: DbSession, municipality: Municipality, text: str) -> list[Category]:
     """Create or update a municipality's categories from the taxonomy CSV."""
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames != CATEGORY_COLUMNS:
@@ -67,7 +70,9 @@ def load_categories(session: Session, municipality: Municipality, text: str) -> 
     return list(by_code.values())
 
 
-def _load_places(session: Session, municipality: Municipality, specs: list[dict[str, Any]]) -> dict[str, Place]:
+def _load_places(
+    session: DbSession, municipality: Municipality, specs: list[dict[str, Any]]
+) -> dict[str, Place]:
     places: dict[str, Place] = {}
     for spec in specs:
         place = _upsert(session, Place, municipality_id=municipality.id, slug=spec["slug"])
@@ -82,7 +87,9 @@ def _load_places(session: Session, municipality: Municipality, specs: list[dict[
     return places
 
 
-def _load_pledge(session: Session, municipality: Municipality, spec: dict[str, Any], places: dict[str, Place]) -> Pledge:
+def _load_pledge(
+    session: DbSession, municipality: Municipality, spec: dict[str, Any], places: dict[str, Place]
+) -> Pledge:
     valid_from = dt.date.fromisoformat(spec["valid_from"])
     pledge = _upsert(session, Pledge, municipality_id=municipality.id, valid_from=valid_from)
     pledge.title = _localized(spec, "title")
@@ -98,12 +105,20 @@ def _load_pledge(session: Session, municipality: Municipality, spec: dict[str, A
     session.flush()
     for position, item in enumerate(spec.get("commitments", []), start=1):
         commitment = _upsert(
-            session, Commitment, municipality_id=municipality.id, pledge_id=pledge.id, position=position
+            session,
+            Commitment,
+            municipality_id=municipality.id,
+            pledge_id=pledge.id,
+            position=position,
         )
         commitment.text = _localized(item, "text")
     for position, item in enumerate(spec.get("initiatives", []), start=1):
         initiative = _upsert(
-            session, Initiative, municipality_id=municipality.id, pledge_id=pledge.id, position=position
+            session,
+            Initiative,
+            municipality_id=municipality.id,
+            pledge_id=pledge.id,
+            position=position,
         )
         initiative.name = {"sv": item["name"]}
         initiative.places = [places[slug] for slug in item.get("places", [])]
@@ -119,7 +134,7 @@ def _localized(spec: dict[str, Any], field: str) -> dict[str, str]:
     }
 
 
-def _upsert(session: Session, model: Any, **key: Any) -> Any:
+def _upsert(session: DbSession, model: type[M], **key: Any) -> M:
     instance = session.scalar(select(model).filter_by(**key))
     if instance is None:
         instance = model(**key)

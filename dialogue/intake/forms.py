@@ -72,7 +72,9 @@ class SubmissionForm(FlaskForm):
         _l("Or describe the location in your own words"),
         validators=[Optional(), plain_text, MaxChars(MAX_LOCATION_CHARS)],
     )
-    commitment = RadioField(_l("Is it about one of the pledge's commitments?"), validate_choice=False)
+    commitment = RadioField(
+        _l("Is it about one of the pledge's commitments?"), validate_choice=False
+    )
     occurred_on = StringField(_l("Date"), validators=[Optional()])
     part_of_day = RadioField(
         _l("Part of the day"), choices=PART_OF_DAY_CHOICES, validators=[Optional()]
@@ -129,9 +131,9 @@ class SubmissionForm(FlaskForm):
             for group, options in self.category_groups
             for value, text in options
         ]
-        self.place.choices = [SelectChoice(NO_PLACE, _l("No specific place, or not in the list"))] + [
-            SelectChoice(str(place.id), label(place.label)) for place in self.options.places
-        ]
+        self.place.choices = [
+            SelectChoice(NO_PLACE, _l("No specific place, or not in the list"))
+        ] + [SelectChoice(str(place.id), label(place.label)) for place in self.options.places]
         self.commitment.choices = [SelectChoice(NO_COMMITMENT, _l("No, or I don't know"))] + [
             SelectChoice(str(c.id), label(c.label)) for c in self.options.commitments
         ]

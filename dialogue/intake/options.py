@@ -11,10 +11,9 @@ import dataclasses
 import datetime as dt
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from dialogue.categories.models import Category
-from dialogue.db import Localized
+from dialogue.db import DbSession, Localized
 from dialogue.places.models import Place
 from dialogue.pledges.services import get_current_pledge
 
@@ -47,7 +46,7 @@ class IntakeOptions:
         return frozenset(opt.id for group in self.category_groups for opt in group.options)
 
 
-def load_intake_options(session: Session, municipality_id: int, today: dt.date) -> IntakeOptions:
+def load_intake_options(session: DbSession, municipality_id: int, today: dt.date) -> IntakeOptions:
     """Read the form's choices for a municipality from the database."""
     categories = list(
         session.scalars(

@@ -7,10 +7,9 @@ import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
 
 from dialogue.categories.models import Category
-from dialogue.db import utcnow
+from dialogue.db import DbSession, utcnow
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError
 from dialogue.i18n import _l
 from dialogue.places.models import Place
@@ -62,7 +61,7 @@ class Receipt:
 
 
 def submit_concern(
-    session: Session,
+    session: DbSession,
     municipality_id: int,
     data: NewSubmission,
     *,
@@ -77,7 +76,9 @@ def submit_concern(
         if existing is not None:
             return Receipt(existing, code, is_repeat=True)
         category = _validate(session, municipality_id, data)
-        submission = _build(municipality_id, data, category, key, receipts.hash_code(receipt_key, code))
+        submission = _build(
+            municipality_id, data, category, key, receipts.hash_code(receipt_key, code)
+        )
         session.add(submission)
         session.commit()
     except IntegrityError:
@@ -93,14 +94,16 @@ def submit_concern(
     return Receipt(submission, code, is_repeat=False)
 
 
-def _find_by_idempotency_key(session: Session, municipality_id: int, key: str) -> Submission | None:
+def _find_by_idempotency_key(
+    session: DbSession, municipality_id: int, key: str
+) -> Submission | None:
     submission = session.scalar(select(Submission).where(Submission.idempotency_key == key))
     if submission is not None and submission.municipality_id != municipality_id:
         raise InvalidInputError({"form_token": _l("The form has expired. Send it again.")})
     return submission
 
 
-def _validate(session: Session, municipality_id: int, data: NewSubmission) -> Category:
+def _validate(session: DbSession, municipality_id: int, data: NewSubmission) -> Category:
     errors = {}
     if not clean_text(data.text):
         errors["text"] = _l("Write what you want to tell us.")
@@ -126,7 +129,7 @@ def _validate(session: Session, municipality_id: int, data: NewSubmission) -> Ca
     return category
 
 
-def _is_public_commitment(session: Session, municipality_id: int, commitment_id: int) -> bool:
+def _is_public_commitment(session: DbSession, municipality_id: int, commitment_id: int) -> bool:
     found = session.scalar(
         select(Commitment.id)
         .join(Pledge)

@@ -16,8 +16,8 @@ from dialogue.intake.services import NewSubmission, Receipt, submit_concern
 from dialogue.submissions import receipts
 from dialogue.submissions.models import PartOfDay, SubmissionKind, SubmitterType
 from dialogue.web.ratelimit import named
-from dialogue.web.tenancy import current_tenant, local_today, tenant_blueprint
 from dialogue.web.templating import label
+from dialogue.web.tenancy import current_tenant, local_today, tenant_blueprint
 
 bp = tenant_blueprint("intake", __name__)
 
@@ -94,7 +94,11 @@ def create() -> Response:
         return _render(form, 422)
     try:
         receipt = submit_concern(
-            db.session, current_tenant().id, _new_submission(form), nonce=nonce, receipt_key=keys.receipt
+            db.session,
+            current_tenant().id,
+            _new_submission(form),
+            nonce=nonce,
+            receipt_key=keys.receipt,
         )
     except InvalidInputError as error:
         for name, message in error.errors.items():

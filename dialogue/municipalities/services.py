@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from dialogue.db import DbSession
 from dialogue.errors import NotFoundError
 from dialogue.municipalities.models import Municipality
 
@@ -26,7 +26,7 @@ class Tenant:
     small_number_threshold: int
 
 
-def get_municipality(session: Session, slug: str) -> Municipality:
+def get_municipality(session: DbSession, slug: str) -> Municipality:
     """The municipality with this slug; NotFoundError if there is none."""
     municipality = session.scalar(select(Municipality).where(Municipality.slug == slug))
     if municipality is None:
@@ -34,7 +34,7 @@ def get_municipality(session: Session, slug: str) -> Municipality:
     return municipality
 
 
-def get_tenant(session: Session, slug: str) -> Tenant:
+def get_tenant(session: DbSession, slug: str) -> Tenant:
     """A detached snapshot of the municipality with this slug; NotFoundError if none."""
     municipality = get_municipality(session, slug)
     return Tenant(
@@ -50,5 +50,5 @@ def get_tenant(session: Session, slug: str) -> Tenant:
     )
 
 
-def list_municipalities(session: Session) -> list[Municipality]:
+def list_municipalities(session: DbSession) -> list[Municipality]:
     return list(session.scalars(select(Municipality).order_by(Municipality.name)))

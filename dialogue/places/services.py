@@ -6,14 +6,15 @@ import io
 
 import segno
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from dialogue.db import DbSession
 from dialogue.errors import NotFoundError
 from dialogue.places.models import Place
 from dialogue.pledges.models import Initiative
 
 
-def list_places(session: Session, municipality_id: int) -> list[Place]:
+def list_places(session: DbSession, municipality_id: int) -> list[Place]:
     query = (
         select(Place)
         .where(Place.municipality_id == municipality_id)
@@ -23,7 +24,7 @@ def list_places(session: Session, municipality_id: int) -> list[Place]:
     return list(session.scalars(query))
 
 
-def get_place(session: Session, municipality_id: int, slug: str) -> Place:
+def get_place(session: DbSession, municipality_id: int, slug: str) -> Place:
     """The place with this slug in this municipality; NotFoundError otherwise."""
     place = session.scalar(
         select(Place).where(Place.municipality_id == municipality_id, Place.slug == slug)
@@ -33,7 +34,7 @@ def get_place(session: Session, municipality_id: int, slug: str) -> Place:
     return place
 
 
-def list_initiatives_at(session: Session, place: Place) -> list[Initiative]:
+def list_initiatives_at(session: DbSession, place: Place) -> list[Initiative]:
     query = select(Initiative).where(Initiative.places.contains(place)).order_by(Initiative.id)
     return list(session.scalars(query))
 

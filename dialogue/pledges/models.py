@@ -95,6 +95,3 @@ class ProgressUpdate(Base):
     created_at: Mapped[created_at]
 
     commitment: Mapped[Commitment] = relationship(back_populates="progress_updates")
-
-
-

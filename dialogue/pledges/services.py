@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from dialogue.db import DbSession
 from dialogue.errors import NotFoundError
 from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus
 
 _PUBLIC = (PledgeStatus.PUBLISHED, PledgeStatus.CLOSED)
 
 
-def _public_pledges(municipality_id: int) -> Select[tuple[Pledge]]:
+def _public_pledges(municipality_id: int) -> Select[Pledge]:
     return (
         select(Pledge)
         .where(Pledge.municipality_id == municipality_id, Pledge.status.in_(_PUBLIC))
@@ -24,9 +25,7 @@ def _public_pledges(municipality_id: int) -> Select[tuple[Pledge]]:
     )
 
 
-def get_current_pledge(
-    session: Session, municipality_id: int, today: dt.date
-) -> Pledge | None:
+def get_current_pledge(session: DbSession, municipality_id: int, today: dt.date) -> Pledge | None:
     """The published pledge valid today, else the most recent published one."""
     query = _public_pledges(municipality_id).where(Pledge.status == PledgeStatus.PUBLISHED)
     valid = session.scalar(
@@ -37,7 +36,7 @@ def get_current_pledge(
     return valid or session.scalar(query.order_by(Pledge.valid_from.desc()))
 
 
-def get_pledge(session: Session, municipality_id: int, pledge_id: int) -> Pledge:
+def get_pledge(session: DbSession, municipality_id: int, pledge_id: int) -> Pledge:
     """A published or closed pledge of this municipality; NotFoundError otherwise."""
     pledge = session.scalar(_public_pledges(municipality_id).where(Pledge.id == pledge_id))
     if pledge is None:
@@ -45,7 +44,7 @@ def get_pledge(session: Session, municipality_id: int, pledge_id: int) -> Pledge
     return pledge
 
 
-def list_public_pledges(session: Session, municipality_id: int) -> list[Pledge]:
+def list_public_pledges(session: DbSession, municipality_id: int) -> list[Pledge]:
     query = select(Pledge).where(
         Pledge.municipality_id == municipality_id, Pledge.status.in_(_PUBLIC)
     )

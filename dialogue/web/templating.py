@@ -8,7 +8,13 @@ from urllib.parse import urlsplit
 from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_datetime
 
-from dialogue.i18n import current_locale, language_name, localized, supported_locales, text_direction
+from dialogue.i18n import (
+    current_locale,
+    language_name,
+    localized,
+    supported_locales,
+    text_direction,
+)
 from dialogue.web.theme import accent_colors
 
 

@@ -39,8 +39,12 @@ def test_lookup_page_asks_for_the_code(client: FlaskClient, demo: Municipality) 
     assert 'name="code"' in html
 
 
-@pytest.mark.parametrize("typed", ["1234567890123456", "1234 5678 9012 3456", "1234-5678-9012-3456"])
-def test_right_code_opens_the_case_however_it_is_grouped(client: FlaskClient, submission: Submission, typed: str) -> None:
+@pytest.mark.parametrize(
+    "typed", ["1234567890123456", "1234 5678 9012 3456", "1234-5678-9012-3456"]
+)
+def test_right_code_opens_the_case_however_it_is_grouped(
+    client: FlaskClient, submission: Submission, typed: str
+) -> None:
     response = client.post(CASE, data={**tokens(client, CASE), "code": typed})
     assert response.status_code == 303
     html = client.get(CASE).get_data(as_text=True)
@@ -49,37 +53,61 @@ def test_right_code_opens_the_case_however_it_is_grouped(client: FlaskClient, su
 
 
 @pytest.mark.parametrize("typed", ["1234567890123457", "12345", "abcd efgh ijkl mnop", ""])
-def test_wrong_or_malformed_codes_get_the_same_answer(client: FlaskClient, submission: Submission, typed: str) -> None:
+def test_wrong_or_malformed_codes_get_the_same_answer(
+    client: FlaskClient, submission: Submission, typed: str
+) -> None:
     response = client.post(CASE, data={**tokens(client, CASE), "code": typed})
     assert response.status_code == 422
     assert submission.reference not in response.get_data(as_text=True)
 
 
-def test_a_code_does_not_open_a_case_of_another_municipality(app, client: FlaskClient, db_session: Session, demo: Municipality) -> None:  # type: ignore[no-untyped-def]
+def test_a_code_does_not_open_a_case_of_another_municipality(
+    app, client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:  # type: ignore[no-untyped-def]
     other = MunicipalityFactory()
-    category = CategoryFactory(municipality_id=other.id, parent=CategoryFactory(municipality_id=other.id))
-    SubmissionFactory(category=category, code="9999888877776666", receipt_key=app.extensions["dialogue.keys"].receipt)
+    category = CategoryFactory(
+        municipality_id=other.id, parent=CategoryFactory(municipality_id=other.id)
+    )
+    SubmissionFactory(
+        category=category,
+        code="9999888877776666",
+        receipt_key=app.extensions["dialogue.keys"].receipt,
+    )
     response = client.post(CASE, data={**tokens(client, CASE), "code": "9999888877776666"})
     assert response.status_code == 422
 
 
-def test_replies_appear_on_the_case_page(client: FlaskClient, db_session: Session, submission: Submission) -> None:
-    db_session.add(Reply(municipality_id=submission.municipality_id, submission_id=submission.id, body="Vi har anmält felet."))
+def test_replies_appear_on_the_case_page(
+    client: FlaskClient, db_session: Session, submission: Submission
+) -> None:
+    db_session.add(
+        Reply(
+            municipality_id=submission.municipality_id,
+            submission_id=submission.id,
+            body="Vi har anmält felet.",
+        )
+    )
     db_session.flush()
     html = open_case(client, "1234567890123456").get(CASE).get_data(as_text=True)
     assert "Vi har anmält felet." in html
 
 
-def test_adding_information_appends_to_the_case(client: FlaskClient, db_session: Session, submission: Submission) -> None:
+def test_adding_information_appends_to_the_case(
+    client: FlaskClient, db_session: Session, submission: Submission
+) -> None:
     open_case(client, "1234567890123456")
-    response = client.post(f"{CASE}/information", data={**tokens(client, CASE), "text": "Det gäller även gångvägen."})
+    response = client.post(
+        f"{CASE}/information", data={**tokens(client, CASE), "text": "Det gäller även gångvägen."}
+    )
     assert response.status_code == 303
     db_session.refresh(submission)
     assert [a.text for a in submission.addenda] == ["Det gäller även gångvägen."]
     assert "Det gäller även gångvägen." in client.get(CASE).get_data(as_text=True)
 
 
-def test_empty_addition_is_refused_and_nothing_is_added(client: FlaskClient, db_session: Session, submission: Submission) -> None:
+def test_empty_addition_is_refused_and_nothing_is_added(
+    client: FlaskClient, db_session: Session, submission: Submission
+) -> None:
     open_case(client, "1234567890123456")
     response = client.post(f"{CASE}/information", data={**tokens(client, CASE), "text": "  "})
     assert response.status_code == 422
@@ -87,7 +115,9 @@ def test_empty_addition_is_refused_and_nothing_is_added(client: FlaskClient, db_
     assert submission.addenda == []
 
 
-def test_withdrawing_needs_confirmation(client: FlaskClient, db_session: Session, submission: Submission) -> None:
+def test_withdrawing_needs_confirmation(
+    client: FlaskClient, db_session: Session, submission: Submission
+) -> None:
     open_case(client, "1234567890123456")
     response = client.post(f"{CASE}/withdraw", data=tokens(client, f"{CASE}/withdraw"))
     assert response.status_code == 422
@@ -95,13 +125,19 @@ def test_withdrawing_needs_confirmation(client: FlaskClient, db_session: Session
     assert submission.status == Status.NEW
 
 
-def test_withdrawing_records_the_event_and_deletes_contact_details(client: FlaskClient, db_session: Session, submission: Submission) -> None:
+def test_withdrawing_records_the_event_and_deletes_contact_details(
+    client: FlaskClient, db_session: Session, submission: Submission
+) -> None:
     from dialogue.db import utcnow
 
-    submission.contact = Contact(municipality_id=submission.municipality_id, email="a@example.se", consent_at=utcnow())
+    submission.contact = Contact(
+        municipality_id=submission.municipality_id, email="a@example.se", consent_at=utcnow()
+    )
     db_session.flush()
     open_case(client, "1234567890123456")
-    response = client.post(f"{CASE}/withdraw", data={**tokens(client, f"{CASE}/withdraw"), "confirm": "y"})
+    response = client.post(
+        f"{CASE}/withdraw", data={**tokens(client, f"{CASE}/withdraw"), "confirm": "y"}
+    )
     assert response.status_code == 303
     db_session.expire_all()
     stored = db_session.get(Submission, submission.id)
@@ -110,7 +146,9 @@ def test_withdrawing_records_the_event_and_deletes_contact_details(client: Flask
     assert db_session.scalars(select(Contact)).all() == []
 
 
-def test_withdrawn_case_takes_no_more_information(client: FlaskClient, db_session: Session, submission: Submission) -> None:
+def test_withdrawn_case_takes_no_more_information(
+    client: FlaskClient, db_session: Session, submission: Submission
+) -> None:
     submission.status = Status.WITHDRAWN
     db_session.flush()
     open_case(client, "1234567890123456")
@@ -118,13 +156,17 @@ def test_withdrawn_case_takes_no_more_information(client: FlaskClient, db_sessio
     assert response.status_code == 422
 
 
-def test_closing_forgets_the_case_in_this_browser(client: FlaskClient, submission: Submission) -> None:
+def test_closing_forgets_the_case_in_this_browser(
+    client: FlaskClient, submission: Submission
+) -> None:
     open_case(client, "1234567890123456")
     client.post(f"{CASE}/close", data=tokens(client, CASE))
     assert submission.reference not in client.get(CASE).get_data(as_text=True)
 
 
-def test_case_actions_without_an_open_case_go_to_the_lookup(client: FlaskClient, demo: Municipality) -> None:
+def test_case_actions_without_an_open_case_go_to_the_lookup(
+    client: FlaskClient, demo: Municipality
+) -> None:
     response = client.get(f"{CASE}/withdraw")
     assert response.status_code == 303
     assert response.headers["Location"].endswith(CASE)
@@ -135,7 +177,9 @@ def test_case_page_is_not_cached(client: FlaskClient, submission: Submission) ->
     assert client.get(CASE).headers["Cache-Control"] == "no-store"
 
 
-def test_receipt_code_from_the_form_opens_the_case(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_receipt_code_from_the_form_opens_the_case(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     from tests.intake.test_views import FORM, valid_form
 
     html = client.post(FORM, data=valid_form(client, db_session)).get_data(as_text=True)
@@ -144,4 +188,3 @@ def test_receipt_code_from_the_form_opens_the_case(client: FlaskClient, db_sessi
     fresh = client.application.test_client()
     response = fresh.post(CASE, data={**tokens(fresh, CASE), "code": code.group(1)})
     assert response.status_code == 303
-

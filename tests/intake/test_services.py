@@ -6,8 +6,17 @@ from sqlalchemy.orm import Session
 
 from dialogue.errors import InvalidInputError
 from dialogue.intake.services import NewSubmission, submit_concern
-from dialogue.models import Category, Commitment, Contact, Municipality, Place, Status, Submission
-from dialogue.models import SubmissionKind, SubmitterType
+from dialogue.models import (
+    Category,
+    Commitment,
+    Contact,
+    Municipality,
+    Place,
+    Status,
+    Submission,
+    SubmissionKind,
+    SubmitterType,
+)
 from dialogue.submissions import receipts
 from tests.factories import CategoryFactory, CommitmentFactory, MunicipalityFactory, PledgeFactory
 
@@ -36,8 +45,12 @@ def _count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Submission)) or 0
 
 
-def test_submit_stores_submission_with_receipt_hash_not_code(db_session: Session, demo: Municipality) -> None:
-    receipt = submit_concern(db_session, demo.id, _data(_category(db_session, demo)), nonce="n1", receipt_key=KEY)
+def test_submit_stores_submission_with_receipt_hash_not_code(
+    db_session: Session, demo: Municipality
+) -> None:
+    receipt = submit_concern(
+        db_session, demo.id, _data(_category(db_session, demo)), nonce="n1", receipt_key=KEY
+    )
 
     stored = db_session.get(Submission, receipt.submission.id)
     assert stored is not None
@@ -48,7 +61,9 @@ def test_submit_stores_submission_with_receipt_hash_not_code(db_session: Session
     assert [e.to_status for e in stored.status_events] == [Status.NEW]
 
 
-def test_submit_twice_with_same_token_stores_one_and_returns_same_code(db_session: Session, demo: Municipality) -> None:
+def test_submit_twice_with_same_token_stores_one_and_returns_same_code(
+    db_session: Session, demo: Municipality
+) -> None:
     data = _data(_category(db_session, demo))
     first = submit_concern(db_session, demo.id, data, nonce="same", receipt_key=KEY)
     second = submit_concern(db_session, demo.id, data, nonce="same", receipt_key=KEY)
@@ -59,7 +74,9 @@ def test_submit_twice_with_same_token_stores_one_and_returns_same_code(db_sessio
     assert second.is_repeat and not first.is_repeat
 
 
-def test_submit_keeps_the_submitters_choices_beside_the_working_copy(db_session: Session, demo: Municipality) -> None:
+def test_submit_keeps_the_submitters_choices_beside_the_working_copy(
+    db_session: Session, demo: Municipality
+) -> None:
     category = _category(db_session, demo)
     place = db_session.scalars(select(Place).filter_by(slug="ranten")).one()
     receipt = submit_concern(
@@ -70,7 +87,9 @@ def test_submit_keeps_the_submitters_choices_beside_the_working_copy(db_session:
     assert (submission.submitted_place_id, submission.place_id) == (place.id, place.id)
 
 
-def test_submit_refuses_category_of_another_municipality(db_session: Session, demo: Municipality) -> None:
+def test_submit_refuses_category_of_another_municipality(
+    db_session: Session, demo: Municipality
+) -> None:
     other = MunicipalityFactory()
     parent = CategoryFactory(municipality_id=other.id, code="X")
     foreign = CategoryFactory(municipality_id=other.id, parent=parent, code="X.Y")
@@ -85,42 +104,63 @@ def test_submit_refuses_category_of_another_municipality(db_session: Session, de
 def test_submit_refuses_a_top_level_category(db_session: Session, demo: Municipality) -> None:
     with pytest.raises(InvalidInputError):
         submit_concern(
-            db_session, demo.id, _data(_category(db_session, demo, "MILJO")), nonce="n", receipt_key=KEY
+            db_session,
+            demo.id,
+            _data(_category(db_session, demo, "MILJO")),
+            nonce="n",
+            receipt_key=KEY,
         )
 
 
-def test_submit_refuses_commitment_of_another_municipality(db_session: Session, demo: Municipality) -> None:
+def test_submit_refuses_commitment_of_another_municipality(
+    db_session: Session, demo: Municipality
+) -> None:
     other = MunicipalityFactory()
     foreign = CommitmentFactory(pledge=PledgeFactory(municipality_id=other.id))
 
     with pytest.raises(InvalidInputError) as raised:
         submit_concern(
-            db_session, demo.id, _data(_category(db_session, demo), commitment_id=foreign.id),
-            nonce="n", receipt_key=KEY,
+            db_session,
+            demo.id,
+            _data(_category(db_session, demo), commitment_id=foreign.id),
+            nonce="n",
+            receipt_key=KEY,
         )
     assert set(raised.value.errors) == {"commitment"}
 
 
-def test_submit_accepts_commitment_of_the_published_pledge(db_session: Session, demo: Municipality) -> None:
+def test_submit_accepts_commitment_of_the_published_pledge(
+    db_session: Session, demo: Municipality
+) -> None:
     commitment = db_session.scalars(select(Commitment).filter_by(municipality_id=demo.id)).first()
     assert commitment is not None
     receipt = submit_concern(
-        db_session, demo.id, _data(_category(db_session, demo), commitment_id=commitment.id),
-        nonce="n", receipt_key=KEY,
+        db_session,
+        demo.id,
+        _data(_category(db_session, demo), commitment_id=commitment.id),
+        nonce="n",
+        receipt_key=KEY,
     )
     assert receipt.submission.commitment_id == commitment.id
 
 
-def test_submit_refuses_text_that_is_empty_once_cleaned(db_session: Session, demo: Municipality) -> None:
+def test_submit_refuses_text_that_is_empty_once_cleaned(
+    db_session: Session, demo: Municipality
+) -> None:
     with pytest.raises(InvalidInputError) as raised:
         submit_concern(
-            db_session, demo.id, _data(_category(db_session, demo), text="<script></script>"),
-            nonce="n", receipt_key=KEY,
+            db_session,
+            demo.id,
+            _data(_category(db_session, demo), text="<script></script>"),
+            nonce="n",
+            receipt_key=KEY,
         )
     assert set(raised.value.errors) == {"text"}
 
 
-def test_contact_is_stored_apart_only_when_an_address_is_given(db_session: Session, demo: Municipality) -> None:
+def test_contact_is_stored_apart_only_when_an_address_is_given(
+    db_session: Session, demo: Municipality
+) -> None:
     category = _category(db_session, demo)
     anonymous = submit_concern(db_session, demo.id, _data(category), nonce="a", receipt_key=KEY)
     with_mail = submit_concern(
@@ -132,8 +172,14 @@ def test_contact_is_stored_apart_only_when_an_address_is_given(db_session: Sessi
     assert contacts[0].consent_at is not None
 
 
-def test_sensitive_category_marks_the_submission_sensitive(db_session: Session, demo: Municipality) -> None:
+def test_sensitive_category_marks_the_submission_sensitive(
+    db_session: Session, demo: Municipality
+) -> None:
     receipt = submit_concern(
-        db_session, demo.id, _data(_category(db_session, demo, "ORDN.DRUGSALE")), nonce="n", receipt_key=KEY
+        db_session,
+        demo.id,
+        _data(_category(db_session, demo, "ORDN.DRUGSALE")),
+        nonce="n",
+        receipt_key=KEY,
     )
     assert receipt.submission.is_sensitive

@@ -42,14 +42,18 @@ def count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Submission)) or 0
 
 
-def test_form_states_emergency_notice_and_public_records(client: FlaskClient, demo: Municipality) -> None:
+def test_form_states_emergency_notice_and_public_records(
+    client: FlaskClient, demo: Municipality
+) -> None:
     html = client.get(FORM).get_data(as_text=True)
     assert "112" in html and "114 14" in html and "polisen.se" in html
     assert "allmän handling" in html
     assert 'href="/privacy"' in html
 
 
-def test_form_preselects_the_place_of_a_poster_link(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_form_preselects_the_place_of_a_poster_link(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     ranten = db_session.scalars(select(Place).filter_by(slug="ranten")).one()
     html = client.get(f"{FORM}?place=ranten").get_data(as_text=True)
     assert f'<option selected value="{ranten.id}">Ranten</option>' in html
@@ -60,10 +64,14 @@ def test_form_preselects_a_commitment(client: FlaskClient, demo: Municipality) -
     link = re.search(r'href="/falkoping/submit\?commitment=(\d+)"', html)
     assert link
     form = client.get(f"{FORM}?commitment={link.group(1)}").get_data(as_text=True)
-    assert re.search(rf'checked[^>]*value="{link.group(1)}"|value="{link.group(1)}"[^>]*checked', form)
+    assert re.search(
+        rf'checked[^>]*value="{link.group(1)}"|value="{link.group(1)}"[^>]*checked', form
+    )
 
 
-def test_valid_submission_shows_the_receipt_code_once_stored(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_valid_submission_shows_the_receipt_code_once_stored(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     response = client.post(FORM, data=valid_form(client, db_session))
     html = response.get_data(as_text=True)
 
@@ -73,7 +81,9 @@ def test_valid_submission_shows_the_receipt_code_once_stored(client: FlaskClient
     assert count(db_session) == 1
 
 
-def test_double_post_of_the_same_form_stores_one_and_shows_the_same_code(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_double_post_of_the_same_form_stores_one_and_shows_the_same_code(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     data = valid_form(client, db_session)
     first = CODE.search(client.post(FORM, data=data).get_data(as_text=True))
     second = CODE.search(client.post(FORM, data=data).get_data(as_text=True))
@@ -81,7 +91,9 @@ def test_double_post_of_the_same_form_stores_one_and_shows_the_same_code(client:
     assert count(db_session) == 1
 
 
-def test_missing_fields_keep_every_value_and_list_errors(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_missing_fields_keep_every_value_and_list_errors(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     data = valid_form(client, db_session, kind=None, category="", location_text="Vid kiosken")
     response = client.post(FORM, data=data)
     html = response.get_data(as_text=True)
@@ -102,15 +114,28 @@ def test_missing_fields_keep_every_value_and_list_errors(client: FlaskClient, db
         ("place", "999999", "Välj en plats i listan."),
         ("commitment", "999999", "Välj ett av löftets åtaganden."),
         ("text", "x" * 4001, "Använd högst 4000 tecken. Du har skrivit 4001."),
-        ("email", "inte-en-adress", "Skriv e-postadressen i rätt format, till exempel namn@exempel.se."),
+        (
+            "email",
+            "inte-en-adress",
+            "Skriv e-postadressen i rätt format, till exempel namn@exempel.se.",
+        ),
         ("occurred_on", "2999-01-01", "Datumet kan vara högst ett år fram i tiden."),
         ("occurred_on", "17 maj", "Skriv datumet som år-månad-dag, till exempel 2024-05-17."),
-        ("text", "Hej\x00där", "Texten innehåller tecken som inte kan sparas. Ta bort dem och försök igen."),
+        (
+            "text",
+            "Hej\x00där",
+            "Texten innehåller tecken som inte kan sparas. Ta bort dem och försök igen.",
+        ),
         ("safety_rating", "9", "Not a valid choice."),
     ],
 )
 def test_invalid_values_answer_422_with_a_message_and_store_nothing(
-    client: FlaskClient, db_session: Session, demo: Municipality, field: str, value: str, message: str
+    client: FlaskClient,
+    db_session: Session,
+    demo: Municipality,
+    field: str,
+    value: str,
+    message: str,
 ) -> None:
     response = client.post(FORM, data=valid_form(client, db_session, **{field: value}))
     assert response.status_code == 422
@@ -119,37 +144,51 @@ def test_invalid_values_answer_422_with_a_message_and_store_nothing(
     assert count(db_session) == 0
 
 
-def test_category_of_another_municipality_is_refused(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_category_of_another_municipality_is_refused(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     from tests.factories import CategoryFactory, MunicipalityFactory
 
     other = MunicipalityFactory()
-    foreign = CategoryFactory(municipality_id=other.id, parent=CategoryFactory(municipality_id=other.id))
+    foreign = CategoryFactory(
+        municipality_id=other.id, parent=CategoryFactory(municipality_id=other.id)
+    )
     response = client.post(FORM, data=valid_form(client, db_session, category=str(foreign.id)))
     assert response.status_code == 422
     assert count(db_session) == 0
 
 
-def test_email_without_consent_is_refused(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_email_without_consent_is_refused(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     response = client.post(FORM, data=valid_form(client, db_session, email="anna@example.se"))
     assert response.status_code == 422
     assert "Kryssa i rutan" in response.get_data(as_text=True)
 
 
-def test_invalid_utf8_is_refused(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_invalid_utf8_is_refused(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     data = valid_form(client, db_session)
-    body = "&".join(f"{k}={v}" for k, v in data.items() if k != "text").encode() + b"&text=%FF%FEhej"
+    body = (
+        "&".join(f"{k}={v}" for k, v in data.items() if k != "text").encode() + b"&text=%FF%FEhej"
+    )
     response = client.post(FORM, data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert count(db_session) == 0
 
 
-def test_honeypot_filled_stores_nothing(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_honeypot_filled_stores_nothing(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     response = client.post(FORM, data=valid_form(client, db_session, website="http://spam.example"))
     assert response.status_code == 422
     assert count(db_session) == 0
 
 
-def test_missing_csrf_token_keeps_the_text(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_missing_csrf_token_keeps_the_text(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     data = valid_form(client, db_session, csrf_token=None)
     response = client.post(FORM, data=data)
     html = response.get_data(as_text=True)
@@ -158,7 +197,9 @@ def test_missing_csrf_token_keeps_the_text(client: FlaskClient, db_session: Sess
     assert count(db_session) == 0
 
 
-def test_forged_form_token_keeps_the_text_and_gives_a_new_token(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_forged_form_token_keeps_the_text_and_gives_a_new_token(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     data = valid_form(client, db_session, form_token="forged")
     response = client.post(FORM, data=data)
     html = response.get_data(as_text=True)
@@ -167,7 +208,9 @@ def test_forged_form_token_keeps_the_text_and_gives_a_new_token(client: FlaskCli
     assert "Det är mörkt vid busshållplatsen på kvällarna." in html
 
 
-def test_too_large_request_answers_413(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_too_large_request_answers_413(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     response = client.post(FORM, data=valid_form(client, db_session, text="x" * 300_000))
     assert response.status_code == 413
     assert "för stort" in response.get_data(as_text=True)
@@ -190,16 +233,22 @@ def test_database_fault_answers_503_with_the_text_still_in_the_form(
     assert 'role="alert"' in html
 
 
-def test_no_ip_address_or_user_agent_is_stored(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_no_ip_address_or_user_agent_is_stored(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     agent = "Mozilla/5.0 (X11; Linux) DistinctiveAgent/1.0"
     data = valid_form(client, db_session)
-    client.post(FORM, data=data, headers={"User-Agent": agent}, environ_base={"REMOTE_ADDR": "203.0.113.77"})
+    client.post(
+        FORM, data=data, headers={"User-Agent": agent}, environ_base={"REMOTE_ADDR": "203.0.113.77"}
+    )
     submission = db_session.scalars(select(Submission)).one()
     values = [str(getattr(submission, c.key)) for c in inspect(Submission).columns]
     assert not any("203.0.113.77" in v or "DistinctiveAgent" in v for v in values)
 
 
-def test_english_form_has_english_labels_and_errors(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_english_form_has_english_labels_and_errors(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     client.get("/language/en?next=/falkoping/submit")
     response = client.post(FORM, data=valid_form(client, db_session, kind=None))
     html = response.get_data(as_text=True)
@@ -207,7 +256,9 @@ def test_english_form_has_english_labels_and_errors(client: FlaskClient, db_sess
     assert "Choose what you want to tell us." in html
 
 
-def test_language_button_keeps_what_was_typed(client: FlaskClient, db_session: Session, demo: Municipality) -> None:
+def test_language_button_keeps_what_was_typed(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
     data = valid_form(client, db_session, language="en", kind=None)
     response = client.post(FORM, data=data)
     html = response.get_data(as_text=True)

@@ -12,7 +12,9 @@ def test_places_are_listed_with_links(client: FlaskClient, demo: Municipality) -
         assert name in html
 
 
-def test_place_page_links_the_form_with_the_place_chosen(client: FlaskClient, demo: Municipality) -> None:
+def test_place_page_links_the_form_with_the_place_chosen(
+    client: FlaskClient, demo: Municipality
+) -> None:
     html = client.get("/falkoping/places/ranten").get_data(as_text=True)
     assert 'href="/falkoping/submit?place=ranten"' in html
     assert "Platssamverkan Ranten" in html

@@ -46,7 +46,9 @@ def faulty_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> F
 
 @pytest.mark.parametrize("locale", ["sv", "en"])
 @pytest.mark.parametrize("code", [400, 403, 404, 413, 429, 500, 503])
-def test_error_pages_are_translated_and_show_no_trace(faulty_app: Flask, locale: str, code: int) -> None:
+def test_error_pages_are_translated_and_show_no_trace(
+    faulty_app: Flask, locale: str, code: int
+) -> None:
     client = faulty_app.test_client()
     client.get(f"/language/{locale}")
     response = client.get(f"/_test/{code}")

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from tests.conftest import make_settings
 from dialogue import create_app
+from tests.conftest import make_settings
 
 
 def test_healthz_reports_the_database_ok(client: FlaskClient) -> None:

@@ -22,7 +22,9 @@ def test_language_choice_sticks_across_pages(client: FlaskClient, demo: Municipa
         assert '<html lang="en" dir="ltr">' in client.get(url).get_data(as_text=True)
 
 
-def test_switch_offers_the_other_language_and_returns_to_the_same_page(client: FlaskClient, demo: Municipality) -> None:
+def test_switch_offers_the_other_language_and_returns_to_the_same_page(
+    client: FlaskClient, demo: Municipality
+) -> None:
     html = client.get("/falkoping/places").get_data(as_text=True)
     assert 'href="/language/en?next=/falkoping/places"' in html
     assert 'lang="en"' in html

@@ -29,31 +29,44 @@ def restore_limiter(app: Flask) -> Iterator[None]:
 
 
 @pytest.fixture
-def limited_client(database_url: str, tmp_path, db_session: Session, demo: Municipality) -> FlaskClient:  # type: ignore[no-untyped-def]
+def limited_client(
+    database_url: str, tmp_path, db_session: Session, demo: Municipality
+) -> FlaskClient:  # type: ignore[no-untyped-def]
     app = limited_app(
         database_url, tmp_path, ratelimit_submit="2 per hour", ratelimit_case_lookup="2 per hour"
     )
     return app.test_client()
 
 
-def test_submitting_too_often_answers_429_with_retry_after(limited_client: FlaskClient, db_session: Session) -> None:
-    statuses = [limited_client.post(FORM, data=valid_form(limited_client, db_session)).status_code for _ in range(3)]
+def test_submitting_too_often_answers_429_with_retry_after(
+    limited_client: FlaskClient, db_session: Session
+) -> None:
+    statuses = [
+        limited_client.post(FORM, data=valid_form(limited_client, db_session)).status_code
+        for _ in range(3)
+    ]
     assert statuses == [200, 200, 429]
     response = limited_client.post(FORM, data=valid_form(limited_client, db_session))
     assert int(response.headers["Retry-After"]) > 0
     assert "För många försök" in response.get_data(as_text=True)
 
 
-def test_language_switch_on_the_form_is_not_counted(limited_client: FlaskClient, db_session: Session) -> None:
+def test_language_switch_on_the_form_is_not_counted(
+    limited_client: FlaskClient, db_session: Session
+) -> None:
     for _ in range(3):
         data = valid_form(limited_client, db_session, language="en")
         assert limited_client.post(FORM, data=data).status_code == 200
 
 
-def test_wrong_codes_are_limited_and_the_limit_page_reveals_nothing(limited_client: FlaskClient) -> None:
+def test_wrong_codes_are_limited_and_the_limit_page_reveals_nothing(
+    limited_client: FlaskClient,
+) -> None:
     def attempt() -> int:
         tokens = hidden_fields(limited_client.get("/falkoping/case").get_data(as_text=True))
-        return limited_client.post("/falkoping/case", data={**tokens, "code": "0000 0000 0000 0000"}).status_code
+        return limited_client.post(
+            "/falkoping/case", data={**tokens, "code": "0000 0000 0000 0000"}
+        ).status_code
 
     assert [attempt() for _ in range(3)] == [422, 422, 429]
 
@@ -66,14 +79,19 @@ def test_limits_are_kept_per_client(limited_client: FlaskClient, db_session: Ses
     assert limited_client.post(FORM, data=data, environ_base=other).status_code == 200
 
 
-def test_limiter_storage_holds_no_ip_address(database_url: str, tmp_path, db_session: Session, demo: Municipality) -> None:  # type: ignore[no-untyped-def]
+def test_limiter_storage_holds_no_ip_address(
+    database_url: str, tmp_path, db_session: Session, demo: Municipality
+) -> None:  # type: ignore[no-untyped-def]
     server = redis.Redis.from_url(REDIS_URL)
     try:
         server.ping()
     except redis.ConnectionError:
         pytest.fail("Redis must run at 127.0.0.1:6379 for the scale-out tests")
     app = limited_app(
-        database_url, tmp_path, ratelimit_storage_uri=REDIS_URL, ratelimit_submit="1 per hour",
+        database_url,
+        tmp_path,
+        ratelimit_storage_uri=REDIS_URL,
+        ratelimit_submit="1 per hour",
         secret_key=uuid.uuid4().hex,  # a fresh key space, whatever earlier runs left in Redis
     )
     before = set(server.scan_iter("*"))

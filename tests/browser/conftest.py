@@ -1,0 +1,234 @@
+"""Browser harness: one live server on a fresh database with the Falköping demo, one Chromium.
+
+The live server is its own app on its own database (SQLite file, or a ``_browser`` PostgreSQL
+database beside ``DIALOGUE_TEST_DATABASE_URL``), so the suite's rolled-back transactions and
+the browser's real commits never meet. Every test gets a fresh browser context (cookies,
+session, language), so tests do not depend on each other.
+"""
+
+from __future__ import annotations
+
+import gettext
+import json
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+MUNICIPALITY = "falkoping"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+TIMEOUT_MS = 5_000
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Everything under tests/browser drives Chromium; mark it even if a test forgot to.
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# --------------------------------------------------------------------------- live server
+
+
+class LiveServer:
+    def __init__(self, app: Any) -> None:
+        from werkzeug.serving import make_server
+
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, name="live-server", daemon=True
+        )
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    from tests.conftest import make_settings, migrated_app, recreate_postgres_database
+
+    postgres = os.environ.get("DIALOGUE_TEST_DATABASE_URL")
+    if postgres:
+        url = recreate_postgres_database(postgres, "browser")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'browser.sqlite3'}"
+    instance = tmp_path_factory.mktemp("browser-instance")
+    app = migrated_app(make_settings(url, instance, reference_cache_seconds=0.0))
+    with app.app_context():
+        from dialogue.demo.services import load_demo
+        from dialogue.extensions import db
+
+        load_demo(db.session)
+        db.session.remove()
+    server = LiveServer(app)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        with app.app_context():
+            from dialogue.extensions import db
+
+            db.engine.dispose()
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _new_context(browser: Any, **options: Any) -> Any:
+    # bypass_csp: axe is injected as an inline script, which the app's CSP rightly forbids.
+    context = browser.new_context(locale="sv-SE", bypass_csp=True, **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS * 2)
+    return context
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    context = _new_context(browser)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def nojs_context(browser: Any) -> Iterator[Any]:
+    context = _new_context(browser, java_script_enabled=False)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    return context.new_page()
+
+
+@pytest.fixture
+def nojs_page(nojs_context: Any) -> Any:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    return nojs_context.new_page()
+
+
+# --------------------------------------------------------------------------- axe-core
+
+
+def _axe_source() -> str:
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+_AXE_SOURCE: list[str] = []
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation['help']}")
+        lines.append(f"  {violation.get('helpUrl', '')}")
+        for node in violation.get("nodes", []):
+            lines.append(f"    target: {json.dumps(node.get('target'))}")
+            summary = (node.get("failureSummary") or "").replace("\n", " | ")
+            if summary:
+                lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Any) -> None:
+    """Run axe-core (WCAG 2.0/2.1 A and AA) on the page as it is now; fail on any violation.
+
+    Works with JavaScript disabled too: page.evaluate runs in Playwright's own world,
+    which the page's JS switch does not govern, and inline injection needs bypass_csp.
+    """
+    if not _AXE_SOURCE:
+        _AXE_SOURCE.append(_axe_source())
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=_AXE_SOURCE[0])
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    violations = result["violations"]
+    assert not violations, (
+        f"axe found {len(violations)} accessibility violation(s) on {page.url}:\n"
+        + format_violations(violations)
+    )
+
+
+# --------------------------------------------------------------------------- translations
+
+
+def translator(locale: str) -> Callable[[str], str]:
+    """The app's own catalogue for ``locale``: tests read the labels people actually see."""
+    from dialogue import resource_path
+
+    translations = gettext.translation(
+        "messages", localedir=str(resource_path("translations")), languages=[locale], fallback=True
+    )
+    return translations.gettext
+
+
+@pytest.fixture(scope="session")
+def sv() -> Callable[[str], str]:
+    return translator("sv")
+
+
+@pytest.fixture(scope="session")
+def en() -> Callable[[str], str]:
+    return translator("en")
+
+
+# --------------------------------------------------------------------------- guard
+
+if not CHROMIUM.exists():  # pragma: no cover - depends on the machine
+    # A missing browser must not turn the browser tests into silent skips.
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(item: pytest.Item) -> None:
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. "
+            "Install it with `apt-get install -y chromium`.",
+            pytrace=False,
+        )

@@ -1,0 +1,46 @@
+"""axe-core finds no WCAG 2.1 A/AA violation on any public page, in Swedish or in English."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import LiveServer, assert_accessible
+
+PUBLIC_PAGES = [
+    "/",
+    "/falkoping/",
+    "/falkoping/pledge",
+    "/falkoping/places",
+    "/falkoping/places/ranten",
+    "/falkoping/places/ranten/poster",
+    "/falkoping/submit",
+    "/falkoping/case",
+    "/accessibility",
+    "/privacy",
+    "/falkoping/no-such-page",
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("locale", ["sv", "en"])
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_is_accessible(
+    page: Any, live_server: LiveServer, sv: Callable[[str], str], path: str, locale: str
+) -> None:
+    response = page.goto(live_server(path))
+    assert response is not None
+    expected_status = 404 if path.endswith("no-such-page") else 200
+    assert response.status == expected_status
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    if locale == "en":
+        # The header's switch: a link on most pages, a button that keeps typed text on forms.
+        switch = page.get_by_role("navigation", name=sv("Language"))
+        switch.get_by_role("link", name="English").or_(
+            switch.get_by_role("button", name="English")
+        ).click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert_accessible(page)

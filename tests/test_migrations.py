@@ -1,0 +1,50 @@
+"""The schema comes only from migrations: they agree with the models and round-trip."""
+
+from __future__ import annotations
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from sqlalchemy import inspect
+
+from dialogue.extensions import db
+from tests.conftest import _test_database_url, make_settings, migrated_app
+
+
+@pytest.fixture(scope="module")
+def scratch_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    url = _test_database_url(tmp_path_factory, "migrations")
+    return migrated_app(make_settings(url, tmp_path_factory.mktemp("migrations")))
+
+
+def _differences(app: Flask) -> list[object]:
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "render_as_batch": True}
+        )
+        return list(compare_metadata(context, db.metadata))
+
+
+def test_migrations_agree_with_the_models(scratch_app: Flask) -> None:
+    assert _differences(scratch_app) == []
+
+
+def test_downgrade_to_base_and_upgrade_again(scratch_app: Flask) -> None:
+    with scratch_app.app_context():
+        flask_migrate.downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        flask_migrate.upgrade()
+        assert {"submissions", "municipalities", "pledges"} <= set(
+            inspect(db.engine).get_table_names()
+        )
+    assert _differences(scratch_app) == []
+
+
+def test_migrations_have_one_head(scratch_app: Flask) -> None:
+    from alembic.script import ScriptDirectory
+
+    with scratch_app.app_context():
+        config = scratch_app.extensions["migrate"].migrate.get_config()
+        assert len(ScriptDirectory.from_config(config).get_heads()) == 1
