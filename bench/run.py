@@ -509,8 +509,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through every finally: servers stop, DB is dropped
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
     processes = min(args.processes, args.concurrency)
     print(
         f"gunicorn {' '.join(GUNICORN_SETTINGS[:-2])} (same for both apps); "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
 
 from dialogue import create_app, resource_path
 
@@ -14,8 +14,27 @@ def cli() -> None:
     """Dialogue (Trygghetsdialog): run, migrate and manage the service."""
 
 
-demo = click.Group("demo", help="The Falköping demo data.")
-translations = click.Group("translations", help="Extract, update and compile the catalogues.")
+demo = AppGroup("demo", help="The Falköping demo data.")
+translations = AppGroup("translations", help="Extract, update and compile the catalogues.")
+retention = AppGroup("retention", help="Delete personal data that is no longer needed.")
+
+
+@retention.command("run")
+@click.option(
+    "--days", type=click.IntRange(min=0), help="Override DIALOGUE_CONTACT_RETENTION_DAYS."
+)
+def retention_run(days: int | None) -> None:
+    """Delete contact details of cases handled longer ago than the retention period."""
+    from flask import current_app
+
+    from dialogue.db import utcnow
+    from dialogue.extensions import db
+    from dialogue.submissions.services import purge_expired_contacts
+
+    settings = current_app.extensions["dialogue.settings"]
+    period = settings.contact_retention_days if days is None else days
+    deleted = purge_expired_contacts(db.session, utcnow(), period)
+    click.echo(f"Deleted {deleted} contact details of cases handled more than {period} days ago.")
 
 
 @demo.command("load")
@@ -60,3 +79,4 @@ def translations_compile() -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(translations)
+    app.cli.add_command(retention)

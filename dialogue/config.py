@@ -31,6 +31,7 @@ class Settings:
     session_cookie_secure: bool = False
     proxy_fix_x_for: int = 0
     reference_cache_seconds: float = 30.0
+    contact_retention_days: int = 90
     testing: bool = False
 
     @classmethod

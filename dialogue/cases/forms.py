@@ -35,9 +35,9 @@ class AddInformationForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     confirm = BooleanField(
-        _l("Yes, withdraw my case"),
+        _l("Yes, withdraw my message"),
         validators=[
-            InputRequired(_l("Tick the box to confirm that you want to withdraw the case."))
+            InputRequired(_l("Tick the box to confirm that you want to withdraw your message."))
         ],
     )
 

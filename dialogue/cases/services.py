@@ -63,7 +63,7 @@ def add_information(session: DbSession, submission: Submission, text: str) -> Ad
         raise InvalidInputError({"text": _l("Write what you want to add.")})
     if submission.status == Status.WITHDRAWN:
         raise InvalidInputError(
-            {"text": _l("You have withdrawn this case, so nothing can be added.")}
+            {"text": _l("You have withdrawn this message, so nothing can be added.")}
         )
     if len(submission.addenda) >= MAX_ADDENDA:
         raise InvalidInputError(
@@ -78,7 +78,7 @@ def add_information(session: DbSession, submission: Submission, text: str) -> Ad
 def withdraw_submission(session: DbSession, submission: Submission) -> None:
     """Withdraw a case at the submitter's request and delete any contact details it holds."""
     if not submission.is_withdrawable:
-        raise InvalidInputError({"confirm": _l("This case can no longer be withdrawn.")})
+        raise InvalidInputError({"confirm": _l("This message can no longer be withdrawn.")})
     submission.status_events.append(
         StatusEvent(
             municipality_id=submission.municipality_id,

@@ -134,7 +134,7 @@ def withdraw() -> Response:
     except InvalidInputError as error:
         form.confirm.errors = [str(error.errors["confirm"])]
         return _page("cases/withdraw.html", 422, submission=submission, form=form)
-    flash(_("Your case has been withdrawn."), "success")
+    flash(_("Your message has been withdrawn."), "success")
     return redirect(url_for(".show"), code=303)  # type: ignore[return-value]
 
 

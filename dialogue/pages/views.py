@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,7 +44,8 @@ def accessibility() -> str:
 
 @bp.get("/privacy")
 def privacy() -> str:
-    return render_template("pages/privacy.html")
+    settings = current_app.extensions["dialogue.settings"]
+    return render_template("pages/privacy.html", retention_days=settings.contact_retention_days)
 
 
 @bp.get("/healthz")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from dialogue.models import Category, Municipality, Place, Submission
 from tests.conftest import hidden_fields
+from tests.test_units import XSS_CORPUS
 
 FORM = "/falkoping/submit"
 CODE = re.compile(r'class="receipt-code"[^>]*>(\d{4} \d{4} \d{4} \d{4})<')
@@ -267,3 +268,21 @@ def test_language_button_keeps_what_was_typed(
     assert "Det är mörkt vid busshållplatsen på kvällarna." in html
     assert 'class="error-summary"' not in html
     assert count(db_session) == 0
+
+
+@pytest.mark.parametrize("payload", XSS_CORPUS)
+def test_xss_payloads_are_stored_harmlessly_and_shown_escaped(
+    client: FlaskClient, db_session: Session, demo: Municipality, payload: str
+) -> None:
+    text = f"Före {payload} efter"
+    html = client.post(FORM, data=valid_form(client, db_session, text=text, location_text=payload))
+    code = CODE.search(html.get_data(as_text=True))
+    assert code
+    stored = db_session.scalars(select(Submission)).one()
+    assert "<" not in stored.text.replace("< ", "") or "<script" not in stored.text.lower()
+    tokens = hidden_fields(client.get("/falkoping/case").get_data(as_text=True))
+    client.post("/falkoping/case", data={**tokens, "code": code.group(1)})
+    page = client.get("/falkoping/case").get_data(as_text=True)
+    body = page.split('<main id="main"', 1)[1]
+    for marker in ("<script>alert", "onerror=alert", "onload=alert", "<iframe", 'href="javascript'):
+        assert marker not in body
