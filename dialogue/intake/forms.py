@@ -189,3 +189,9 @@ def parse_date(raw: str | None) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+class ReceiptLanguageForm(FlaskForm):
+    """Carries the form token from the receipt, so the receipt can be shown in another language."""
+
+    form_token = HiddenField(validators=[InputRequired()])

@@ -94,6 +94,21 @@ def submit_concern(
     return Receipt(submission, code, is_repeat=False)
 
 
+def find_receipt(
+    session: DbSession, municipality_id: int, *, nonce: str, receipt_key: bytes
+) -> Receipt | None:
+    """The receipt of the submission stored from this form token, if there is one."""
+    key = receipts.idempotency_key(nonce)
+    submission = session.scalar(
+        select(Submission).where(
+            Submission.idempotency_key == key, Submission.municipality_id == municipality_id
+        )
+    )
+    if submission is None:
+        return None
+    return Receipt(submission, receipts.code_for(receipt_key, nonce), is_repeat=False)
+
+
 def _find_by_idempotency_key(
     session: DbSession, municipality_id: int, key: str
 ) -> Submission | None:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, g, make_response, render_template, request
+from flask import Response, abort, current_app, make_response, render_template, request
 from sqlalchemy.exc import DBAPIError
 
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError
 from dialogue.extensions import csrf, db, limiter
 from dialogue.i18n import LANGUAGE_FIELD, _, apply_language_switch, current_locale
-from dialogue.intake.forms import SubmissionForm
+from dialogue.intake.forms import ReceiptLanguageForm, SubmissionForm
 from dialogue.intake.options import IntakeOptions, load_intake_options
-from dialogue.intake.services import NewSubmission, Receipt, submit_concern
+from dialogue.intake.services import NewSubmission, Receipt, find_receipt, submit_concern
 from dialogue.submissions import receipts
 from dialogue.submissions.models import PartOfDay, SubmissionKind, SubmitterType
 from dialogue.web.ratelimit import named
@@ -107,14 +107,39 @@ def create() -> Response:
     except (DatabaseUnavailableError, DBAPIError):
         db.session.rollback()
         return _render(form, 503, unavailable=True)
-    return _render_receipt(receipt)
+    return _render_receipt(receipt, form.form_token.data or "")
 
 
-def _render_receipt(receipt: Receipt) -> Response:
-    g.no_language_switch = True  # switching language would re-request the form, not the receipt
-    response = make_response(render_template("intake/receipt.html", receipt=receipt))
+def _render_receipt(receipt: Receipt, form_token: str) -> Response:
+    # The language buttons post the form token again, so the code survives the switch.
+    response = make_response(
+        render_template(
+            "intake/receipt.html",
+            receipt=receipt,
+            language_form="receipt-language",
+            token_form=ReceiptLanguageForm(form_token=form_token),
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/submit/receipt")
+def receipt_language() -> Response:
+    """Show a receipt again in the language just chosen."""
+    form = ReceiptLanguageForm()
+    keys = current_app.extensions["dialogue.keys"]
+    apply_language_switch(request.form)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        nonce = receipts.read_form_token(keys.form, form.form_token.data or "")
+    except receipts.FormTokenError:
+        abort(400)
+    receipt = find_receipt(db.session, current_tenant().id, nonce=nonce, receipt_key=keys.receipt)
+    if receipt is None:
+        abort(404)
+    return _render_receipt(receipt, form.form_token.data or "")
 
 
 def _new_submission(form: SubmissionForm) -> NewSubmission:

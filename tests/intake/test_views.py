@@ -286,3 +286,29 @@ def test_xss_payloads_are_stored_harmlessly_and_shown_escaped(
     body = page.split('<main id="main"', 1)[1]
     for marker in ("<script>alert", "onerror=alert", "onload=alert", "<iframe", 'href="javascript'):
         assert marker not in body
+
+
+def test_receipt_can_switch_language_and_keep_the_code(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    html = client.post(FORM, data=valid_form(client, db_session)).get_data(as_text=True)
+    code = CODE.search(html)
+    assert code
+    assert 'form="receipt-language" name="language" value="en"' in html
+    tokens = hidden_fields(html)
+    switched = client.post(f"{FORM}/receipt", data={**tokens, "language": "en"})
+    page = switched.get_data(as_text=True)
+    assert switched.status_code == 200
+    assert '<html lang="en"' in page
+    assert code.group(1) in page
+    assert count(db_session) == 1
+
+
+def test_receipt_switch_with_a_forged_token_reveals_nothing(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    tokens = open_form(client)
+    response = client.post(f"{FORM}/receipt", data={**tokens, "language": "en"})
+    assert response.status_code == 404
+    response = client.post(f"{FORM}/receipt", data={**tokens, "form_token": "x", "language": "en"})
+    assert response.status_code == 400
