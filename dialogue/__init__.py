@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from dialogue.cache import TTLCache
 from dialogue.config import Settings
 from dialogue.keys import Keys, load_or_create_secret
+from dialogue.web.pagecache import PageCache
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -57,6 +58,7 @@ def _configure(app: Flask, settings: Settings) -> None:
     app.extensions["dialogue.caches"] = {
         "tenants": TTLCache(settings.reference_cache_seconds),
         "intake_options": TTLCache(settings.reference_cache_seconds),
+        "pages": PageCache(settings.reference_cache_seconds),
     }
     app.config.update(
         SECRET_KEY=secret,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, abort, current_app, make_response, render_template, request
+from flask import Response, abort, current_app, make_response, render_template, request, session
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import DBAPIError
 
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError
@@ -57,20 +59,55 @@ def _render(form: SubmissionForm, status: int = 200, *, unavailable: bool = Fals
 
 @bp.get("/submit")
 def new() -> Response:
-    form = _form(formdata=None)
-    form.form_token.data = receipts.new_form_token(current_app.extensions["dialogue.keys"].form)
-    _prefill(form)
-    return _render(form)
+    keys = current_app.extensions["dialogue.keys"]
+    pages = current_app.extensions["dialogue.caches"]["pages"]
+    options = _options()
+    prefill = _prefill_values(options)
+    html = pages.render(
+        _page_key(prefill),
+        lambda tokens: _render_blank_form(prefill, tokens),
+        {"csrf": generate_csrf, "form": lambda: receipts.new_form_token(keys.form)},
+    )
+    response = make_response(html)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
-def _prefill(form: SubmissionForm) -> None:
-    """Pre-select what a link asked for: ``?place=ranten`` (a QR poster) or ``?commitment=3``."""
-    place_id = form.options.place_id_for(request.args.get("place", ""))
+def _prefill_values(options: IntakeOptions) -> dict[str, str]:
+    """What a link pre-selects: ``?place=ranten`` (a QR poster) or ``?commitment=3``."""
+    values = {}
+    place_id = options.place_id_for(request.args.get("place", ""))
     if place_id is not None:
-        form.place.data = str(place_id)
+        values["place"] = str(place_id)
     commitment = request.args.get("commitment", "")
-    if commitment in {str(c.id) for c in form.options.commitments}:
-        form.commitment.data = commitment
+    if commitment in {str(c.id) for c in options.commitments}:
+        values["commitment"] = commitment
+    return values
+
+
+def _page_key(prefill: dict[str, str]) -> str | None:
+    """The blank form is the same for everyone with the same choices, unless a message waits.
+
+    Only links that pre-select something real are cached, so the number of pages is bounded.
+    """
+    known = set(request.args) <= set(prefill) and all(
+        len(request.args.getlist(name)) == 1 for name in request.args
+    )
+    if not known or "_flashes" in session:
+        return None
+    chosen = ",".join(f"{name}={value}" for name, value in sorted(prefill.items()))
+    return f"{current_tenant().slug}|{current_locale()}|{request.full_path}|{chosen}"
+
+
+def _render_blank_form(prefill: dict[str, str], tokens: Mapping[str, str]) -> str:
+    form = _form(formdata=None)
+    form.csrf_token.current_token = tokens["csrf"]
+    form.form_token.data = tokens["form"]
+    for name, value in prefill.items():
+        form[name].data = value
+    return render_template(
+        "intake/form.html", form=form, unavailable=False, language_form="intake-form"
+    )
 
 
 @bp.post("/submit")

@@ -312,3 +312,37 @@ def test_receipt_switch_with_a_forged_token_reveals_nothing(
     assert response.status_code == 404
     response = client.post(f"{FORM}/receipt", data={**tokens, "form_token": "x", "language": "en"})
     assert response.status_code == 400
+
+
+@pytest.fixture
+def caching_client(
+    database_url: str, tmp_path, db_session: Session, demo: Municipality
+) -> FlaskClient:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_settings, migrated_app
+
+    app = migrated_app(make_settings(database_url, tmp_path, reference_cache_seconds=60.0))
+    return app.test_client()
+
+
+def test_cached_form_page_still_gets_fresh_tokens_for_each_visitor(
+    caching_client: FlaskClient, db_session: Session
+) -> None:
+    other = caching_client.application.test_client()
+    first = hidden_fields(caching_client.get(FORM).get_data(as_text=True))
+    second = hidden_fields(other.get(FORM).get_data(as_text=True))
+    assert first["form_token"] != second["form_token"]
+    assert first["csrf_token"] != second["csrf_token"]
+    assert "PAGECACHE" not in caching_client.get(FORM).get_data(as_text=True)
+    data = {**second, "kind": "concern", "category": category_id(db_session)}
+    data |= {"text": "Mörkt vid stationen.", "submitter_type": "resident"}
+    assert other.post(FORM, data=data).status_code == 200
+
+
+def test_cached_form_page_keeps_the_preselected_place_and_language(
+    caching_client: FlaskClient, demo: Municipality
+) -> None:
+    caching_client.get(FORM)
+    html = caching_client.get(f"{FORM}?place=ranten").get_data(as_text=True)
+    assert "selected" in html.split('id="place"')[1].split("</select>")[0]
+    caching_client.get("/language/en")
+    assert '<html lang="en"' in caching_client.get(FORM).get_data(as_text=True)
