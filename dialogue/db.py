@@ -73,3 +73,14 @@ Localized = dict[str, str]
 
 # What services take first: a session, or Flask-SQLAlchemy's scoped proxy for one.
 DbSession: TypeAlias = Session | scoped_session[Any]
+
+
+# Search structures the migrations keep per dialect, outside the models' metadata.
+UNMANAGED_PREFIXES = ("submissions_fts", "ix_submissions_search")
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic's filter: leave the per-dialect search structures alone."""
+    return not (reflected and name is not None and name.startswith(UNMANAGED_PREFIXES))

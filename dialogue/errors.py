@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 log = logging.getLogger(__name__)
+
+DEFAULT_RETRY_AFTER = 60
 
 
 class DialogueError(Exception):
@@ -36,9 +38,6 @@ class DatabaseUnavailableError(DialogueError):
     status_code = 503
 
 
-ERROR_CODES = (400, 403, 404, 405, 413, 429, 500, 503)
-
-
 def wants_json() -> bool:
     if request.path.startswith(("/api/", "/healthz")):
         return True
@@ -46,28 +45,25 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def render_error(error: HTTPException) -> tuple[Response | str, int]:
+def handle_http_error(error: HTTPException) -> Response:
+    """A translated page (or JSON) for the error, keeping the headers it carries."""
     code = error.code or 500
     if wants_json():
-        return jsonify(error=error.name, status=code), code
-    return render_template("errors/error.html", code=code), code
-
-
-def handle_http_error(error: HTTPException) -> Response:
-    body, code = render_error(error)
-    response = error.get_response() if code == 405 else None
-    rendered = Response(body, status=code) if isinstance(body, str) else body
-    rendered.status_code = code
-    if response is not None and "Allow" in response.headers:
-        rendered.headers["Allow"] = response.headers["Allow"]
-    retry_after = getattr(error, "retry_after", None)
+        response = jsonify(error=error.name, status=code)
+    else:
+        response = make_response(render_template("errors/error.html", code=code))
+    response.status_code = code
+    for name in ("Allow", "Retry-After"):
+        value = error.get_response().headers.get(name)
+        if value:
+            response.headers[name] = value
     if code == 429:
-        rendered.headers["Retry-After"] = str(retry_after or 60)
-    return rendered
+        response.headers.setdefault("Retry-After", str(DEFAULT_RETRY_AFTER))
+    return response
 
 
-def handle_database_error(error: DBAPIError) -> Response:
-    log.exception("database unavailable", exc_info=error)
+def handle_database_error(error: Exception) -> Response:
+    log.error("database unavailable: %s", error)
     return handle_http_error(ServiceUnavailable())
 
 
@@ -79,9 +75,5 @@ def handle_unexpected(error: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DBAPIError, handle_database_error)
-    app.register_error_handler(DatabaseUnavailableError, handle_database_error_named)
+    app.register_error_handler(DatabaseUnavailableError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)
-
-
-def handle_database_error_named(error: DatabaseUnavailableError) -> Response:
-    return handle_http_error(ServiceUnavailable())

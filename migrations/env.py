@@ -8,7 +8,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from dialogue.db import UTCDateTime
+from dialogue.db import UTCDateTime, include_object
 
 config = context.config
 if config.config_file_name is not None and not current_app.testing:
@@ -48,6 +48,7 @@ def run_migrations_online() -> None:
     configure_args.setdefault("process_revision_directives", _skip_empty_autogenerate)
     configure_args.setdefault("compare_type", True)
     configure_args.setdefault("render_item", _render_item)
+    configure_args.setdefault("include_object", include_object)
     with migrate_ext.db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata, **configure_args)
         with context.begin_transaction():

@@ -57,11 +57,26 @@ def make_settings(database_url: str, instance_path: Path, **overrides: Any) -> S
     return Settings(**values)
 
 
+_APPS: list[Flask] = []
+
+
 def migrated_app(settings: Settings) -> Flask:
+    """An app on a migrated database; its connections are closed after every test."""
     app = create_app(settings)
     with app.app_context():
         flask_migrate.upgrade()
+    _APPS.append(app)
     return app
+
+
+@pytest.fixture(autouse=True)
+def _close_connections() -> Iterator[None]:
+    # Pools of apps a test built would otherwise be closed by the garbage collector, which
+    # warns (ResourceWarning); an engine opens new connections when used again.
+    yield
+    for built in _APPS:
+        with built.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

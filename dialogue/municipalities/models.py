@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.db import Base, created_at, intpk, slug
@@ -35,6 +35,10 @@ class Municipality(Base):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     # Public figures below this count are shown as "fewer than N".
     small_number_threshold: Mapped[int] = mapped_column(default=5)
+    # Administrators may require two-factor sign-in for everyone with a role here.
+    require_totp: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Overrides DIALOGUE_RATELIMIT_SUBMIT for this municipality's form, e.g. "20 per hour".
+    submit_rate_limit: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[created_at]
 
     police_area: Mapped[PoliceArea] = relationship(back_populates="municipalities")

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
+from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, SmallInteger, String, Text
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.categories.models import Category
 from dialogue.db import Base, created_at, intpk, utcnow
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment
+
+if TYPE_CHECKING:
+    from dialogue.triage.models import Note, Tag
 
 
 class SubmissionKind(StrEnum):
@@ -49,6 +53,15 @@ class Status(StrEnum):
 WITHDRAWABLE = frozenset({Status.NEW, Status.IN_REVIEW, Status.ACCEPTED, Status.FORWARDED})
 
 
+class Priority(IntEnum):
+    """Stored as a number so the queue can sort by it."""
+
+    LOW = 0
+    NORMAL = 1
+    HIGH = 2
+    URGENT = 3
+
+
 class ActorKind(StrEnum):
     SUBMITTER = "submitter"
     STAFF = "staff"
@@ -57,6 +70,11 @@ class ActorKind(StrEnum):
 
 class Submission(Base):
     __tablename__ = "submissions"
+    __table_args__ = (
+        # The queue pages by (created_at, id) within a municipality, optionally by priority.
+        Index("ix_submissions_queue", "municipality_id", "created_at", "id"),
+        Index("ix_submissions_queue_priority", "municipality_id", "priority", "created_at", "id"),
+    )
 
     id: Mapped[intpk]
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
@@ -91,6 +109,19 @@ class Submission(Base):
     created_at: Mapped[created_at] = mapped_column(index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # Set by moderators.
+    priority: Mapped[int] = mapped_column(
+        SmallInteger, default=Priority.NORMAL, server_default=str(int(Priority.NORMAL))
+    )
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    forwarded_to: Mapped[str | None] = mapped_column(String(200))
+    # A redacted text moderators wrote, the only text public reports may quote.
+    public_summary: Mapped[str | None] = mapped_column(Text)
+    # When the submitter last added information, so the queue can show it.
+    submitter_activity_at: Mapped[dt.datetime | None]
+
     category: Mapped[Category] = relationship(foreign_keys=[category_id])
     place: Mapped[Place | None] = relationship(foreign_keys=[place_id])
     commitment: Mapped[Commitment | None] = relationship(foreign_keys=[commitment_id])
@@ -104,6 +135,8 @@ class Submission(Base):
     addenda: Mapped[list[Addendum]] = relationship(
         back_populates="submission", order_by="Addendum.id"
     )
+    notes: Mapped[list[Note]] = relationship(order_by="Note.id")
+    tags: Mapped[list[Tag]] = relationship(secondary="submission_tags", order_by="Tag.name")
 
     @property
     def is_withdrawable(self) -> bool:
@@ -136,7 +169,7 @@ class StatusEvent(Base):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
     actor_kind: Mapped[ActorKind]
-    actor_id: Mapped[int | None]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     from_status: Mapped[Status | None]
     to_status: Mapped[Status]
     reason: Mapped[str | None] = mapped_column(Text)
@@ -153,7 +186,7 @@ class Reply(Base):
     id: Mapped[intpk]
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
-    author_id: Mapped[int | None]
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[created_at]
 
