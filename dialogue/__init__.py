@@ -122,9 +122,10 @@ def _init_i18n(app: Flask, settings: Settings) -> None:
 
 def _init_security(app: Flask, settings: Settings) -> None:
     from dialogue.extensions import csrf, limiter
-    from dialogue.web import encoding, headers
+    from dialogue.web import encoding, headers, staff
 
     csrf.init_app(app)
+    staff.init_app(app)
     limiter.init_app(app)
     headers.init_app(app)
     encoding.init_app(app)
@@ -137,13 +138,19 @@ def _init_templates(app: Flask, settings: Settings) -> None:
 
 
 def _register_blueprints(app: Flask, settings: Settings) -> None:
+    from dialogue.accounts.views import bp as accounts_bp
+    from dialogue.admin.views import bp as admin_bp
+    from dialogue.audit.views import bp as audit_bp
     from dialogue.cases.views import bp as cases_bp
     from dialogue.intake.views import bp as intake_bp
     from dialogue.pages.views import bp as pages_bp
     from dialogue.places.views import bp as places_bp
     from dialogue.pledges.views import bp as pledges_bp
+    from dialogue.triage.views import bp as triage_bp
 
-    for blueprint in (pages_bp, pledges_bp, places_bp, intake_bp, cases_bp):
+    public = (pages_bp, pledges_bp, places_bp, intake_bp, cases_bp)
+    workspace = (accounts_bp, triage_bp, audit_bp, admin_bp)
+    for blueprint in (*public, *workspace):
         app.register_blueprint(blueprint)
 
 

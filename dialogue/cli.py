@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
@@ -17,6 +20,66 @@ def cli() -> None:
 demo = AppGroup("demo", help="The Falköping demo data.")
 translations = AppGroup("translations", help="Extract, update and compile the catalogues.")
 retention = AppGroup("retention", help="Delete personal data that is no longer needed.")
+accounts = AppGroup("accounts", help="Staff accounts.")
+
+
+@accounts.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="", help="Shown to colleagues; defaults to the address.")
+@click.option("--role", required=True, type=click.Choice(["moderator", "admin", "analyst"]))
+@click.option("--municipality", help="Slug of the municipality (moderator, admin).")
+@click.option("--police-area", help="Slug of the police area (analyst).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def accounts_create(  # noqa: PLR0917 (click passes every option)
+    email: str,
+    name: str,
+    role: str,
+    municipality: str | None,
+    police_area: str | None,
+    password_stdin: bool,
+) -> None:
+    """Create an account; without --password-stdin, print a one-time link to set the password."""
+    from flask import current_app, url_for
+
+    from dialogue.accounts.models import Role
+    from dialogue.accounts.services import create_account, password_link_token
+    from dialogue.errors import InvalidInputError
+    from dialogue.extensions import db
+    from dialogue.municipalities.models import Municipality, PoliceArea
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    municipality_id = _id_by_slug(db.session, Municipality, municipality, "--municipality")
+    area_id = _id_by_slug(db.session, PoliceArea, police_area, "--police-area")
+    try:
+        account = create_account(
+            db.session,
+            email=email,
+            name=name,
+            role=Role(role),
+            password=password,
+            municipality_id=municipality_id,
+            police_area_id=area_id,
+        )
+    except InvalidInputError as error:
+        messages = "; ".join(f"{field}: {message}" for field, message in error.errors.items())
+        raise click.ClickException(messages) from error
+    click.echo(f"Created {account.email} ({role}).")
+    if password is None:
+        token = password_link_token(current_app.extensions["dialogue.keys"].account_link, account)
+        with current_app.test_request_context():
+            link = url_for("accounts.set_password", token=token, _external=True)
+        click.echo(f"Set the password within three days: {link}")
+
+
+def _id_by_slug(session: Any, model: Any, slug: str | None, option: str) -> int | None:
+    if slug is None:
+        return None
+    from sqlalchemy import select
+
+    found = session.scalar(select(model.id).where(model.slug == slug))
+    if found is None:
+        raise click.BadParameter(f"no such slug: {slug}", param_hint=option)
+    return int(found)
 
 
 @retention.command("run")
@@ -80,3 +143,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(translations)
     app.cli.add_command(retention)
+    app.cli.add_command(accounts)

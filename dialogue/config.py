@@ -23,6 +23,9 @@ class Settings:
     ratelimit_submit: str = "10 per hour;30 per day"
     ratelimit_case_lookup: str = "10 per 10 minutes;50 per day"
     ratelimit_case_update: str = "20 per hour"
+    ratelimit_login: str = "20 per 15 minutes"
+    ratelimit_login_account: str = "8 per 15 minutes"
+    staff_idle_minutes: int = 30
     max_content_length: int = 256 * 1024
     max_text_length: int = 4000
     default_locale: str = "sv"

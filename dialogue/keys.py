@@ -23,6 +23,8 @@ class Keys:
     receipt: bytes
     ratelimit: bytes
     form: bytes
+    recovery: bytes
+    account_link: bytes
 
     @classmethod
     def derive(cls, secret: str) -> Keys:
@@ -34,6 +36,8 @@ class Keys:
             receipt=sub("dialogue.receipt"),
             ratelimit=sub("dialogue.ratelimit"),
             form=sub("dialogue.form-token"),
+            recovery=sub("dialogue.recovery-code"),
+            account_link=sub("dialogue.account-link"),
         )
 
 

@@ -162,3 +162,37 @@ _HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|form_token)"[^>]*value="([^"
 def hidden_fields(html: str) -> dict[str, str]:
     """The CSRF and form tokens of a rendered form."""
     return dict(_HIDDEN.findall(html))
+
+
+STAFF_PASSWORD = "blå cykel under gammal ek"
+
+
+def make_staff(session: Session, email: str, role: str, **scope: int) -> Any:
+    """An account with one role: ``municipality_id=…`` or, for analysts, ``police_area_id=…``."""
+    from dialogue.accounts.models import Role
+    from dialogue.accounts.services import create_account
+
+    return create_account(
+        session,
+        email=email,
+        name=email.split("@")[0].title(),
+        role=Role(role),
+        password=STAFF_PASSWORD,
+        **scope,
+    )
+
+
+@pytest.fixture
+def moderator(db_session: Session, demo: Municipality) -> Any:
+    return make_staff(db_session, "moa@falkoping.example", "moderator", municipality_id=demo.id)
+
+
+@pytest.fixture
+def administrator(db_session: Session, demo: Municipality) -> Any:
+    return make_staff(db_session, "ada@falkoping.example", "admin", municipality_id=demo.id)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = STAFF_PASSWORD) -> Any:
+    """Sign in through the real form; returns the last response."""
+    tokens = hidden_fields(client.get("/staff/login").get_data(as_text=True))
+    return client.post("/staff/login", data={**tokens, "email": email, "password": password})

@@ -19,6 +19,8 @@ class Role(StrEnum):
 
 
 class Account(Base):
+    """A member of staff. ``get_id`` carries the session version (see Flask-Login)."""
+
     __tablename__ = "accounts"
 
     id: Mapped[intpk]
@@ -44,6 +46,13 @@ class Account(Base):
     @property
     def has_totp(self) -> bool:
         return self.totp_enabled_at is not None
+
+    # Flask-Login's user interface; a session is valid only for the current session_version.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
 
 class Membership(Base):

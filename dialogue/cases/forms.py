@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
 from dialogue.i18n import _l
-from dialogue.web.forms import MaxChars, plain_text
+from dialogue.web.forms import DialogueForm, MaxChars, plain_text
 
 MAX_CODE_CHARS = 40
 
 
-class LookupForm(FlaskForm):
+class LookupForm(DialogueForm):
     code = StringField(
         _l("Your code"),
         validators=[
@@ -22,7 +21,7 @@ class LookupForm(FlaskForm):
     )
 
 
-class AddInformationForm(FlaskForm):
+class AddInformationForm(DialogueForm):
     text = TextAreaField(
         _l("Add more information"),
         validators=[InputRequired(_l("Write what you want to add.")), plain_text],
@@ -33,7 +32,7 @@ class AddInformationForm(FlaskForm):
         self.text.flags.maxlength = max_length
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(DialogueForm):
     confirm = BooleanField(
         _l("Yes, withdraw my message"),
         validators=[
@@ -42,5 +41,5 @@ class WithdrawForm(FlaskForm):
     )
 
 
-class CloseForm(FlaskForm):
+class CloseForm(DialogueForm):
     """Forget the open case in this browser (no fields besides the CSRF token)."""

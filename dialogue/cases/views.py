@@ -13,7 +13,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_wtf import FlaskForm
 
 from dialogue.cases.forms import AddInformationForm, CloseForm, LookupForm, WithdrawForm
 from dialogue.cases.services import add_information, find_case, get_case, withdraw_submission
@@ -108,7 +107,6 @@ def add() -> Response:
     if apply_language_switch(request.form):
         return _case_page(submission, form)
     if not form.validate_on_submit():
-        _explain_stale_token(form)
         return _case_page(submission, form, 422)
     try:
         add_information(db.session, submission, form.text.data or "")
@@ -143,10 +141,3 @@ def close() -> Response:
     session.pop(SESSION_KEY, None)
     flash(_("The case is closed in this browser. Open it again with your code."), "success")
     return redirect(url_for(".show"), code=303)  # type: ignore[return-value]
-
-
-def _explain_stale_token(form: FlaskForm) -> None:
-    if form.csrf_token.errors:
-        form.csrf_token.errors = [
-            _("The form had been open too long to be sent. Check your text and send it again.")
-        ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -22,7 +21,7 @@ from wtforms.validators import Email, InputRequired, Optional, ValidationError
 from dialogue.i18n import _l
 from dialogue.intake.options import IntakeOptions
 from dialogue.submissions.models import PartOfDay, SubmissionKind, SubmitterType
-from dialogue.web.forms import MaxChars, choice_values, plain_text
+from dialogue.web.forms import DialogueForm, MaxChars, choice_values, plain_text
 
 MAX_LOCATION_CHARS = 300
 MAX_DAYS_AHEAD = 366
@@ -56,7 +55,7 @@ SUBMITTER_CHOICES = [
 ]
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(DialogueForm):
     kind = RadioField(
         _l("What do you want to tell us?"),
         choices=KIND_CHOICES,
@@ -170,10 +169,6 @@ class SubmissionForm(FlaskForm):
     def occurred_on_date(self) -> dt.date | None:
         return getattr(self.occurred_on, "parsed", None)
 
-    def error_items(self) -> list[tuple[str, str]]:
-        """(field id, message) for the error summary, in the order the fields appear."""
-        return [(field.id, str(field.errors[0])) for field in self if field.errors]
-
 
 def _require_offered(field: Field, message: Any) -> None:
     if field.data and str(field.data) not in choice_values(field):
@@ -191,7 +186,7 @@ def parse_date(raw: str | None) -> dt.date | None:
     return None
 
 
-class ReceiptLanguageForm(FlaskForm):
+class ReceiptLanguageForm(DialogueForm):
     """Carries the form token from the receipt, so the receipt can be shown in another language."""
 
     form_token = HiddenField(validators=[InputRequired()])

@@ -11,12 +11,13 @@ from sqlalchemy.exc import DBAPIError
 
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError
 from dialogue.extensions import csrf, db, limiter
-from dialogue.i18n import LANGUAGE_FIELD, _, apply_language_switch, current_locale
+from dialogue.i18n import LANGUAGE_FIELD, apply_language_switch, current_locale
 from dialogue.intake.forms import ReceiptLanguageForm, SubmissionForm
 from dialogue.intake.options import IntakeOptions, load_intake_options
 from dialogue.intake.services import NewSubmission, Receipt, find_receipt, submit_concern
 from dialogue.submissions import receipts
 from dialogue.submissions.models import PartOfDay, SubmissionKind, SubmitterType
+from dialogue.web.forms import STALE_FORM_MESSAGE
 from dialogue.web.ratelimit import named
 from dialogue.web.templating import label
 from dialogue.web.tenancy import current_tenant, local_today, tenant_blueprint
@@ -43,10 +44,6 @@ def _form(**kwargs: Any) -> SubmissionForm:
 
 
 def _render(form: SubmissionForm, status: int = 200, *, unavailable: bool = False) -> Response:
-    if form.csrf_token.errors:
-        form.csrf_token.errors = [
-            _("The form had been open too long to be sent. Check your answers and send it again.")
-        ]
     response = make_response(
         render_template(
             "intake/form.html", form=form, unavailable=unavailable, language_form="intake-form"
@@ -125,9 +122,7 @@ def create() -> Response:
         nonce = receipts.read_form_token(keys.form, form.form_token.data or "")
     except receipts.FormTokenError:
         form.form_token.data = receipts.new_form_token(keys.form)
-        form.form_token.errors = [
-            _("The form had been open too long to be sent. Check your answers and send it again.")
-        ]
+        form.form_token.errors = [str(STALE_FORM_MESSAGE)]
         return _render(form, 422)
     try:
         receipt = submit_concern(

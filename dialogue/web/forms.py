@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_wtf import FlaskForm
 from wtforms import Field, Form
 from wtforms.validators import StopValidation, ValidationError
 
@@ -44,3 +45,29 @@ def choice_values(field: Field) -> set[str]:
     """Every value a select or radio field offers, optgroups included."""
     choices: Any = field.choices or []
     return {str(value) for value, *_ in choices}
+
+
+STALE_FORM_MESSAGE = _l(
+    "The form had been open too long to be sent. Check your answers and send it again."
+)
+HIDDEN_TYPES = frozenset({"CSRFTokenField", "HiddenField"})
+
+
+class DialogueForm(FlaskForm):
+    """A Flask-WTF form whose errors list themselves for the error summary."""
+
+    def error_items(self) -> list[tuple[str, str]]:
+        """(field id, message) for the error summary, in the order the fields appear."""
+        items = []
+        for field in self:
+            if not field.errors:
+                continue
+            message = str(field.errors[0])
+            target = field.id
+            if field.type in HIDDEN_TYPES:
+                # A stale CSRF or form token: say so, and link to the first question.
+                message = str(STALE_FORM_MESSAGE)
+                field.errors = [message]
+                target = next((f.id for f in self if f.type not in HIDDEN_TYPES), field.id)
+            items.append((target, message))
+        return items

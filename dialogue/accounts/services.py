@@ -1,0 +1,212 @@
+"""Creating accounts, signing in, two-factor enrolment and set-password links."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from email_validator import EmailNotValidError, validate_email
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from dialogue.accounts import passwords, totp
+from dialogue.accounts.models import Account, Membership, RecoveryCode, Role
+from dialogue.audit.services import record
+from dialogue.db import DbSession, utcnow
+from dialogue.errors import InvalidInputError, NotFoundError
+from dialogue.i18n import _l
+from dialogue.municipalities.models import Municipality, PoliceArea
+
+LINK_MAX_AGE = 3 * 24 * 3600
+
+
+def normalize_email(raw: str) -> str:
+    """The address as stored: validated, domain lower-cased; InvalidInputError if malformed."""
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise InvalidInputError({"email": _l("Enter a valid e-mail address.")}) from error
+
+
+def get_account_by_email(session: DbSession, email: str) -> Account | None:
+    return session.scalar(select(Account).where(func.lower(Account.email) == email.lower()))
+
+
+def create_account(
+    session: DbSession,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    municipality_id: int | None = None,
+    police_area_id: int | None = None,
+    password: str | None = None,
+    actor_id: int | None = None,
+) -> Account:
+    """A new account with one role; without a password it is set through a one-time link."""
+    address = normalize_email(email)
+    if get_account_by_email(session, address) is not None:
+        raise InvalidInputError({"email": _l("An account with that e-mail address exists.")})
+    if password is not None:
+        problem = passwords.password_problem(password, address)
+        if problem:
+            raise InvalidInputError({"password": problem})
+    account = Account(
+        email=address,
+        name=name.strip() or address,
+        password_hash=passwords.hash_password(password) if password else None,
+    )
+    session.add(account)
+    session.flush()
+    grant_role(session, account, role, municipality_id, police_area_id, actor_id=actor_id)
+    session.commit()
+    return account
+
+
+def grant_role(
+    session: DbSession,
+    account: Account,
+    role: Role,
+    municipality_id: int | None,
+    police_area_id: int | None,
+    *,
+    actor_id: int | None,
+) -> Membership:
+    """Give ``account`` a role; analysts need a police area, the others a municipality."""
+    if role == Role.ANALYST:
+        if police_area_id is None or session.get(PoliceArea, police_area_id) is None:
+            raise InvalidInputError({"police_area": _l("Choose the police area.")})
+        municipality_id = None
+    else:
+        if municipality_id is None or session.get(Municipality, municipality_id) is None:
+            raise InvalidInputError({"municipality": _l("Choose the municipality.")})
+        police_area_id = None
+    membership = Membership(
+        account=account, role=role, municipality_id=municipality_id, police_area_id=police_area_id
+    )
+    session.add(membership)
+    record(
+        session,
+        "account.role_granted",
+        actor_id=actor_id,
+        municipality_id=municipality_id,
+        object_type="account",
+        object_id=account.id,
+        role=role.value,
+        police_area_id=police_area_id,
+    )
+    return membership
+
+
+def authenticate(session: DbSession, email: str, password: str) -> Account | None:
+    """The active account with this address and password; the same None for every failure."""
+    account = get_account_by_email(session, email.strip())
+    usable = account is not None and account.is_active
+    hashed = account.password_hash if usable and account is not None else None
+    if not passwords.verify_password(hashed, password) or account is None:
+        return None
+    if account.password_hash and passwords.needs_rehash(account.password_hash):
+        account.password_hash = passwords.hash_password(password)
+        session.commit()
+    return account
+
+
+def record_sign_in(session: DbSession, account: Account) -> None:
+    account.last_login_at = utcnow()
+    record(
+        session,
+        "account.signed_in",
+        actor_id=account.id,
+        municipality_id=None,
+        object_type="account",
+        object_id=account.id,
+    )
+    session.commit()
+
+
+def check_second_factor(session: DbSession, account: Account, code: str, key: bytes) -> bool:
+    """A current TOTP code, or an unused recovery code (which is then used up)."""
+    if account.totp_secret and totp.verify_code(account.totp_secret, code):
+        return True
+    wanted = totp.hash_recovery_code(key, code)
+    for recovery in account.recovery_codes:
+        if recovery.used_at is None and recovery.code_hash == wanted:
+            recovery.used_at = utcnow()
+            record(
+                session,
+                "account.recovery_code_used",
+                actor_id=account.id,
+                municipality_id=None,
+                object_type="account",
+                object_id=account.id,
+            )
+            session.commit()
+            return True
+    return False
+
+
+def enable_totp(
+    session: DbSession, account: Account, secret: str, code: str, key: bytes
+) -> list[str]:
+    """Turn on two-factor sign-in once the person proved the app works; returns recovery codes."""
+    if not totp.verify_code(secret, code):
+        raise InvalidInputError({"code": _l("The code is wrong or too old. Try the newest code.")})
+    account.totp_secret = secret
+    account.totp_enabled_at = utcnow()
+    codes = totp.new_recovery_codes()
+    account.recovery_codes = [
+        RecoveryCode(code_hash=totp.hash_recovery_code(key, c)) for c in codes
+    ]
+    record(
+        session,
+        "account.totp_enabled",
+        actor_id=account.id,
+        municipality_id=None,
+        object_type="account",
+        object_id=account.id,
+    )
+    session.commit()
+    return codes
+
+
+def change_password(session: DbSession, account: Account, new_password: str) -> None:
+    """Set a new password and end every other session of the account."""
+    problem = passwords.password_problem(new_password, account.email)
+    if problem:
+        raise InvalidInputError({"password": problem})
+    account.password_hash = passwords.hash_password(new_password)
+    account.session_version += 1
+    record(
+        session,
+        "account.password_changed",
+        actor_id=account.id,
+        municipality_id=None,
+        object_type="account",
+        object_id=account.id,
+    )
+    session.commit()
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkTarget:
+    account_id: int
+    session_version: int
+
+
+def password_link_token(key: bytes, account: Account) -> str:
+    """A one-time token for setting the password; spent when the password changes."""
+    payload = {"id": account.id, "v": account.session_version}
+    return URLSafeTimedSerializer(key, salt="set-password").dumps(payload)
+
+
+def account_for_password_link(session: DbSession, key: bytes, token: str) -> Account:
+    """The account a set-password link belongs to; NotFoundError if forged, old or spent."""
+    try:
+        payload = URLSafeTimedSerializer(key, salt="set-password").loads(
+            token, max_age=LINK_MAX_AGE
+        )
+    except BadSignature as error:
+        raise NotFoundError("link") from error
+    account = session.get(Account, payload.get("id")) if isinstance(payload, dict) else None
+    if account is None or not account.is_active or account.session_version != payload.get("v"):
+        raise NotFoundError("link")
+    return account

@@ -1,0 +1,214 @@
+"""Signing in and out, two-factor enrolment and setting a password from a link."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from dialogue.accounts import totp
+from dialogue.accounts.access import list_readable_municipalities
+from dialogue.accounts.forms import CodeForm, EnrolForm, LoginForm, LogoutForm, SetPasswordForm
+from dialogue.accounts.models import Account
+from dialogue.accounts.services import (
+    account_for_password_link,
+    authenticate,
+    change_password,
+    check_second_factor,
+    enable_totp,
+    record_sign_in,
+)
+from dialogue.errors import InvalidInputError, NotFoundError
+from dialogue.extensions import db, limiter
+from dialogue.i18n import _
+from dialogue.web.ratelimit import named
+from dialogue.web.staff import current_account, current_scope, require_staff
+from dialogue.web.templating import safe_next
+
+bp = Blueprint("accounts", __name__, url_prefix="/staff")
+
+PENDING_KEY = "pending_account"
+PENDING_NEXT_KEY = "pending_next"
+PENDING_SECRET_KEY = "pending_totp_secret"  # noqa: S105 (a session key name)
+
+
+def _account_key() -> str:
+    """Rate-limit key for the account being tried, whether or not it exists."""
+    email = (request.form.get("email") or session.get(PENDING_KEY) or "").strip().lower()
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 303
+
+
+def _page(template: str, status: int = 200, **context: object) -> Response:
+    response = make_response(render_template(template, **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _sign_in(account: Account, next_url: str | None) -> Response:
+    """Start a fresh session for ``account``: nothing of the anonymous one is carried over."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    login_user(account)
+    record_sign_in(db.session, account)
+    target = safe_next(next_url) if next_url else url_for("accounts.dashboard")
+    return redirect(target, code=303)  # type: ignore[return-value]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(named("login"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(named("login_account"), methods=["POST"], key_func=_account_key, deduct_when=_failed)
+def login() -> Response:
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+        return _page("accounts/login.html", form=form)
+    if not form.validate_on_submit():
+        return _page("accounts/login.html", 422, form=form)
+    account = authenticate(db.session, form.email.data or "", form.password.data or "")
+    if account is None:
+        form.password.errors = [_("The e-mail address or the password is wrong.")]
+        return _page("accounts/login.html", 422, form=form)
+    if account.has_totp:
+        session.clear()
+        session[PENDING_KEY] = account.get_id()
+        session[PENDING_NEXT_KEY] = form.next.data or ""
+        return redirect(url_for(".code"), code=303)  # type: ignore[return-value]
+    return _sign_in(account, form.next.data)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(named("login"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(named("login_account"), methods=["POST"], key_func=_account_key, deduct_when=_failed)
+def code() -> Response:
+    account = _pending_account()
+    if account is None:
+        return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
+    form = CodeForm()
+    if request.method == "GET":
+        return _page("accounts/code.html", form=form)
+    keys = current_app.extensions["dialogue.keys"]
+    if not form.validate_on_submit() or not check_second_factor(
+        db.session, account, form.code.data or "", keys.recovery
+    ):
+        if not form.code.errors:
+            form.code.errors = [_("The code is wrong or too old. Try the newest code.")]
+        return _page("accounts/code.html", 422, form=form)
+    return _sign_in(account, session.get(PENDING_NEXT_KEY))
+
+
+def _pending_account() -> Account | None:
+    pending = str(session.get(PENDING_KEY, ""))
+    account_id, _sep, version = pending.partition(":")
+    account = db.session.get(Account, int(account_id)) if account_id.isdigit() else None
+    if account is None or not account.is_active or str(account.session_version) != version:
+        return None
+    return account
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    if LogoutForm().validate_on_submit() and current_user.is_authenticated:
+        logout_user()
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("You are signed out."), "success")
+    return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
+
+
+@bp.get("/")
+@login_required
+def dashboard() -> Response:
+    if (redirect_to := _staff_checks()) is not None:
+        return redirect_to
+    municipalities = list_readable_municipalities(db.session, current_scope())
+    return _page("accounts/dashboard.html", municipalities=municipalities)
+
+
+def _staff_checks() -> Response | None:
+    """Idle time-out and the two-factor requirement, as on every workspace page."""
+    response: Response | None = require_staff()
+    if response is not None:
+        return response
+    if current_scope().totp_required and not current_account().has_totp:
+        flash(_("Your municipality requires two-factor sign-in. Set it up to continue."), "info")
+        return redirect(url_for(".two_factor"), code=303)  # type: ignore[return-value]
+    return None
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor() -> Response:
+    response = require_staff()
+    if response is not None:
+        return response  # type: ignore[no-any-return]
+    account = current_account()
+    if account.has_totp:
+        return _page("accounts/two_factor_done.html")
+    secret = session.get(PENDING_SECRET_KEY) or totp.new_secret()
+    session[PENDING_SECRET_KEY] = secret
+    form = EnrolForm()
+    if request.method == "POST" and form.validate_on_submit():
+        keys = current_app.extensions["dialogue.keys"]
+        try:
+            codes = enable_totp(db.session, account, secret, form.code.data or "", keys.recovery)
+        except InvalidInputError as error:
+            form.code.errors = [str(error.errors["code"])]
+        else:
+            session.pop(PENDING_SECRET_KEY, None)
+            return _page("accounts/recovery_codes.html", codes=codes)
+    uri = totp.provisioning_uri(secret, account.email)
+    return _page(
+        "accounts/two_factor.html",
+        422 if form.errors else 200,
+        form=form,
+        secret=secret,
+        qr=_qr_data_uri(uri),
+    )
+
+
+def _qr_data_uri(uri: str) -> str:
+    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2, omitsize=True)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str) -> Response:
+    keys = current_app.extensions["dialogue.keys"]
+    try:
+        account = account_for_password_link(db.session, keys.account_link, token)
+    except NotFoundError:
+        abort(404)
+    form = SetPasswordForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            change_password(db.session, account, form.password.data or "")
+        except InvalidInputError as error:
+            form.password.errors = [str(error.errors["password"])]
+        else:
+            flash(_("Your password is set. Sign in with it."), "success")
+            return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
+    status = 422 if request.method == "POST" else 200
+    return _page("accounts/set_password.html", status, form=form, account=account)

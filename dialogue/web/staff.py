@@ -1,0 +1,133 @@
+"""The staff workspace: sign-in required, idle sessions end, every page scoped to a tenant.
+
+Workspace pages of a municipality live under ``/staff/<municipality>/``. A municipality the
+account may not read answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+from dialogue.accounts.access import Scope, load_scope
+from dialogue.accounts.models import Account
+from dialogue.extensions import db, login_manager
+from dialogue.i18n import _
+from dialogue.web.tenancy import _add_tenant, _load_tenant
+
+F = TypeVar("F", bound=Callable[..., Any])
+SEEN_KEY = "staff_seen_at"
+
+
+def current_account() -> Account:
+    account: Account = current_user._get_current_object()
+    return account
+
+
+def current_scope() -> Scope:
+    if "scope" not in g:
+        g.scope = load_scope(db.session, current_account())
+    scope: Scope = g.scope
+    return scope
+
+
+@login_manager.user_loader
+def _load_account(user_id: str) -> Account | None:
+    account_id, _sep, version = user_id.partition(":")
+    if not account_id.isdigit():
+        return None
+    account = db.session.get(Account, int(account_id))
+    if account is None or not account.is_active or str(account.session_version) != version:
+        return None
+    return account
+
+
+def require_staff() -> Any:
+    """Before every workspace request: signed in, not idle, two-factor when required."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    idle_limit = current_app.extensions["dialogue.settings"].staff_idle_minutes * 60
+    now = time.time()
+    if now - float(session.get(SEEN_KEY, now)) > idle_limit:
+        logout_user()
+        session.clear()
+        flash(_("You were signed out after a period of inactivity. Sign in again."), "info")
+        return redirect(url_for("accounts.login", next=request.full_path))
+    session[SEEN_KEY] = now
+    return None
+
+
+def _require_readable_tenant() -> None:
+    if "tenant" in g and not current_scope().can_read(g.tenant.id):
+        abort(404)
+
+
+def staff_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint of workspace pages under ``/staff/<municipality>``."""
+    bp = Blueprint(name, import_name, url_prefix="/staff/<municipality>")
+    bp.url_value_preprocessor(_load_tenant)
+    bp.url_defaults(_add_tenant)
+    bp.before_request(require_staff)
+    bp.before_request(_require_readable_tenant)
+    return bp
+
+
+def moderator_required(view: F) -> F:
+    """Only moderators and administrators of the municipality; analysts read only (403)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_scope().can_moderate(g.tenant.id):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def admin_required(view: F) -> F:
+    """Only administrators of the municipality (403 for other staff who can see it)."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_scope().can_administer(g.tenant.id):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def init_app(app: Any) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = ""  # the sign-in page explains itself
+    login_manager.session_protection = "basic"
+    app.jinja_env.globals.update(staff_links=staff_links)
+
+
+@dataclasses.dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    current: bool
+
+
+def staff_links() -> list[NavLink]:
+    """The workspace menu for the current municipality, by what the account may do there."""
+    tenant_id = g.tenant.id
+    endpoint = request.endpoint or ""
+    links = [("triage.", _("Submissions"), "triage.queue")]
+    if current_scope().can_administer(tenant_id):
+        links += [
+            ("audit.", _("Audit log"), "audit.log"),
+            ("admin.", _("Administration"), "admin.index"),
+        ]
+    return [
+        NavLink(label, url_for(target), endpoint.startswith(prefix))
+        for prefix, label, target in links
+    ]

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import pyotp
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from dialogue.accounts.models import Account
+from dialogue.accounts.services import enable_totp
+from dialogue.models import Municipality
+from tests.conftest import hidden_fields, sign_in
+
+
+def test_workspace_needs_sign_in(client: FlaskClient, demo: Municipality) -> None:
+    response = client.get("/staff/falkoping/")
+    assert response.status_code == 302
+    assert "/staff/login" in response.headers["Location"]
+
+
+def test_sign_in_and_out(client: FlaskClient, moderator: Account) -> None:
+    response = sign_in(client, moderator.email)
+    assert response.status_code == 303
+    assert client.get("/staff/").status_code == 200
+    assert client.get("/staff/falkoping/").status_code == 200
+    tokens = hidden_fields(client.get("/staff/").get_data(as_text=True))
+    client.post("/staff/logout", data=tokens)
+    assert client.get("/staff/falkoping/").status_code == 302
+
+
+def test_wrong_password_and_unknown_account_get_the_same_answer(
+    client: FlaskClient, moderator: Account
+) -> None:
+    wrong = sign_in(client, moderator.email, "fel lösenord igen")
+    unknown = sign_in(client, "ingen@falkoping.example")
+    assert wrong.status_code == unknown.status_code == 422
+    assert "E-postadressen eller lösenordet är fel." in wrong.get_data(as_text=True)
+    assert wrong.get_data(as_text=True).count("är fel") == unknown.get_data(as_text=True).count(
+        "är fel"
+    )
+
+
+def test_the_session_changes_at_sign_in(client: FlaskClient, moderator: Account) -> None:
+    client.get("/staff/login")
+    before = client.get_cookie("dialogue_session")
+    sign_in(client, moderator.email)
+    after = client.get_cookie("dialogue_session")
+    assert before is not None and after is not None and before.value != after.value
+
+
+def test_totp_is_asked_for_when_enabled(
+    app: Flask, client: FlaskClient, db_session: Session, moderator: Account
+) -> None:
+    secret = pyotp.random_base32()
+    enable_totp(
+        db_session,
+        moderator,
+        secret,
+        pyotp.TOTP(secret).now(),
+        app.extensions["dialogue.keys"].recovery,
+    )
+    response = sign_in(client, moderator.email)
+    assert response.headers["Location"].endswith("/staff/login/code")
+    assert client.get("/staff/").status_code == 302, "not signed in before the code"
+    tokens = hidden_fields(client.get("/staff/login/code").get_data(as_text=True))
+    assert client.post("/staff/login/code", data={**tokens, "code": "000000"}).status_code == 422
+    done = client.post("/staff/login/code", data={**tokens, "code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 303
+    assert client.get("/staff/").status_code == 200
+
+
+def test_municipality_can_require_two_factor(
+    client: FlaskClient, db_session: Session, demo: Municipality, moderator: Account
+) -> None:
+    demo.require_totp = True
+    db_session.commit()
+    sign_in(client, moderator.email)
+    response = client.get("/staff/")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/staff/account/two-factor")
+    page = client.get("/staff/account/two-factor").get_data(as_text=True)
+    assert "data:image/svg+xml;base64," in page
+
+
+def test_other_municipalities_answer_404(client: FlaskClient, moderator: Account) -> None:
+    from tests.factories import MunicipalityFactory
+
+    other = MunicipalityFactory()
+    sign_in(client, moderator.email)
+    assert client.get(f"/staff/{other.slug}/").status_code == 404
+    assert client.get("/staff/ingen-sadan/").status_code == 404
+
+
+def test_moderators_cannot_open_administration(client: FlaskClient, moderator: Account) -> None:
+    sign_in(client, moderator.email)
+    assert client.get("/staff/falkoping/admin/").status_code == 403
+    assert client.get("/staff/falkoping/audit").status_code == 403
+
+
+def test_administrators_can(client: FlaskClient, administrator: Account) -> None:
+    sign_in(client, administrator.email)
+    assert client.get("/staff/falkoping/admin/").status_code == 200
+    assert client.get("/staff/falkoping/audit").status_code == 200
+
+
+def test_idle_sessions_end(app: Flask, client: FlaskClient, moderator: Account) -> None:
+    sign_in(client, moderator.email)
+    with client.session_transaction() as session:
+        session["staff_seen_at"] = 0
+    response = client.get("/staff/falkoping/")
+    assert response.status_code == 302
+    assert "/staff/login" in response.headers["Location"]
+
+
+def test_set_password_link(
+    app: Flask, client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    result = app.test_cli_runner().invoke(
+        args=[
+            "accounts",
+            "create",
+            "--email",
+            "ny@falkoping.example",
+            "--role",
+            "moderator",
+            "--municipality",
+            "falkoping",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    link = result.output.strip().split()[-1]
+    path = link.replace("http://localhost", "")
+    tokens = hidden_fields(client.get(path).get_data(as_text=True))
+    new = "ett långt och ovanligt lösenord"
+    assert client.post(path, data={**tokens, "password": new, "confirm": new}).status_code == 303
+    assert client.get(path).status_code == 404, "the link is spent"
+    assert sign_in(client, "ny@falkoping.example", new).status_code == 303
+
+
+def test_accounts_create_reads_the_password_from_stdin(
+    app: Flask, db_session: Session, demo: Municipality
+) -> None:
+    result = app.test_cli_runner().invoke(
+        args=[
+            "accounts",
+            "create",
+            "--email",
+            "an@polisen.example",
+            "--role",
+            "analyst",
+            "--police-area",
+            "ostra-skaraborg",
+            "--password-stdin",
+        ],
+        input="ett långt och ovanligt lösenord\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created an@polisen.example (analyst)." in result.output
+    bad = app.test_cli_runner().invoke(
+        args=[
+            "accounts",
+            "create",
+            "--email",
+            "x@polisen.example",
+            "--role",
+            "analyst",
+            "--police-area",
+            "ostra-skaraborg",
+            "--password-stdin",
+        ],
+        input="password123\n",
+    )
+    assert bad.exit_code != 0
