@@ -7,7 +7,12 @@ from collections.abc import Mapping
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    ServiceUnavailable,
+    default_exceptions,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +27,12 @@ class DialogueError(Exception):
 
 class NotFoundError(DialogueError):
     status_code = 404
+
+
+class PermissionDeniedError(DialogueError):
+    """The account may see the object but not do this to it."""
+
+    status_code = 403
 
 
 class InvalidInputError(DialogueError):
@@ -72,8 +83,14 @@ def handle_unexpected(error: Exception) -> Response:
     return handle_http_error(InternalServerError())
 
 
+def handle_named_error(error: DialogueError) -> Response:
+    """A named error no view caught answers its status code (404 for NotFoundError, …)."""
+    return handle_http_error(default_exceptions[error.status_code]())
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(DatabaseUnavailableError, handle_database_error)
+    app.register_error_handler(DialogueError, handle_named_error)
     app.register_error_handler(Exception, handle_unexpected)

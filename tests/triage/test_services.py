@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dialogue.accounts.access import load_scope
+from dialogue.accounts.models import Account
+from dialogue.audit.models import AuditEvent
+from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.models import Category, Municipality, Place, Status, Submission
+from dialogue.triage.services import (
+    TRANSITIONS,
+    BulkAction,
+    Classification,
+    StatusChange,
+    apply_bulk,
+    assign_submission,
+    change_status,
+    classify,
+    set_tags,
+)
+from tests.conftest import make_staff
+from tests.factories import CategoryFactory, MunicipalityFactory, SubmissionFactory
+
+
+@pytest.fixture
+def submission(db_session: Session, demo: Municipality) -> Submission:
+    category = db_session.scalars(select(Category).filter_by(code="MILJO.LIGHT")).one()
+    return SubmissionFactory(category=category, receipt_key=b"k")
+
+
+def _scope(session: Session, account: Account):  # type: ignore[no-untyped-def]
+    return load_scope(session, account)
+
+
+def test_accepting_writes_a_status_event_with_the_actor(
+    db_session: Session, submission: Submission, moderator: Account
+) -> None:
+    event = change_status(
+        db_session,
+        submission,
+        StatusChange(Status.ACCEPTED),
+        actor=moderator,
+        scope=_scope(db_session, moderator),
+    )
+    assert submission.status == Status.ACCEPTED
+    assert (event.from_status, event.to_status, event.actor_id) == (
+        Status.NEW,
+        Status.ACCEPTED,
+        moderator.id,
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [
+        (Status.ACCEPTED, Status.SPAM),
+        (Status.WITHDRAWN, Status.IN_REVIEW),
+        (Status.NEW, Status.WITHDRAWN),
+        (Status.NEW, Status.NEW),
+    ],
+)
+def test_transitions_that_make_no_sense_are_refused(
+    db_session: Session, submission: Submission, moderator: Account, start: Status, target: Status
+) -> None:
+    submission.status = start
+    db_session.commit()
+    with pytest.raises(InvalidInputError) as raised:
+        change_status(
+            db_session,
+            submission,
+            StatusChange(target),
+            actor=moderator,
+            scope=_scope(db_session, moderator),
+        )
+    assert "status" in raised.value.errors
+    assert target not in TRANSITIONS[start]
+
+
+def test_rejecting_needs_a_reason_and_forwarding_a_recipient(
+    db_session: Session, submission: Submission, moderator: Account
+) -> None:
+    scope = _scope(db_session, moderator)
+    with pytest.raises(InvalidInputError, match="reason"):
+        change_status(
+            db_session,
+            submission,
+            StatusChange(Status.REJECTED, reason="  "),
+            actor=moderator,
+            scope=scope,
+        )
+    with pytest.raises(InvalidInputError, match="forwarded_to"):
+        change_status(
+            db_session, submission, StatusChange(Status.FORWARDED), actor=moderator, scope=scope
+        )
+    change_status(
+        db_session,
+        submission,
+        StatusChange(Status.FORWARDED, forwarded_to="Felanmälan"),
+        actor=moderator,
+        scope=scope,
+    )
+    assert submission.forwarded_to == "Felanmälan"
+
+
+def test_duplicate_needs_an_original_of_the_same_municipality(
+    db_session: Session, submission: Submission, moderator: Account
+) -> None:
+    scope = _scope(db_session, moderator)
+    other = MunicipalityFactory()
+    foreign = SubmissionFactory(
+        category=CategoryFactory(
+            municipality_id=other.id, parent=CategoryFactory(municipality_id=other.id)
+        ),
+        receipt_key=b"k",
+    )
+    original = SubmissionFactory(category=submission.category, receipt_key=b"k")
+    for bad in (None, submission.id, foreign.id):
+        with pytest.raises(InvalidInputError):
+            change_status(
+                db_session,
+                submission,
+                StatusChange(Status.DUPLICATE, duplicate_of_id=bad),
+                actor=moderator,
+                scope=scope,
+            )
+    change_status(
+        db_session,
+        submission,
+        StatusChange(Status.DUPLICATE, duplicate_of_id=original.id),
+        actor=moderator,
+        scope=scope,
+    )
+    assert submission.duplicate_of_id == original.id
+    change_status(
+        db_session, submission, StatusChange(Status.IN_REVIEW), actor=moderator, scope=scope
+    )
+    assert submission.duplicate_of_id is None
+
+
+def test_recategorising_keeps_the_submitters_choice_and_is_audited(
+    db_session: Session, submission: Submission, moderator: Account
+) -> None:
+    original = submission.category_id
+    other = db_session.scalars(select(Category).filter_by(code="MILJO.GRAFFITI")).one()
+    ranten = db_session.scalars(select(Place).filter_by(slug="ranten")).one()
+    classify(
+        db_session,
+        submission,
+        Classification(category_id=other.id, place_id=ranten.id),
+        actor=moderator,
+        scope=_scope(db_session, moderator),
+    )
+    assert (submission.submitted_category_id, submission.category_id) == (original, other.id)
+    event = db_session.scalars(select(AuditEvent).filter_by(action="submission.updated")).one()
+    assert event.details["changes"]["category_id"] == [original, other.id]
+
+
+def test_values_of_another_municipality_are_refused(
+    db_session: Session, submission: Submission, moderator: Account
+) -> None:
+    foreign = CategoryFactory(municipality_id=MunicipalityFactory().id)
+    with pytest.raises(InvalidInputError):
+        classify(
+            db_session,
+            submission,
+            Classification(category_id=foreign.id),
+            actor=moderator,
+            scope=_scope(db_session, moderator),
+        )
+
+
+def test_analysts_may_read_but_not_change(
+    db_session: Session, submission: Submission, demo: Municipality
+) -> None:
+    analyst = make_staff(
+        db_session, "ana@polisen.example", "analyst", police_area_id=demo.police_area_id
+    )
+    with pytest.raises(PermissionDeniedError):
+        change_status(
+            db_session,
+            submission,
+            StatusChange(Status.ACCEPTED),
+            actor=analyst,
+            scope=_scope(db_session, analyst),
+        )
+
+
+def test_moderators_of_other_municipalities_get_not_found(
+    db_session: Session, submission: Submission
+) -> None:
+    stranger = make_staff(
+        db_session, "x@annan.example", "moderator", municipality_id=MunicipalityFactory().id
+    )
+    with pytest.raises(NotFoundError):
+        change_status(
+            db_session,
+            submission,
+            StatusChange(Status.ACCEPTED),
+            actor=stranger,
+            scope=_scope(db_session, stranger),
+        )
+
+
+def test_assigning_only_to_moderators_of_the_municipality(
+    db_session: Session, submission: Submission, moderator: Account
+) -> None:
+    scope = _scope(db_session, moderator)
+    stranger = make_staff(
+        db_session, "x@annan.example", "moderator", municipality_id=MunicipalityFactory().id
+    )
+    with pytest.raises(InvalidInputError):
+        assign_submission(db_session, submission, stranger.id, actor=moderator, scope=scope)
+    assign_submission(db_session, submission, moderator.id, actor=moderator, scope=scope)
+    assert submission.assignee_id == moderator.id
+
+
+def test_tags_are_normalised_and_shared_within_the_municipality(
+    db_session: Session, submission: Submission, moderator: Account
+) -> None:
+    set_tags(
+        db_session,
+        submission,
+        ["Belysning", " belysning ", "Ranten"],
+        actor=moderator,
+        scope=_scope(db_session, moderator),
+    )
+    assert [t.name for t in submission.tags] == ["belysning", "ranten"]
+
+
+def test_bulk_action_is_all_or_nothing(
+    db_session: Session, submission: Submission, moderator: Account
+) -> None:
+    scope = _scope(db_session, moderator)
+    second = SubmissionFactory(category=submission.category, receipt_key=b"k", status=Status.SPAM)
+    with pytest.raises(InvalidInputError):
+        apply_bulk(
+            db_session,
+            submission.municipality_id,
+            [submission.id, second.id],
+            BulkAction(status=StatusChange(Status.ACCEPTED)),
+            actor=moderator,
+            scope=scope,
+        )
+    db_session.refresh(submission)
+    assert submission.status == Status.NEW
+    count = apply_bulk(
+        db_session,
+        submission.municipality_id,
+        [submission.id, second.id],
+        BulkAction(add_tags=("kväll",)),
+        actor=moderator,
+        scope=scope,
+    )
+    assert count == 2 and [t.name for t in second.tags] == ["kväll"]
+
+
+def test_status_history_cannot_be_edited(db_session: Session, submission: Submission) -> None:
+    from sqlalchemy import update
+    from sqlalchemy.exc import DatabaseError
+
+    from dialogue.models import StatusEvent
+
+    with pytest.raises(DatabaseError):
+        with db_session.begin_nested():
+            db_session.execute(update(StatusEvent).values(reason="rewritten"))
