@@ -175,7 +175,7 @@ def make_staff(session: Session, email: str, role: str, **scope: int) -> Any:
     return create_account(
         session,
         email=email,
-        name=email.split("@")[0].title(),
+        name=email.split("@", maxsplit=1)[0].title(),
         role=Role(role),
         password=STAFF_PASSWORD,
         **scope,

@@ -156,12 +156,20 @@ def nojs_page(nojs_context: Any) -> Any:
 
 
 def _axe_source() -> str:
-    import axe_playwright_python
+    import axe_playwright_python  # type: ignore[import-untyped]
 
     return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
 _AXE_SOURCE: list[str] = []
+_HAS_AXE = "() => typeof window.axe !== 'undefined'"
+_MICROTASK_TIMERS = """() => {
+    window.setTimeout = (callback, delay, ...args) => {
+        Promise.resolve().then(() => callback(...args));
+        return 0;
+    };
+    window.clearTimeout = () => {};
+}"""
 
 
 def format_violations(violations: list[dict[str, Any]]) -> str:
@@ -180,13 +188,20 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
 def assert_accessible(page: Any) -> None:
     """Run axe-core (WCAG 2.0/2.1 A and AA) on the page as it is now; fail on any violation.
 
-    Works with JavaScript disabled too: page.evaluate runs in Playwright's own world,
-    which the page's JS switch does not govern, and inline injection needs bypass_csp.
+    The context must have bypass_csp=True: the app's CSP (script-src 'self') blocks the
+    inline script. Works with JavaScript disabled too (see below).
     """
     if not _AXE_SOURCE:
         _AXE_SOURCE.append(_axe_source())
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+    if not page.evaluate(_HAS_AXE):
         page.add_script_tag(content=_AXE_SOURCE[0])
+        if not page.evaluate(_HAS_AXE):
+            # JavaScript is off (the no-JS journey): the tag is in the page but never ran.
+            # Playwright's own evaluation still works, so run the same source that way. Timers
+            # never fire in such a page and axe.run waits on setTimeout, so its callbacks
+            # become microtasks; the page's own scripts stay off, so nothing else sees this.
+            page.evaluate("(source) => { (0, eval)(source); }", _AXE_SOURCE[0])
+            page.evaluate(_MICROTASK_TIMERS)
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         AXE_TAGS,
@@ -223,12 +238,26 @@ def en() -> Callable[[str], str]:
 
 # --------------------------------------------------------------------------- guard
 
+MISSING_CHROMIUM = (
+    f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium. "
+    "Install it with `apt-get install -y chromium` (never `playwright install`)."
+)
+
 if not CHROMIUM.exists():  # pragma: no cover - depends on the machine
-    # A missing browser must not turn the browser tests into silent skips.
+    # A missing browser must not turn the browser tests into skips or setup noise: each one
+    # FAILS with the fix in its message, before any fixture (server, browser) is set up.
+
     @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_setup(item: pytest.Item) -> None:
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests need Debian's Chromium. "
-            "Install it with `apt-get install -y chromium`.",
-            pytrace=False,
-        )
+    def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+        if Path(__file__).parent not in Path(str(item.path)).parents:
+            return None  # not a browser test: run it as usual
+        item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+
+        def missing() -> None:
+            pytest.fail(MISSING_CHROMIUM, pytrace=False)
+
+        call = pytest.CallInfo.from_call(missing, when="call")
+        report = pytest.TestReport.from_item_and_call(item, call)
+        item.ihook.pytest_runtest_logreport(report=report)
+        item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+        return True

@@ -262,6 +262,5 @@ def test_status_history_cannot_be_edited(db_session: Session, submission: Submis
 
     from dialogue.models import StatusEvent
 
-    with pytest.raises(DatabaseError):
-        with db_session.begin_nested():
-            db_session.execute(update(StatusEvent).values(reason="rewritten"))
+    with pytest.raises(DatabaseError), db_session.begin_nested():
+        db_session.execute(update(StatusEvent).values(reason="rewritten"))
