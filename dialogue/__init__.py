@@ -146,7 +146,8 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from dialogue.pages.views import bp as pages_bp
     from dialogue.places.views import bp as places_bp
     from dialogue.pledges.views import bp as pledges_bp
-    from dialogue.triage.views import bp as triage_bp
+    from dialogue.triage import detail, views  # noqa: F401  (their routes join the blueprint)
+    from dialogue.triage.blueprint import bp as triage_bp
 
     public = (pages_bp, pledges_bp, places_bp, intake_bp, cases_bp)
     workspace = (accounts_bp, triage_bp, audit_bp, admin_bp)

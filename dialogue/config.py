@@ -35,6 +35,15 @@ class Settings:
     proxy_fix_x_for: int = 0
     reference_cache_seconds: float = 30.0
     contact_retention_days: int = 90
+    # Outgoing e-mail (replies to submitters); nothing is sent while smtp_host is empty.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_sender: str = "trygghetsdialog@localhost"
+    # The address links in e-mails point to, e.g. "https://dialog.falkoping.se".
+    public_url: str = "http://127.0.0.1:5000"
     testing: bool = False
 
     @classmethod

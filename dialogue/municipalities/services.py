@@ -24,6 +24,7 @@ class Tenant:
     accent_color: str | None
     contact_email: str | None
     small_number_threshold: int
+    submit_rate_limit: str | None = None
 
 
 def get_municipality(session: DbSession, slug: str) -> Municipality:
@@ -47,6 +48,7 @@ def get_tenant(session: DbSession, slug: str) -> Tenant:
         accent_color=municipality.accent_color,
         contact_email=municipality.contact_email,
         small_number_threshold=municipality.small_number_threshold,
+        submit_rate_limit=municipality.submit_rate_limit,
     )
 
 

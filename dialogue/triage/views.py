@@ -1,4 +1,4 @@
-"""The moderators' queue and the submission page."""
+"""The moderators' queue: filters, search, paging and bulk actions."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from sqlalchemy import select
 
 from dialogue.extensions import db
 from dialogue.submissions.models import Submission
-from dialogue.web.staff import staff_blueprint
+from dialogue.triage.blueprint import bp
 from dialogue.web.tenancy import current_tenant
-
-bp = staff_blueprint("triage", __name__)
 
 
 @bp.get("/")

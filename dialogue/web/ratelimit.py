@@ -10,7 +10,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 
 def client_key() -> str:
@@ -20,10 +20,18 @@ def client_key() -> str:
 
 
 def named(name: str) -> Callable[[], str]:
-    """A limit string read from settings at request time, e.g. ``named("submit")``."""
+    """A limit string read at request time, e.g. ``named("submit")``.
+
+    A municipality's own ``<name>_rate_limit`` (set by its administrators) wins over the
+    ``DIALOGUE_RATELIMIT_<NAME>`` setting.
+    """
 
     def limit() -> str:
-        value: str = getattr(current_app.extensions["dialogue.settings"], f"ratelimit_{name}")
+        tenant = g.get("tenant")
+        override: str | None = getattr(tenant, f"{name}_rate_limit", None) if tenant else None
+        value: str = override or getattr(
+            current_app.extensions["dialogue.settings"], f"ratelimit_{name}"
+        )
         return value
 
     return limit

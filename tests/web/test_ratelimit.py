@@ -108,3 +108,15 @@ def test_limiter_storage_holds_no_ip_address(
     finally:
         for key in written:
             server.delete(key)
+
+
+def test_a_municipality_can_set_its_own_submit_limit(
+    limited_client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    demo.submit_rate_limit = "1 per hour"
+    db_session.commit()
+    statuses = [
+        limited_client.post(FORM, data=valid_form(limited_client, db_session)).status_code
+        for _ in range(2)
+    ]
+    assert statuses == [200, 429]

@@ -1,0 +1,4 @@
+// Workspace enhancements only: every task works without this file.
+(function () {
+  "use strict";
+})();

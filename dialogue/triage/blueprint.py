@@ -1,0 +1,7 @@
+"""The triage blueprint, shared by the queue (``views``) and the submission page (``detail``)."""
+
+from __future__ import annotations
+
+from dialogue.web.staff import staff_blueprint
+
+bp = staff_blueprint("triage", __name__)
