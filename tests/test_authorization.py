@@ -1,0 +1,146 @@
+"""Every workspace route, taken from the URL map, answers the right thing to each kind of user.
+
+A new route cannot escape this test: its URL parameters must be known here (see ``ids``),
+and every route under ``/staff/<municipality>/`` is requested as anonymous, as a moderator of
+municipality A, as an analyst of another police area and as an administrator of B.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.routing import Rule
+
+from dialogue.models import Category, Municipality, Place
+from tests.conftest import hidden_fields, make_staff, sign_in
+from tests.factories import MunicipalityFactory, SubmissionFactory
+
+
+def workspace_rules(app: Flask) -> list[Rule]:
+    rules = [r for r in app.url_map.iter_rules() if r.rule.startswith("/staff/<municipality>")]
+    assert rules, "no workspace routes found"
+    return sorted(rules, key=lambda r: r.rule)
+
+
+@pytest.fixture
+def world(app: Flask, db_session: Session, demo: Municipality) -> dict[str, Any]:
+    """Municipality A (the demo) with a record of every kind, B elsewhere, and four users."""
+    other = MunicipalityFactory()
+    category = db_session.scalars(select(Category).filter_by(code="MILJO.LIGHT")).one()
+    submission = SubmissionFactory(category=category, receipt_key=b"k")
+    place = db_session.scalars(select(Place).filter_by(slug="ranten")).one()
+    make_staff(db_session, "mod-a@x.example", "moderator", municipality_id=demo.id)
+    make_staff(db_session, "ana-b@x.example", "analyst", police_area_id=other.police_area_id)
+    make_staff(db_session, "adm-b@x.example", "admin", municipality_id=other.id)
+    return {"a": demo, "b": other, "submission": submission, "place": place}
+
+
+def ids(world: dict[str, Any], db_session: Session) -> dict[str, Any]:
+    """A value of municipality A for every URL parameter a workspace route may have."""
+    from dialogue.models import Commitment, Initiative, Pledge
+
+    pledge = db_session.scalars(select(Pledge).filter_by(municipality_id=world["a"].id)).first()
+    commitment = db_session.scalars(
+        select(Commitment).filter_by(municipality_id=world["a"].id)
+    ).first()
+    initiative = db_session.scalars(
+        select(Initiative).filter_by(municipality_id=world["a"].id)
+    ).first()
+    category = db_session.scalars(select(Category).filter_by(municipality_id=world["a"].id)).first()
+    return {
+        "municipality": world["a"].slug,
+        "submission_id": world["submission"].id,
+        "pledge_id": pledge.id if pledge else 0,
+        "commitment_id": commitment.id if commitment else 0,
+        "initiative_id": initiative.id if initiative else 0,
+        "category_id": category.id if category else 0,
+        "place_id": world["place"].id,
+        "slug": world["place"].slug,
+    }
+
+
+def url_for_rule(rule: Rule, values: dict[str, Any]) -> str:
+    missing = set(rule.arguments) - set(values)
+    assert not missing, f"{rule.endpoint}: give test_authorization a value for {missing}"
+    url = rule.rule
+    for name in rule.arguments:
+        url = url.replace(f"<{name}>", str(values[name]))
+        url = url.replace(f"<int:{name}>", str(values[name]))
+    return url
+
+
+def requests_for(
+    app: Flask, world: dict[str, Any], db_session: Session
+) -> list[tuple[str, str, str]]:
+    values = ids(world, db_session)
+    out = []
+    for rule in workspace_rules(app):
+        url = url_for_rule(rule, values)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            out.append((rule.endpoint, method, url))
+    return out
+
+
+def call(client: FlaskClient, method: str, url: str) -> int:
+    if method == "GET":
+        return client.get(url).status_code
+    tokens = hidden_fields(client.get("/staff/login").get_data(as_text=True))
+    return client.open(
+        url, method=method, data={"csrf_token": tokens.get("csrf_token", "")}
+    ).status_code
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(
+    app: Flask, client: FlaskClient, world: dict[str, Any], db_session: Session
+) -> None:
+    for endpoint, method, url in requests_for(app, world, db_session):
+        assert call(client, method, url) == 302, f"{method} {url} ({endpoint})"
+
+
+@pytest.mark.parametrize("email", ["ana-b@x.example", "adm-b@x.example"])
+def test_staff_of_other_municipalities_get_404_everywhere(
+    app: Flask, client: FlaskClient, world: dict[str, Any], db_session: Session, email: str
+) -> None:
+    sign_in(client, email)
+    for endpoint, method, url in requests_for(app, world, db_session):
+        assert call(client, method, url) == 404, f"{email}: {method} {url} ({endpoint})"
+
+
+def test_a_moderator_reaches_every_route_of_their_municipality_but_administration(
+    app: Flask, client: FlaskClient, world: dict[str, Any], db_session: Session
+) -> None:
+    sign_in(client, "mod-a@x.example")
+    for endpoint, method, url in requests_for(app, world, db_session):
+        status = call(client, method, url)
+        if endpoint.startswith(("admin.", "audit.")):
+            assert status == 403, f"{method} {url} ({endpoint})"
+        else:
+            assert status not in {401, 403, 404, 500}, f"{method} {url} ({endpoint}): {status}"
+
+
+def test_a_moderator_gets_404_for_ids_of_another_municipality(
+    app: Flask, client: FlaskClient, world: dict[str, Any], db_session: Session
+) -> None:
+    other_category = world["b"]
+    from tests.factories import CategoryFactory
+
+    foreign = SubmissionFactory(
+        category=CategoryFactory(
+            municipality_id=other_category.id,
+            parent=CategoryFactory(municipality_id=other_category.id),
+        ),
+        receipt_key=b"k",
+    )
+    sign_in(client, "mod-a@x.example")
+    values = {**ids(world, db_session), "submission_id": foreign.id}
+    for rule in workspace_rules(app):
+        if "submission_id" not in rule.arguments:
+            continue
+        url = url_for_rule(rule, values)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            assert call(client, method, url) == 404, f"{method} {url}"
