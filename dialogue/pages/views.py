@@ -12,6 +12,7 @@ from flask import (
     render_template,
     request,
     session,
+    url_for,
 )
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -35,6 +36,12 @@ def set_language(code: str) -> Response:
         abort(404)
     session[SESSION_KEY] = code
     return redirect(safe_next(request.args.get("next")), code=303)  # type: ignore[return-value]
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for this path whatever the page says; point them at the real icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)  # type: ignore[return-value]
 
 
 @bp.get("/accessibility")

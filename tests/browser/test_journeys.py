@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Dialog, Locator, Page, expect
 
 from tests.browser.conftest import LiveServer, assert_accessible
 
@@ -22,7 +22,7 @@ CATEGORY = {"sv": "Dålig belysning eller mörka områden", "en": "Poor lighting
 Translate = Callable[[str], str]
 
 
-def main(page: Page) -> Any:
+def main(page: Page) -> Locator:
     return page.get_by_role("main")
 
 
