@@ -44,4 +44,5 @@ def test_favicon_points_at_the_served_icon(client: FlaskClient) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response.headers["Location"].endswith("/static/favicon.svg")
-    assert client.get("/static/favicon.svg").status_code == 200
+    with client.get("/static/favicon.svg") as icon:
+        assert icon.status_code == 200
