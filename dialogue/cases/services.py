@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from dialogue.db import DbSession
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError, NotFoundError
 from dialogue.i18n import _l
+from dialogue.outbox.services import cancel_pending
 from dialogue.sanitize import clean_text
 from dialogue.submissions import receipts
 from dialogue.submissions.models import (
@@ -89,6 +90,7 @@ def withdraw_submission(session: DbSession, submission: Submission) -> None:
     )
     submission.status = Status.WITHDRAWN
     submission.contact = None
+    cancel_pending(session, [submission.id])
     _commit(session)
 
 

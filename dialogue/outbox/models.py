@@ -15,6 +15,8 @@ class OutboxMessage(Base):
 
     id: Mapped[intpk]
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    # The case a notice is about, so withdrawing it or purging its contact cancels the notice.
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
     # Cleared once sent, so the address does not outlive its use.
     to_address: Mapped[str | None] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))

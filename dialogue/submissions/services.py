@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import delete, select
 
 from dialogue.db import DbSession
+from dialogue.outbox.services import cancel_pending
 from dialogue.submissions.models import Contact, Status, Submission
 
 # Statuses in which nobody is waiting for a reply any more.
@@ -29,5 +30,6 @@ def purge_expired_contacts(session: DbSession, now: dt.datetime, retention_days:
         Submission.status.in_(HANDLED), Submission.updated_at < cutoff
     )
     result = session.execute(delete(Contact).where(Contact.submission_id.in_(expired)))
+    cancel_pending(session, expired)
     session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

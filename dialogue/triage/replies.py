@@ -1,0 +1,153 @@
+"""Replies to the submitter: shown on the case page and, if they asked, announced by e-mail.
+
+The e-mail only says that there is a reply and where to read it. It never carries the receipt
+code (the person opens the case with the code they kept) nor the reply itself, so a forwarded
+or intercepted message reveals nothing about the case.
+"""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+from sqlalchemy import or_, select
+
+from dialogue.accounts.access import Scope
+from dialogue.accounts.models import Account
+from dialogue.audit.services import record
+from dialogue.categories.models import Category
+from dialogue.db import DbSession
+from dialogue.errors import InvalidInputError, NotFoundError
+from dialogue.i18n import _, _l
+from dialogue.municipalities.models import Municipality
+from dialogue.outbox.services import enqueue
+from dialogue.sanitize import clean_text
+from dialogue.submissions.models import Reply, Status, Submission
+from dialogue.triage.models import ResponseTemplate
+from dialogue.triage.services import require_moderator
+
+MAX_REPLY_LENGTH = 4000
+REPLY_NOTICE = "reply_notice"
+
+
+def reply_to_submitter(
+    session: DbSession,
+    submission: Submission,
+    body: str,
+    *,
+    actor: Account,
+    scope: Scope,
+    public_url: str,
+) -> Reply:
+    """Add a reply to the case page; queue an e-mail notice if the submitter left an address."""
+    require_moderator(scope, submission)
+    cleaned = clean_text(body)
+    if not cleaned:
+        raise InvalidInputError({"body": _l("Write the reply.")})
+    if len(cleaned) > MAX_REPLY_LENGTH:
+        raise InvalidInputError(
+            {"body": _l("Use at most %(limit)d characters.", limit=MAX_REPLY_LENGTH)}
+        )
+    reply = Reply(municipality_id=submission.municipality_id, author_id=actor.id, body=cleaned)
+    submission.replies.append(reply)
+    notified = submission.contact is not None
+    if submission.contact is not None:
+        _queue_notice(session, submission, submission.contact.email, public_url)
+    session.flush()  # the reply's id, for the audit event
+    record(
+        session,
+        "submission.replied",
+        actor_id=actor.id,
+        municipality_id=submission.municipality_id,
+        object_type="submission",
+        object_id=submission.id,
+        reply_id=reply.id,
+        notified=notified,
+    )
+    session.commit()
+    return reply
+
+
+def case_url(public_url: str, municipality_slug: str) -> str:
+    """The page where a resident opens a case with their code."""
+    return f"{public_url.rstrip('/')}/{municipality_slug}/case"
+
+
+def _queue_notice(
+    session: DbSession, submission: Submission, address: str, public_url: str
+) -> None:
+    municipality = session.get(Municipality, submission.municipality_id)
+    if municipality is None:  # pragma: no cover (a foreign key makes this impossible)
+        raise NotFoundError(submission.municipality_id)
+    names = {"reference": submission.reference, "municipality": municipality.name}
+    with force_locale(submission.locale):
+        subject = _("New reply in your case %(reference)s – %(municipality)s", **names)
+        body = "\n\n".join(
+            [
+                _("Hello,"),
+                _(
+                    "%(municipality)s has replied to what you sent through Trygghetsdialog "
+                    "(case %(reference)s).",
+                    **names,
+                ),
+                _(
+                    "Read the reply on your case page. Open it with the 16-digit code from your "
+                    "receipt:"
+                ),
+                case_url(public_url, municipality.slug),
+                _(
+                    "You get this e-mail because you asked to be told about replies to your "
+                    "case. Do not reply to it: answers to this address are not read."
+                ),
+            ]
+        )
+    enqueue(
+        session,
+        municipality_id=submission.municipality_id,
+        to_address=address,
+        subject=subject,
+        body=body + "\n",
+        kind=REPLY_NOTICE,
+        submission_id=submission.id,
+    )
+
+
+def list_response_templates(
+    session: DbSession,
+    municipality_id: int,
+    category_id: int | None,
+    status: Status | None,
+    locale: str,
+) -> list[ResponseTemplate]:
+    """Templates that fit a category (or its parent) and status, the most specific first."""
+    categories: list[int] = []
+    if category_id is not None:
+        category = session.get(Category, category_id)
+        if category is not None and category.municipality_id == municipality_id:
+            categories = [category_id, *([category.parent_id] if category.parent_id else [])]
+    query = (
+        select(ResponseTemplate)
+        .where(
+            ResponseTemplate.municipality_id == municipality_id,
+            ResponseTemplate.locale == locale,
+            or_(
+                ResponseTemplate.category_id.in_(categories), ResponseTemplate.category_id.is_(None)
+            ),
+            or_(ResponseTemplate.status == status, ResponseTemplate.status.is_(None)),
+        )
+        .order_by(
+            ResponseTemplate.category_id.is_(None),
+            ResponseTemplate.status.is_(None),
+            ResponseTemplate.title,
+            ResponseTemplate.id,
+        )
+    )
+    return list(session.scalars(query))
+
+
+def get_response_template(
+    session: DbSession, municipality_id: int, template_id: int
+) -> ResponseTemplate:
+    """A template of this municipality; NotFoundError otherwise."""
+    template = session.get(ResponseTemplate, template_id)
+    if template is None or template.municipality_id != municipality_id:
+        raise NotFoundError(template_id)
+    return template
