@@ -140,7 +140,10 @@ def translations_compile() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from dialogue.outbox.cli import outbox
+
     app.cli.add_command(demo)
     app.cli.add_command(translations)
     app.cli.add_command(retention)
     app.cli.add_command(accounts)
+    app.cli.add_command(outbox)

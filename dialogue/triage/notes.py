@@ -1,0 +1,76 @@
+"""Internal notes and the public summary of a submission.
+
+A note is for colleagues only: it never reaches the submitter or a public export. The public
+summary is the one text about a submission that public reports may quote, so personal data is
+masked every time it is saved, whatever the moderator typed.
+"""
+
+from __future__ import annotations
+
+from dialogue.accounts.access import Scope
+from dialogue.accounts.models import Account
+from dialogue.audit.services import record
+from dialogue.db import DbSession
+from dialogue.errors import InvalidInputError
+from dialogue.i18n import _l
+from dialogue.sanitize import clean_text
+from dialogue.submissions.models import Submission
+from dialogue.submissions.personal_data import redact
+from dialogue.triage.models import Note
+from dialogue.triage.services import require_moderator
+
+MAX_NOTE_LENGTH = 4000
+MAX_SUMMARY_LENGTH = 2000
+
+
+def add_note(
+    session: DbSession, submission: Submission, body: str, *, actor: Account, scope: Scope
+) -> Note:
+    """Add an internal note to the submission."""
+    require_moderator(scope, submission)
+    cleaned = clean_text(body)
+    if not cleaned:
+        raise InvalidInputError({"body": _l("Write the note.")})
+    if len(cleaned) > MAX_NOTE_LENGTH:
+        raise InvalidInputError(
+            {"body": _l("Use at most %(limit)d characters.", limit=MAX_NOTE_LENGTH)}
+        )
+    note = Note(municipality_id=submission.municipality_id, author_id=actor.id, body=cleaned)
+    submission.notes.append(note)
+    session.flush()  # the note's id, for the audit event
+    record(
+        session,
+        "submission.note_added",
+        actor_id=actor.id,
+        municipality_id=submission.municipality_id,
+        object_type="submission",
+        object_id=submission.id,
+        note_id=note.id,
+    )
+    session.commit()
+    return note
+
+
+def set_public_summary(
+    session: DbSession, submission: Submission, text: str, *, actor: Account, scope: Scope
+) -> str | None:
+    """Save the redacted public summary (empty text removes it); returns what was stored."""
+    require_moderator(scope, submission)
+    summary = redact(clean_text(text)) or None
+    if summary is not None and len(summary) > MAX_SUMMARY_LENGTH:
+        raise InvalidInputError(
+            {"summary": _l("Use at most %(limit)d characters.", limit=MAX_SUMMARY_LENGTH)}
+        )
+    if summary != submission.public_summary:
+        submission.public_summary = summary
+        record(
+            session,
+            "submission.summary_set",
+            actor_id=actor.id,
+            municipality_id=submission.municipality_id,
+            object_type="submission",
+            object_id=submission.id,
+            summary=summary,
+        )
+    session.commit()
+    return summary
