@@ -57,6 +57,16 @@ def create_account(
     )
     session.add(account)
     session.flush()
+    record(
+        session,
+        "account.created",
+        actor_id=actor_id,
+        municipality_id=municipality_id,
+        object_type="account",
+        object_id=account.id,
+        email=address,
+        name=account.name,
+    )
     grant_role(session, account, role, municipality_id, police_area_id, actor_id=actor_id)
     session.commit()
     return account

@@ -141,27 +141,16 @@ def logout() -> Response:
 @bp.get("/")
 @login_required
 def dashboard() -> Response:
-    if (redirect_to := _staff_checks()) is not None:
-        return redirect_to
+    if (redirect_to := require_staff()) is not None:
+        return redirect_to  # type: ignore[no-any-return]
     municipalities = list_readable_municipalities(db.session, current_scope())
     return _page("accounts/dashboard.html", municipalities=municipalities)
-
-
-def _staff_checks() -> Response | None:
-    """Idle time-out and the two-factor requirement, as on every workspace page."""
-    response: Response | None = require_staff()
-    if response is not None:
-        return response
-    if current_scope().totp_required and not current_account().has_totp:
-        flash(_("Your municipality requires two-factor sign-in. Set it up to continue."), "info")
-        return redirect(url_for(".two_factor"), code=303)  # type: ignore[return-value]
-    return None
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
 @login_required
 def two_factor() -> Response:
-    response = require_staff()
+    response = require_staff(enforce_totp=False)
     if response is not None:
         return response  # type: ignore[no-any-return]
     account = current_account()

@@ -50,5 +50,5 @@ def theme() -> Response:
     css = ":root{{--accent:{accent};--accent-dark:{accent_dark}}}\n".format(**colors)
     response = Response(css, mimetype="text/css")
     response.cache_control.public = True
-    response.cache_control.max_age = 300
+    response.cache_control.max_age = 60  # administrators see a new colour within a minute
     return response

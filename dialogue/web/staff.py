@@ -48,7 +48,7 @@ def _load_account(user_id: str) -> Account | None:
     return account
 
 
-def require_staff() -> Any:
+def require_staff(*, enforce_totp: bool = True) -> Any:
     """Before every workspace request: signed in, not idle, two-factor when required."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
@@ -60,6 +60,9 @@ def require_staff() -> Any:
         flash(_("You were signed out after a period of inactivity. Sign in again."), "info")
         return redirect(url_for("accounts.login", next=request.full_path))
     session[SEEN_KEY] = now
+    if enforce_totp and current_scope().totp_required and not current_account().has_totp:
+        flash(_("Your municipality requires two-factor sign-in. Set it up to continue."), "info")
+        return redirect(url_for("accounts.two_factor"), code=303)
     return None
 
 

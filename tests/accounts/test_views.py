@@ -170,3 +170,14 @@ def test_accounts_create_reads_the_password_from_stdin(
         input="password123\n",
     )
     assert bad.exit_code != 0
+
+
+def test_two_factor_requirement_holds_on_every_workspace_page(
+    client: FlaskClient, db_session: Session, demo: Municipality, moderator: Account
+) -> None:
+    demo.require_totp = True
+    db_session.commit()
+    sign_in(client, moderator.email)
+    response = client.get("/staff/falkoping/")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/staff/account/two-factor")

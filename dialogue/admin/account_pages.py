@@ -1,0 +1,114 @@
+"""Pages for the people who work in the municipality: accounts and their roles here."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, request, url_for
+
+from dialogue.accounts.models import Account, Role
+from dialogue.accounts.services import password_link_token
+from dialogue.admin import accounts
+from dialogue.admin.blueprint import acting, bp, done, page, refused, save, tenant_id
+from dialogue.admin.forms import AddAccountForm, NewAccountForm
+from dialogue.errors import InvalidInputError
+from dialogue.extensions import db
+from dialogue.i18n import _
+from dialogue.web.staff import admin_required, current_account, current_scope
+
+
+def _posted_id(name: str) -> int:
+    value = request.form.get(name, type=int)
+    if value is None:
+        abort(404)
+    return value
+
+
+@bp.get("/admin/accounts")
+@admin_required
+def account_list() -> Response:
+    members = accounts.list_members(db.session, tenant_id(), scope=current_scope())
+    return page("admin/accounts.html", members=members, me=current_account().id)
+
+
+@bp.route("/admin/accounts/new", methods=["GET", "POST"])
+@admin_required
+def new_account() -> Response:
+    form = NewAccountForm()
+    result = save(
+        form,
+        "admin/account_form.html",
+        lambda: accounts.create_member(
+            db.session,
+            tenant_id(),
+            email=form.email.data or "",
+            name=form.name.data or "",
+            role=Role(form.role.data),
+            **acting(),
+        ),
+        existing=False,
+    )
+    if isinstance(result, Response):
+        return result
+    return _show_link(result)
+
+
+def _show_link(account: Account) -> Response:
+    """The set-password link, shown this once and never stored: the new person's first step."""
+    token = password_link_token(current_app.extensions["dialogue.keys"].account_link, account)
+    link = url_for("accounts.set_password", token=token, _external=True)
+    return page("admin/account_created.html", account=account, link=link)
+
+
+@bp.route("/admin/accounts/add", methods=["GET", "POST"])
+@admin_required
+def add_account() -> Response:
+    form = AddAccountForm()
+    result = save(
+        form,
+        "admin/account_form.html",
+        lambda: accounts.add_member(
+            db.session,
+            tenant_id(),
+            email=form.email.data or "",
+            role=Role(form.role.data),
+            **acting(),
+        ),
+        existing=True,
+    )
+    if isinstance(result, Response):
+        return result
+    return done(_("%(name)s has a new role here.", name=result.account.name), ".account_list")
+
+
+@bp.post("/admin/accounts/remove-role")
+@admin_required
+def remove_role() -> Response:
+    try:
+        account, _role = accounts.remove_role(
+            db.session, tenant_id(), _posted_id("membership"), **acting()
+        )
+    except InvalidInputError as error:
+        return refused(error, ".account_list")
+    return done(_("A role of %(name)s is removed.", name=account.name), ".account_list")
+
+
+@bp.post("/admin/accounts/deactivate")
+@admin_required
+def deactivate_account() -> Response:
+    try:
+        account = accounts.deactivate_member(
+            db.session, tenant_id(), _posted_id("account"), **acting()
+        )
+    except InvalidInputError as error:
+        return refused(error, ".account_list")
+    if not account.is_active:
+        return done(
+            _("The account of %(name)s is deactivated.", name=account.name), ".account_list"
+        )
+    return done(
+        _(
+            "The roles of %(name)s here are removed. The account stays active because it has "
+            "roles elsewhere.",
+            name=account.name,
+        ),
+        ".account_list",
+    )

@@ -1,0 +1,96 @@
+"""The administration blueprint and what its pages share: answers, errors, cache clearing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypedDict, TypeVar
+
+from flask import Response, current_app, flash, make_response, redirect, render_template, url_for
+from sqlalchemy.exc import DBAPIError
+
+from dialogue.accounts.access import Scope
+from dialogue.accounts.models import Account
+from dialogue.errors import DatabaseUnavailableError, InvalidInputError
+from dialogue.extensions import db
+from dialogue.web.staff import current_account, current_scope, staff_blueprint
+from dialogue.web.tenancy import current_tenant
+
+bp = staff_blueprint("admin", __name__)
+
+
+def tenant_id() -> int:
+    return current_tenant().id
+
+
+class Acting(TypedDict):
+    actor: Account
+    scope: Scope
+
+
+def acting() -> Acting:
+    """The keyword arguments every changing service takes: who acts, and their scope."""
+    return {"actor": current_account(), "scope": current_scope()}
+
+
+def page(template: str, status: int = 200, **context: Any) -> Response:
+    response = make_response(render_template(template, **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def form_status(form: Any) -> int:
+    """422 for a form sent with problems, 200 for a form shown for the first time."""
+    return 422 if form.is_submitted() else 200
+
+
+def done(message: str, endpoint: str, **values: Any) -> Response:
+    """After a change: say what happened, and show the next page with a GET (PRG)."""
+    flash(message, "success")
+    return redirect(url_for(endpoint, **values), code=303)  # type: ignore[return-value]
+
+
+def refused(error: InvalidInputError, endpoint: str, **values: Any) -> Response:
+    """A button that could not do its work: say why on the page it came from."""
+    db.session.rollback()
+    for message in error.errors.values():
+        flash(str(message), "warning")
+    return redirect(url_for(endpoint, **values), code=303)  # type: ignore[return-value]
+
+
+def show_errors(form: Any, error: InvalidInputError) -> None:
+    """Put a service's errors on the form's fields (unknown names on the first field).
+
+    The services raise before they change anything, so nothing needs rolling back.
+    """
+    first = next(field for field in form if field.type not in {"CSRFTokenField", "HiddenField"})
+    for name, message in error.errors.items():
+        field = form._fields.get(name, first)
+        field.errors = [*field.errors, str(message)] if field is first else [str(message)]
+
+
+def clear_reference_caches() -> None:
+    """This process forgets cached reference data; other processes within their TTL."""
+    for cache in current_app.extensions["dialogue.caches"].values():
+        cache.clear()
+
+
+T = TypeVar("T")
+
+
+def save(form: Any, template: str, action: Callable[[], T], **context: Any) -> T | Response:
+    """Validate ``form`` and run ``action``; on any problem show the form again, as typed.
+
+    422 for input to correct; 503 if the database failed, so nothing typed is lost.
+    """
+    if not form.validate_on_submit():
+        return page(template, form_status(form), form=form, **context)
+    try:
+        return action()
+    except InvalidInputError as error:
+        show_errors(form, error)
+        return page(template, 422, form=form, **context)
+    except (DatabaseUnavailableError, DBAPIError):
+        # Render from what is loaded before rolling back, which would expire it.
+        response = page(template, 503, form=form, unavailable=True, **context)
+        db.session.rollback()
+        return response

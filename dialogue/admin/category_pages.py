@@ -1,0 +1,111 @@
+"""Pages for the category taxonomy: groups and their categories, added, edited, deactivated."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from dialogue.admin import categories
+from dialogue.admin.blueprint import (
+    acting,
+    bp,
+    clear_reference_caches,
+    done,
+    page,
+    refused,
+    save,
+    tenant_id,
+)
+from dialogue.admin.forms import CategoryForm, NewCategoryForm, localized, localized_data
+from dialogue.errors import InvalidInputError
+from dialogue.extensions import db
+from dialogue.i18n import _
+from dialogue.web.staff import admin_required, current_scope
+from dialogue.web.templating import label
+
+
+def _groups() -> list[categories.CategoryGroup]:
+    return categories.list_category_groups(db.session, tenant_id(), scope=current_scope())
+
+
+@bp.get("/admin/categories")
+@admin_required
+def category_list() -> Response:
+    return page("admin/categories.html", groups=_groups())
+
+
+@bp.route("/admin/categories/new", methods=["GET", "POST"])
+@admin_required
+def new_category() -> Response:
+    form = NewCategoryForm(data={"group": request.args.get("group", "")})
+    form.set_groups([(g.group.id, label(g.group.label)) for g in _groups()])
+    result = save(
+        form,
+        "admin/category_form.html",
+        lambda: categories.create_category(
+            db.session,
+            tenant_id(),
+            categories.NewCategory(
+                category=categories.CategoryInput(
+                    localized(form, "label"), form.route(), form.is_sensitive.data
+                ),
+                group_id=form.group_id(),
+                group_label=localized(form, "group_label"),
+            ),
+            **acting(),
+        ),
+        category=None,
+    )
+    if isinstance(result, Response):
+        return result
+    clear_reference_caches()
+    return done(_("The category %(label)s is added.", label=label(result.label)), ".category_list")
+
+
+@bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
+@admin_required
+def category(category_id: int) -> Response:
+    found = categories.get_category(db.session, tenant_id(), category_id, scope=current_scope())
+    form = CategoryForm(
+        data={
+            **localized_data("label", found.label),
+            "default_route": found.default_route.value if found.default_route else "",
+            "is_sensitive": found.is_sensitive,
+        }
+    )
+    result = save(
+        form,
+        "admin/category_form.html",
+        lambda: categories.update_category(
+            db.session,
+            tenant_id(),
+            found.id,
+            categories.CategoryInput(
+                localized(form, "label"), form.route(), form.is_sensitive.data
+            ),
+            **acting(),
+        ),
+        category=found,
+    )
+    if isinstance(result, Response):
+        return result
+    clear_reference_caches()
+    return done(_("The category %(label)s is saved.", label=label(result.label)), ".category_list")
+
+
+@bp.post("/admin/categories/<int:category_id>/active")
+@admin_required
+def set_category_active(category_id: int) -> Response:
+    active = request.form.get("active") == "1"
+    try:
+        changed = categories.set_category_active(
+            db.session, tenant_id(), category_id, active, **acting()
+        )
+    except InvalidInputError as error:
+        return refused(error, ".category_list")
+    clear_reference_caches()
+    message = (
+        _("The category %(label)s is offered again.", label=label(changed.label))
+        if active
+        else _("The category %(label)s is no longer offered.", label=label(changed.label))
+    )
+    return done(message, ".category_list", _anchor=f"category-{changed.id}")

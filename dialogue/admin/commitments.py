@@ -1,0 +1,243 @@
+"""Commitments of a pledge, their order, and the dated progress reported on each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
+
+from dialogue.accounts.access import Scope
+from dialogue.accounts.models import Account
+from dialogue.admin.common import get_owned, localized_text, require_admin
+from dialogue.admin.pledges import require_open
+from dialogue.audit.services import record
+from dialogue.db import DbSession, Localized
+from dialogue.errors import InvalidInputError, NotFoundError
+from dialogue.i18n import _l
+from dialogue.pledges.models import Commitment, Pledge, PledgeStatus, ProgressUpdate
+
+
+def get_commitment(
+    session: DbSession, municipality_id: int, commitment_id: int, *, scope: Scope
+) -> Commitment:
+    """A commitment of this municipality with its pledge and progress updates."""
+    require_admin(scope, municipality_id)
+    commitment = session.scalar(
+        select(Commitment)
+        .where(Commitment.id == commitment_id, Commitment.municipality_id == municipality_id)
+        .options(selectinload(Commitment.progress_updates), selectinload(Commitment.pledge))
+    )
+    if commitment is None:
+        raise NotFoundError(commitment_id)
+    return commitment
+
+
+def add_commitment(
+    session: DbSession,
+    municipality_id: int,
+    pledge_id: int,
+    text: Localized,
+    *,
+    actor: Account,
+    scope: Scope,
+) -> Commitment:
+    """A commitment at the end of the pledge's list."""
+    require_admin(scope, municipality_id)
+    pledge = get_owned(session, Pledge, municipality_id, pledge_id)
+    require_open(pledge)
+    text = localized_text(text)
+    _check_commitment_text(pledge, text)
+    last = session.scalar(
+        select(func.max(Commitment.position)).where(Commitment.pledge_id == pledge.id)
+    )
+    commitment = Commitment(
+        municipality_id=municipality_id, pledge=pledge, position=(last or 0) + 1, text=dict(text)
+    )
+    session.add(commitment)
+    session.flush()
+    _record_commitment(session, "commitment.added", commitment, actor, text=commitment.text)
+    session.commit()
+    return commitment
+
+
+def update_commitment(
+    session: DbSession,
+    municipality_id: int,
+    commitment_id: int,
+    text: Localized,
+    *,
+    actor: Account,
+    scope: Scope,
+) -> Commitment:
+    require_admin(scope, municipality_id)
+    commitment = get_owned(session, Commitment, municipality_id, commitment_id)
+    require_open(commitment.pledge)
+    text = localized_text(text)
+    _check_commitment_text(commitment.pledge, text)
+    if commitment.text != text:
+        changed = {"text": [commitment.text, dict(text)]}
+        commitment.text = dict(text)
+        _record_commitment(session, "commitment.updated", commitment, actor, changes=changed)
+    session.commit()
+    return commitment
+
+
+def move_commitment(
+    session: DbSession,
+    municipality_id: int,
+    commitment_id: int,
+    step: int,
+    *,
+    actor: Account,
+    scope: Scope,
+) -> Commitment:
+    """Swap a commitment with its neighbour above (``step=-1``) or below (``step=1``)."""
+    require_admin(scope, municipality_id)
+    commitment = get_owned(session, Commitment, municipality_id, commitment_id)
+    pledge = commitment.pledge
+    require_open(pledge)
+    ordered = _renumber(pledge.commitments)
+    index = ordered.index(commitment)
+    target = index + (1 if step > 0 else -1)
+    if not 0 <= target < len(ordered):
+        raise InvalidInputError({"position": _l("The commitment cannot be moved further.")})
+    other = ordered[target]
+    commitment.position, other.position = other.position, commitment.position
+    _record_commitment(
+        session,
+        "commitment.moved",
+        commitment,
+        actor,
+        changes={"position": [other.position, commitment.position]},
+    )
+    session.commit()
+    return commitment
+
+
+def remove_commitment(
+    session: DbSession, municipality_id: int, commitment_id: int, *, actor: Account, scope: Scope
+) -> None:
+    """Remove a commitment of a draft; the ones after it move up."""
+    require_admin(scope, municipality_id)
+    commitment = get_owned(session, Commitment, municipality_id, commitment_id)
+    pledge = commitment.pledge
+    if pledge.status != PledgeStatus.DRAFT:
+        raise InvalidInputError(
+            {"status": _l("Commitments can only be removed while the pledge is a draft.")}
+        )
+    session.execute(delete(ProgressUpdate).where(ProgressUpdate.commitment_id == commitment.id))
+    _record_commitment(session, "commitment.removed", commitment, actor, text=commitment.text)
+    remaining = [c for c in pledge.commitments if c is not commitment]
+    session.delete(commitment)
+    session.flush()
+    _renumber(remaining)
+    session.commit()
+
+
+def _renumber(commitments: list[Commitment]) -> list[Commitment]:
+    """Positions 1…n in the current order, so moving works even after gaps or ties."""
+    ordered = sorted(commitments, key=lambda c: (c.position, c.id))
+    for position, commitment in enumerate(ordered, start=1):
+        commitment.position = position
+    return ordered
+
+
+def _check_commitment_text(pledge: Pledge, text: Localized) -> None:
+    errors: dict[str, Any] = {}
+    if not text.get("sv"):
+        errors["text_sv"] = _l("Write the commitment in Swedish.")
+    if pledge.status == PledgeStatus.PUBLISHED and not text.get("en"):
+        errors["text_en"] = _l("A published pledge needs the commitment in English too.")
+    if errors:
+        raise InvalidInputError(errors)
+
+
+def _record_commitment(
+    session: DbSession, action: str, commitment: Commitment, actor: Account, **details: Any
+) -> None:
+    record(
+        session,
+        action,
+        actor_id=actor.id,
+        municipality_id=commitment.municipality_id,
+        object_type="commitment",
+        object_id=commitment.id,
+        pledge_id=commitment.pledge_id,
+        **details,
+    )
+
+
+# Progress updates
+
+
+def add_progress_update(
+    session: DbSession,
+    municipality_id: int,
+    commitment_id: int,
+    published_on: dt.date,
+    text: Localized,
+    *,
+    actor: Account,
+    scope: Scope,
+) -> ProgressUpdate:
+    """A dated public note on what was done for a commitment of a published pledge."""
+    require_admin(scope, municipality_id)
+    commitment = get_owned(session, Commitment, municipality_id, commitment_id)
+    if commitment.pledge.status == PledgeStatus.DRAFT:
+        raise InvalidInputError(
+            {"published_on": _l("Progress can be reported once the pledge is published.")}
+        )
+    text = localized_text(text)
+    if not text.get("sv"):
+        raise InvalidInputError({"update_sv": _l("Write what was done, in Swedish.")})
+    update = ProgressUpdate(
+        municipality_id=municipality_id,
+        commitment=commitment,
+        published_on=published_on,
+        text=dict(text),
+    )
+    session.add(update)
+    session.flush()
+    record(
+        session,
+        "progress_update.added",
+        actor_id=actor.id,
+        municipality_id=municipality_id,
+        object_type="progress_update",
+        object_id=update.id,
+        commitment_id=commitment.id,
+        published_on=published_on.isoformat(),
+        text=update.text,
+    )
+    session.commit()
+    return update
+
+
+def remove_progress_update(
+    session: DbSession,
+    municipality_id: int,
+    commitment_id: int,
+    update_id: int,
+    *,
+    actor: Account,
+    scope: Scope,
+) -> None:
+    require_admin(scope, municipality_id)
+    update = get_owned(session, ProgressUpdate, municipality_id, update_id)
+    if update.commitment_id != commitment_id:
+        raise NotFoundError(update_id)
+    record(
+        session,
+        "progress_update.removed",
+        actor_id=actor.id,
+        municipality_id=municipality_id,
+        object_type="progress_update",
+        object_id=update.id,
+        commitment_id=commitment_id,
+        published_on=update.published_on.isoformat(),
+        text=update.text,
+    )
+    session.delete(update)
+    session.commit()

@@ -1,0 +1,74 @@
+"""What every administration service shares: the permission check, ownership and change lists."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol, TypeVar
+
+from dialogue.accounts.access import Scope
+from dialogue.db import DbSession, Localized
+from dialogue.errors import NotFoundError, PermissionDeniedError
+from dialogue.sanitize import clean_line, clean_text
+
+LOCALES = ("sv", "en")
+
+
+class Owned(Protocol):
+    """A record that belongs to exactly one municipality."""
+
+    @property
+    def municipality_id(self) -> int: ...
+
+
+M = TypeVar("M", bound=Owned)
+
+
+def require_admin(scope: Scope, municipality_id: int) -> None:
+    """Administrators of the municipality only: 404 if it is out of sight, 403 if read only."""
+    if not scope.can_read(municipality_id):
+        raise NotFoundError(municipality_id)
+    if not scope.can_administer(municipality_id):
+        raise PermissionDeniedError(municipality_id)
+
+
+def get_owned(session: DbSession, model: type[M], municipality_id: int, object_id: int) -> M:
+    """The record with this id in this municipality; NotFoundError for any other."""
+    found = session.get(model, object_id)
+    if found is None or found.municipality_id != municipality_id:
+        raise NotFoundError(object_id)
+    return found
+
+
+def localized_line(value: Mapping[str, str]) -> Localized:
+    """One-line text per language, cleaned; languages left empty are dropped."""
+    cleaned = {locale: clean_line(text) for locale, text in value.items()}
+    return {locale: text for locale, text in cleaned.items() if text}
+
+
+def localized_text(value: Mapping[str, str]) -> Localized:
+    """Like :func:`localized_line`, keeping line breaks."""
+    cleaned = {locale: clean_text(text) for locale, text in value.items()}
+    return {locale: text for locale, text in cleaned.items() if text}
+
+
+def missing_locales(value: Mapping[str, str] | None, wanted: Iterable[str] = LOCALES) -> list[str]:
+    return [locale for locale in wanted if not (value or {}).get(locale)]
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for every field whose value differs, for the audit trail."""
+    return {
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
+    }
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """``Stora torget`` → ``stora-torget``: ASCII letters and digits joined by hyphens."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_SLUG.sub("-", ascii_only).strip("-")

@@ -1,0 +1,347 @@
+"""Pages for writing the pledge: the list, one pledge, its commitments and initiatives."""
+
+from __future__ import annotations
+
+from flask import Response, abort, request
+
+from dialogue.admin import commitments, initiatives, pledges
+from dialogue.admin.blueprint import (
+    acting,
+    bp,
+    clear_reference_caches,
+    done,
+    page,
+    refused,
+    save,
+    tenant_id,
+)
+from dialogue.admin.forms import (
+    CommitmentForm,
+    InitiativeForm,
+    PledgeForm,
+    ProgressUpdateForm,
+    localized,
+    localized_data,
+)
+from dialogue.admin.places import list_places
+from dialogue.errors import InvalidInputError
+from dialogue.extensions import db
+from dialogue.i18n import _
+from dialogue.pledges.models import Commitment, Pledge
+from dialogue.web.staff import admin_required, current_scope
+from dialogue.web.templating import label
+from dialogue.web.tenancy import local_today
+
+
+def _pledge(pledge_id: int) -> Pledge:
+    return pledges.get_pledge(db.session, tenant_id(), pledge_id, scope=current_scope())
+
+
+@bp.get("/admin/pledges")
+@admin_required
+def pledge_list() -> Response:
+    items = pledges.list_pledges(db.session, tenant_id(), scope=current_scope())
+    return page("admin/pledges.html", pledges=items)
+
+
+@bp.get("/admin/pledges/<int:pledge_id>")
+@admin_required
+def pledge(pledge_id: int) -> Response:
+    found = _pledge(pledge_id)
+    return page("admin/pledge.html", pledge=found, problems=pledges.publish_problems(found))
+
+
+def _pledge_input(form: PledgeForm) -> pledges.PledgeInput:
+    return pledges.PledgeInput(
+        title=localized(form, "title"),
+        focus=localized(form, "focus"),
+        goal=localized(form, "goal"),
+        valid_from=form.valid_from.date,
+        valid_to=form.valid_to.date,
+        signed_on=form.signed_on.date,
+        sources=tuple(form.sources()),
+        signatories=tuple(pledges.Signatory(name, role) for name, role in form.signatory_rows()),
+    )
+
+
+@bp.route("/admin/pledges/new", methods=["GET", "POST"])
+@admin_required
+def new_pledge() -> Response:
+    form = PledgeForm()
+    if not form.is_submitted():
+        form.add_blank_signatories()
+    result = save(
+        form,
+        "admin/pledge_form.html",
+        lambda: pledges.create_pledge(db.session, tenant_id(), _pledge_input(form), **acting()),
+        pledge=None,
+    )
+    if isinstance(result, Response):
+        return result
+    clear_reference_caches()
+    return done(_("The draft is saved."), ".pledge", pledge_id=result.id)
+
+
+@bp.route("/admin/pledges/<int:pledge_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_pledge(pledge_id: int) -> Response:
+    found = _pledge(pledge_id)
+    form = PledgeForm(data=PledgeForm.initial(found))
+    if not form.is_submitted():
+        form.add_blank_signatories()
+    result = save(
+        form,
+        "admin/pledge_form.html",
+        lambda: pledges.update_pledge(
+            db.session, tenant_id(), found.id, _pledge_input(form), **acting()
+        ),
+        pledge=found,
+    )
+    if isinstance(result, Response):
+        return result
+    clear_reference_caches()
+    return done(_("The pledge is saved."), ".pledge", pledge_id=found.id)
+
+
+@bp.post("/admin/pledges/<int:pledge_id>/publish")
+@admin_required
+def publish_pledge(pledge_id: int) -> Response:
+    try:
+        pledges.publish_pledge(db.session, tenant_id(), pledge_id, **acting())
+    except InvalidInputError as error:
+        db.session.rollback()
+        found = _pledge(pledge_id)
+        items = [(f"{key}-section", str(message)) for key, message in error.errors.items()]
+        return page("admin/pledge.html", 422, pledge=found, problems=error.errors, errors=items)
+    clear_reference_caches()
+    return done(_("The pledge is published."), ".pledge", pledge_id=pledge_id)
+
+
+@bp.post("/admin/pledges/<int:pledge_id>/close")
+@admin_required
+def close_pledge(pledge_id: int) -> Response:
+    try:
+        pledges.close_pledge(db.session, tenant_id(), pledge_id, **acting())
+    except InvalidInputError as error:
+        return refused(error, ".pledge", pledge_id=pledge_id)
+    clear_reference_caches()
+    return done(_("The pledge is closed."), ".pledge", pledge_id=pledge_id)
+
+
+@bp.post("/admin/pledges/<int:pledge_id>/delete")
+@admin_required
+def delete_pledge(pledge_id: int) -> Response:
+    try:
+        pledges.delete_draft(db.session, tenant_id(), pledge_id, **acting())
+    except InvalidInputError as error:
+        return refused(error, ".pledge", pledge_id=pledge_id)
+    clear_reference_caches()
+    return done(_("The draft is deleted."), ".pledge_list")
+
+
+# Commitments and their progress
+
+
+@bp.route("/admin/pledges/<int:pledge_id>/commitments/new", methods=["GET", "POST"])
+@admin_required
+def new_commitment(pledge_id: int) -> Response:
+    found = _pledge(pledge_id)
+    form = CommitmentForm()
+    result = save(
+        form,
+        "admin/commitment_form.html",
+        lambda: commitments.add_commitment(
+            db.session, tenant_id(), found.id, localized(form, "text"), **acting()
+        ),
+        pledge=found,
+    )
+    if isinstance(result, Response):
+        return result
+    clear_reference_caches()
+    return done(_("The commitment is added."), ".pledge", pledge_id=found.id)
+
+
+def _commitment(commitment_id: int) -> Commitment:
+    return commitments.get_commitment(db.session, tenant_id(), commitment_id, scope=current_scope())
+
+
+@bp.route("/admin/commitments/<int:commitment_id>", methods=["GET", "POST"])
+@admin_required
+def commitment(commitment_id: int) -> Response:
+    found = _commitment(commitment_id)
+    form = CommitmentForm(data=localized_data("text", found.text))
+    result = save(
+        form,
+        "admin/commitment.html",
+        lambda: commitments.update_commitment(
+            db.session, tenant_id(), found.id, localized(form, "text"), **acting()
+        ),
+        commitment=found,
+        update_form=_blank_update_form(),
+    )
+    if isinstance(result, Response):
+        return result
+    clear_reference_caches()
+    return done(_("The commitment is saved."), ".pledge", pledge_id=found.pledge_id)
+
+
+def _blank_update_form() -> ProgressUpdateForm:
+    return ProgressUpdateForm(formdata=None, data={"published_on": local_today().isoformat()})
+
+
+@bp.post("/admin/commitments/<int:commitment_id>/move")
+@admin_required
+def move_commitment(commitment_id: int) -> Response:
+    steps = {"up": -1, "down": 1}
+    direction = request.form.get("direction", "")
+    if direction not in steps:
+        abort(400)
+    try:
+        moved = commitments.move_commitment(
+            db.session, tenant_id(), commitment_id, steps[direction], **acting()
+        )
+    except InvalidInputError as error:
+        pledge_id = _commitment(commitment_id).pledge_id
+        return refused(error, ".pledge", pledge_id=pledge_id, _anchor="commitments-section")
+    clear_reference_caches()
+    return done(
+        _("The commitment is moved."),
+        ".pledge",
+        pledge_id=moved.pledge_id,
+        _anchor=f"commitment-{moved.id}",
+    )
+
+
+@bp.post("/admin/commitments/<int:commitment_id>/remove")
+@admin_required
+def remove_commitment(commitment_id: int) -> Response:
+    pledge_id = _commitment(commitment_id).pledge_id
+    try:
+        commitments.remove_commitment(db.session, tenant_id(), commitment_id, **acting())
+    except InvalidInputError as error:
+        return refused(error, ".pledge", pledge_id=pledge_id)
+    clear_reference_caches()
+    return done(_("The commitment is removed."), ".pledge", pledge_id=pledge_id)
+
+
+@bp.post("/admin/commitments/<int:commitment_id>/updates")
+@admin_required
+def add_progress_update(commitment_id: int) -> Response:
+    found = _commitment(commitment_id)
+    update_form = ProgressUpdateForm()
+    form = CommitmentForm(formdata=None, data=localized_data("text", found.text))
+    # The page holds two forms: the update form's problems show with the commitment's form.
+    result = save(
+        update_form,
+        "admin/commitment.html",
+        lambda: commitments.add_progress_update(
+            db.session,
+            tenant_id(),
+            found.id,
+            update_form.published_on.date,
+            localized(update_form, "update"),
+            **acting(),
+        ),
+        commitment=found,
+        commitment_form=form,
+    )
+    if isinstance(result, Response):
+        return result
+    clear_reference_caches()
+    return done(_("The progress update is published."), ".commitment", commitment_id=found.id)
+
+
+@bp.post("/admin/commitments/<int:commitment_id>/updates/remove")
+@admin_required
+def remove_progress_update(commitment_id: int) -> Response:
+    update_id = request.form.get("update", type=int)
+    if update_id is None:
+        abort(404)
+    commitments.remove_progress_update(
+        db.session, tenant_id(), commitment_id, update_id, **acting()
+    )
+    clear_reference_caches()
+    return done(_("The progress update is removed."), ".commitment", commitment_id=commitment_id)
+
+
+# Initiatives
+
+
+def _initiative_form(**kwargs: object) -> InitiativeForm:
+    form = InitiativeForm(**kwargs)
+    form.set_places(list_places(db.session, tenant_id(), scope=current_scope()))
+    return form
+
+
+def _initiative_input(form: InitiativeForm) -> initiatives.InitiativeInput:
+    return initiatives.InitiativeInput(
+        name=localized(form, "name"),
+        description=localized(form, "description"),
+        place_ids=form.place_ids(),
+    )
+
+
+@bp.route("/admin/pledges/<int:pledge_id>/initiatives/new", methods=["GET", "POST"])
+@admin_required
+def new_initiative(pledge_id: int) -> Response:
+    found = _pledge(pledge_id)
+    form = _initiative_form()
+    result = save(
+        form,
+        "admin/initiative_form.html",
+        lambda: initiatives.add_initiative(
+            db.session, tenant_id(), found.id, _initiative_input(form), **acting()
+        ),
+        pledge=found,
+        initiative=None,
+    )
+    if isinstance(result, Response):
+        return result
+    clear_reference_caches()
+    return done(_("The initiative is added."), ".pledge", pledge_id=found.id)
+
+
+@bp.route("/admin/initiatives/<int:initiative_id>", methods=["GET", "POST"])
+@admin_required
+def initiative(initiative_id: int) -> Response:
+    found = initiatives.get_initiative(
+        db.session, tenant_id(), initiative_id, scope=current_scope()
+    )
+    data = {
+        **localized_data("name", found.name),
+        **localized_data("description", found.description),
+        "places": [str(place.id) for place in found.places],
+    }
+    form = _initiative_form(data=data)
+    result = save(
+        form,
+        "admin/initiative_form.html",
+        lambda: initiatives.update_initiative(
+            db.session, tenant_id(), found.id, _initiative_input(form), **acting()
+        ),
+        pledge=found.pledge,
+        initiative=found,
+    )
+    if isinstance(result, Response):
+        return result
+    clear_reference_caches()
+    return done(
+        _("The initiative %(name)s is saved.", name=label(result.name)),
+        ".pledge",
+        pledge_id=found.pledge_id,
+    )
+
+
+@bp.post("/admin/initiatives/<int:initiative_id>/remove")
+@admin_required
+def remove_initiative(initiative_id: int) -> Response:
+    found = initiatives.get_initiative(
+        db.session, tenant_id(), initiative_id, scope=current_scope()
+    )
+    pledge_id = found.pledge_id
+    try:
+        initiatives.remove_initiative(db.session, tenant_id(), initiative_id, **acting())
+    except InvalidInputError as error:
+        return refused(error, ".pledge", pledge_id=pledge_id)
+    clear_reference_caches()
+    return done(_("The initiative is removed."), ".pledge", pledge_id=pledge_id)
