@@ -97,11 +97,13 @@ def test_scope_of_each_role(db_session: Session, demo: Municipality) -> None:
     assert elsewhere.id not in analyst_scope.read
 
 
-def test_granting_a_role_is_audited(db_session: Session, moderator: Account) -> None:
+def test_creating_an_account_and_granting_a_role_are_audited(
+    db_session: Session, moderator: Account
+) -> None:
     events = db_session.scalars(
-        select(AuditEvent).where(AuditEvent.object_id == moderator.id)
+        select(AuditEvent).where(AuditEvent.object_id == moderator.id).order_by(AuditEvent.id)
     ).all()
-    assert [e.action for e in events] == ["account.role_granted"]
+    assert [e.action for e in events] == ["account.created", "account.role_granted"]
 
 
 def test_totp_and_recovery_codes(db_session: Session, moderator: Account) -> None:
