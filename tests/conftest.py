@@ -32,16 +32,36 @@ def _test_database_url(tmp_path_factory: pytest.TempPathFactory, name: str) -> s
     return recreate_postgres_database(url, name)
 
 
-def recreate_postgres_database(url: str, name: str) -> str:
-    """A fresh, empty database beside the one ``url`` names, for this test run."""
-    base = make_url(url)
-    engine = create_engine(base, isolation_level="AUTOCOMMIT")
-    target = f"{base.database}_{name}"
+_CREATED_DATABASES: list[tuple[str, str]] = []
+
+
+def _admin_execute(url: str, statement: str) -> None:
+    engine = create_engine(make_url(url), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{target}"'))
+        connection.execute(text(statement))
     engine.dispose()
+
+
+def recreate_postgres_database(url: str, name: str) -> str:
+    """A fresh, empty database beside the one ``url`` names, for this test run only.
+
+    The name carries the process id, so runs side by side do not drop each other's
+    databases; each is dropped when the run ends.
+    """
+    base = make_url(url)
+    target = f"{base.database}_{name}_{os.getpid()}"
+    _admin_execute(url, f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+    _admin_execute(url, f'CREATE DATABASE "{target}"')
+    _CREATED_DATABASES.append((url, target))
     return base.set(database=target).render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    for built in _APPS:
+        with built.app_context():
+            db.engine.dispose()
+    for url, target in _CREATED_DATABASES:
+        _admin_execute(url, f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
 
 
 def make_settings(database_url: str, instance_path: Path, **overrides: Any) -> Settings:
