@@ -50,3 +50,21 @@ def test_migrations_have_one_head(scratch_app: Flask) -> None:
     with scratch_app.app_context():
         config = scratch_app.extensions["migrate"].migrate.get_config()
         assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_full_text_triggers_survive_every_migration(scratch_app: Flask) -> None:
+    """Later batch migrations of ``submissions`` must not drop the SQLite FTS triggers."""
+    with scratch_app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+        with db.engine.connect() as connection:
+            triggers = set(
+                connection.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'submissions'"
+                ).scalars()
+            )
+    assert {
+        "submissions_fts_insert",
+        "submissions_fts_delete",
+        "submissions_fts_update",
+    } <= triggers

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.extensions import db
 from dialogue.i18n import _
-from dialogue.triage import forms
+from dialogue.triage import labels
 from dialogue.triage.blueprint import bp
 from dialogue.triage.forms import BulkForm, QueueFilterForm
 from dialogue.triage.queue import (
@@ -28,9 +28,9 @@ from dialogue.web.tenancy import current_tenant
 MAX_QUERY_ARGS = 40
 
 LABELS: dict[str, Mapping[Any, Any]] = {
-    "status": forms.STATUS_LABELS,
-    "kind": forms.KIND_LABELS,
-    "priority": forms.PRIORITY_LABELS,
+    "status": labels.STATUS_LABELS,
+    "kind": labels.KIND_LABELS,
+    "priority": labels.PRIORITY_LABELS,
 }
 
 

@@ -47,9 +47,19 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def _here() -> str:
+    """Where the language switch returns to: this page, or for a posted form the page it was on."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("pages.index")
+
+
 def _context() -> dict[str, Any]:
     locale = current_locale()
-    here = request.full_path.rstrip("?") if request else "/"
+    here = _here()
     return {
         "locale": locale,
         "text_dir": text_direction(locale),
