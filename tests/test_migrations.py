@@ -60,7 +60,8 @@ def test_full_text_triggers_survive_every_migration(scratch_app: Flask) -> None:
         with db.engine.connect() as connection:
             triggers = set(
                 connection.exec_driver_sql(
-                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'submissions'"
+                    "SELECT name FROM sqlite_master "
+                    "WHERE type = 'trigger' AND tbl_name = 'submissions'"
                 ).scalars()
             )
     assert {
