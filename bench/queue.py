@@ -71,9 +71,6 @@ PASSWORD = "bänken står under den gamla eken"  # noqa: S105 (a throwaway local
 MODERATOR = "bench-moderator@falkoping.example"
 QUEUE_PATH = "/staff/falkoping/"
 SEARCH_WORD = "belysningen"
-PROPOSED_INDEX = (
-    "CREATE INDEX ix_submissions_status_counts ON submissions (municipality_id, status)"
-)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"')
 
 # A small Swedish vocabulary; texts are drawn from it, a few words much rarer than others.
@@ -318,12 +315,6 @@ def seed(engine: sa.Engine, demo: Demo, rows: int, deadline: Deadline) -> None:
             )
 
 
-def add_proposed_index(engine: sa.Engine) -> None:
-    """The index the counts per status need; a proposal measured here, not in the migrations."""
-    with engine.begin() as conn:
-        conn.execute(sa.text(PROPOSED_INDEX))
-
-
 def analyze(engine: sa.Engine) -> None:
     """PostgreSQL: statistics and the visibility map, as autovacuum leaves them after a load."""
     if engine.dialect.name == "postgresql":
@@ -459,9 +450,6 @@ def _run(name: str, app: Flask, args: argparse.Namespace, deadline: Deadline) ->
         print(f"[{name}] seeding {args.rows:,} submissions …", flush=True)
         started = time.monotonic()
         seed(engine, demo, args.rows, deadline)
-        if args.proposed_index:
-            print(f"[{name}] adding the proposed index: {PROPOSED_INDEX}", flush=True)
-            add_proposed_index(engine)
         analyze(engine)
         print(f"[{name}] seeded in {time.monotonic() - started:.0f} s", flush=True)
     urls = page_urls(app, args.rows)
@@ -503,8 +491,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=200_000, help="submissions to seed")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
     parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated list")
-    parser.add_argument("--proposed-index", action="store_true",
-                        help="first add the index the counts need (not a migration)")  # fmt: skip
     parser.add_argument("--max-seconds", type=float, default=1800.0,
                         help="give up on a backend after this long")  # fmt: skip
     parser.add_argument("--postgres-admin-url", default=PG_ADMIN_URL,
