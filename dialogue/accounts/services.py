@@ -120,16 +120,21 @@ def authenticate(session: DbSession, email: str, password: str) -> Account | Non
     return account
 
 
-def record_sign_in(session: DbSession, account: Account) -> None:
-    account.last_login_at = utcnow()
+def _audit_own(session: DbSession, account: Account, action: str) -> None:
+    """An event about an account done by itself (outside any municipality)."""
     record(
         session,
-        "account.signed_in",
+        action,
         actor_id=account.id,
         municipality_id=None,
         object_type="account",
         object_id=account.id,
     )
+
+
+def record_sign_in(session: DbSession, account: Account) -> None:
+    account.last_login_at = utcnow()
+    _audit_own(session, account, "account.signed_in")
     session.commit()
 
 
@@ -141,14 +146,7 @@ def check_second_factor(session: DbSession, account: Account, code: str, key: by
     for recovery in account.recovery_codes:
         if recovery.used_at is None and recovery.code_hash == wanted:
             recovery.used_at = utcnow()
-            record(
-                session,
-                "account.recovery_code_used",
-                actor_id=account.id,
-                municipality_id=None,
-                object_type="account",
-                object_id=account.id,
-            )
+            _audit_own(session, account, "account.recovery_code_used")
             session.commit()
             return True
     return False
@@ -166,14 +164,7 @@ def enable_totp(
     account.recovery_codes = [
         RecoveryCode(code_hash=totp.hash_recovery_code(key, c)) for c in codes
     ]
-    record(
-        session,
-        "account.totp_enabled",
-        actor_id=account.id,
-        municipality_id=None,
-        object_type="account",
-        object_id=account.id,
-    )
+    _audit_own(session, account, "account.totp_enabled")
     session.commit()
     return codes
 
@@ -185,14 +176,7 @@ def change_password(session: DbSession, account: Account, new_password: str) -> 
         raise InvalidInputError({"password": problem})
     account.password_hash = passwords.hash_password(new_password)
     account.session_version += 1
-    record(
-        session,
-        "account.password_changed",
-        actor_id=account.id,
-        municipality_id=None,
-        object_type="account",
-        object_id=account.id,
-    )
+    _audit_own(session, account, "account.password_changed")
     session.commit()
 
 

@@ -29,6 +29,7 @@ from dialogue.db import Localized
 from dialogue.i18n import _l
 from dialogue.places.models import PlaceKind
 from dialogue.submissions.models import Status
+from dialogue.triage.labels import STATUS_LABELS
 from dialogue.web.forms import DialogueForm, MaxChars, choice_values, plain_text
 
 SHORT = 200
@@ -345,17 +346,6 @@ class NewCategoryForm(DialogueForm):
 
 
 # Response templates
-
-STATUS_LABELS = {
-    Status.NEW: _l("New"),
-    Status.IN_REVIEW: _l("In review"),
-    Status.ACCEPTED: _l("Accepted"),
-    Status.FORWARDED: _l("Forwarded"),
-    Status.DUPLICATE: _l("Duplicate"),
-    Status.REJECTED: _l("Rejected"),
-    Status.SPAM: _l("Spam"),
-    Status.WITHDRAWN: _l("Withdrawn"),
-}
 
 
 class ResponseTemplateForm(DialogueForm):

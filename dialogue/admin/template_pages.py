@@ -10,9 +10,10 @@ from flask import Response, abort, current_app, request
 
 from dialogue.admin import categories, response_templates
 from dialogue.admin.blueprint import acting, bp, done, page, save, tenant_id
-from dialogue.admin.forms import STATUS_LABELS, ResponseTemplateForm
+from dialogue.admin.forms import ResponseTemplateForm
 from dialogue.extensions import db
 from dialogue.i18n import _, language_name
+from dialogue.triage.labels import STATUS_LABELS
 from dialogue.triage.models import ResponseTemplate
 from dialogue.web.staff import admin_required, current_scope
 from dialogue.web.templating import label
