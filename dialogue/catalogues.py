@@ -67,7 +67,7 @@ def update(directory: Path) -> Iterator[Path]:
 
 def _copy_ids(catalog: Catalog) -> None:
     for message in catalog:
-        if message.pluralizable and not all(message.string):
+        if message.pluralizable and not all(message.string or ("",)):
             message.string = tuple(message.id)
         elif message.id and not message.string:
             message.string = message.id

@@ -53,3 +53,10 @@ class SetPasswordForm(DialogueForm):
 
 class LogoutForm(DialogueForm):
     """Signing out is a POST with a CSRF token, so no link can sign anyone out."""
+
+
+class ResetRequestForm(DialogueForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(_l("Enter your e-mail address.")), MaxChars(254)],
+    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
+import datetime as dt
+from collections.abc import Callable
 
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -15,8 +16,11 @@ from dialogue.db import DbSession, utcnow
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.municipalities.models import Municipality, PoliceArea
+from dialogue.outbox.services import enqueue
 
 LINK_MAX_AGE = 3 * 24 * 3600
+RESET_LINK_MAX_AGE = 3600
+PASSWORD_RESET = "password_reset"  # noqa: S105 (an outbox message kind)
 
 
 def normalize_email(raw: str) -> str:
@@ -180,27 +184,64 @@ def change_password(session: DbSession, account: Account, new_password: str) -> 
     session.commit()
 
 
-@dataclasses.dataclass(frozen=True)
-class LinkTarget:
-    account_id: int
-    session_version: int
+def password_link_token(key: bytes, account: Account, *, reset: bool = False) -> str:
+    """A one-time token for setting the password; spent when the password changes.
 
-
-def password_link_token(key: bytes, account: Account) -> str:
-    """A one-time token for setting the password; spent when the password changes."""
-    payload = {"id": account.id, "v": account.session_version}
+    Links an administrator hands over live three days; links a person asks for by e-mail
+    (``reset``) one hour.
+    """
+    payload = {"id": account.id, "v": account.session_version, "reset": reset}
     return URLSafeTimedSerializer(key, salt="set-password").dumps(payload)
 
 
-def account_for_password_link(session: DbSession, key: bytes, token: str) -> Account:
+def account_for_password_link(
+    session: DbSession, key: bytes, token: str, now: dt.datetime | None = None
+) -> Account:
     """The account a set-password link belongs to; NotFoundError if forged, old or spent."""
     try:
-        payload = URLSafeTimedSerializer(key, salt="set-password").loads(
-            token, max_age=LINK_MAX_AGE
+        payload, signed_at = URLSafeTimedSerializer(key, salt="set-password").loads(
+            token, max_age=LINK_MAX_AGE, return_timestamp=True
         )
     except BadSignature as error:
         raise NotFoundError("link") from error
-    account = session.get(Account, payload.get("id")) if isinstance(payload, dict) else None
+    if not isinstance(payload, dict):
+        raise NotFoundError("link")
+    age = (now or utcnow()) - signed_at
+    if payload.get("reset") and age > dt.timedelta(seconds=RESET_LINK_MAX_AGE):
+        raise NotFoundError("link")
+    account = session.get(Account, payload.get("id"))
     if account is None or not account.is_active or account.session_version != payload.get("v"):
         raise NotFoundError("link")
     return account
+
+
+def request_password_reset(
+    session: DbSession, email: str, link_for: Callable[[str], str], key: bytes
+) -> bool:
+    """E-mail a one-hour set-password link if an active account has this address.
+
+    The caller answers the same whatever this returns, so nobody learns which addresses
+    have accounts.
+    """
+    account = get_account_by_email(session, email.strip())
+    if account is None or not account.is_active:
+        return False
+    link = link_for(password_link_token(key, account, reset=True))
+    enqueue(
+        session,
+        municipality_id=None,
+        to_address=account.email,
+        subject=str(_l("Set a new password for Trygghetsdialog")),
+        body=str(
+            _l(
+                "Someone asked to set a new password for your account. If it was you, open this "
+                "link within an hour:\n\n%(link)s\n\nIf it was not you, you can ignore this "
+                "message: your password stays as it is.",
+                link=link,
+            )
+        ),
+        kind=PASSWORD_RESET,
+    )
+    _audit_own(session, account, "account.password_reset_requested")
+    session.commit()
+    return True

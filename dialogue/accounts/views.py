@@ -23,7 +23,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from dialogue.accounts import totp
 from dialogue.accounts.access import list_readable_municipalities
-from dialogue.accounts.forms import CodeForm, EnrolForm, LoginForm, LogoutForm, SetPasswordForm
+from dialogue.accounts.forms import (
+    CodeForm,
+    EnrolForm,
+    LoginForm,
+    LogoutForm,
+    ResetRequestForm,
+    SetPasswordForm,
+)
 from dialogue.accounts.models import Account
 from dialogue.accounts.services import (
     account_for_password_link,
@@ -32,6 +39,7 @@ from dialogue.accounts.services import (
     check_second_factor,
     enable_totp,
     record_sign_in,
+    request_password_reset,
 )
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.extensions import db, limiter
@@ -183,7 +191,28 @@ def _qr_data_uri(uri: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+@bp.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit(named("login"), methods=["POST"])
+@limiter.limit(named("login_account"), methods=["POST"], key_func=_account_key)
+def password_reset() -> Response:
+    """Ask for a set-password link by e-mail; the answer is the same for every address."""
+    form = ResetRequestForm()
+    if request.method == "GET":
+        return _page("accounts/password_reset.html", form=form)
+    if not form.validate_on_submit():
+        return _page("accounts/password_reset.html", 422, form=form)
+    keys = current_app.extensions["dialogue.keys"]
+    request_password_reset(
+        db.session,
+        form.email.data or "",
+        lambda token: url_for(".set_password", token=token, _external=True),
+        keys.account_link,
+    )
+    return _page("accounts/password_reset_sent.html")
+
+
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
+@limiter.limit(named("login"), methods=["POST"])
 def set_password(token: str) -> Response:
     keys = current_app.extensions["dialogue.keys"]
     try:

@@ -14,7 +14,8 @@ class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
 
     id: Mapped[intpk]
-    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    # None for mail to staff about their own account (a password reset).
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
     # The case a notice is about, so withdrawing it or purging its contact cancels the notice.
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
     # Cleared once sent, so the address does not outlive its use.

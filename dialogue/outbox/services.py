@@ -32,7 +32,7 @@ SEND_ERRORS = (OSError, smtplib.SMTPException, ValueError)
 def enqueue(
     session: DbSession,
     *,
-    municipality_id: int,
+    municipality_id: int | None,
     to_address: str,
     subject: str,
     body: str,

@@ -181,3 +181,41 @@ def test_two_factor_requirement_holds_on_every_workspace_page(
     response = client.get("/staff/falkoping/")
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/staff/account/two-factor")
+
+
+def test_password_reset_mails_a_one_hour_link_and_answers_alike_for_unknown_addresses(
+    client: FlaskClient, db_session: Session, moderator: Account
+) -> None:
+    from sqlalchemy import select
+
+    from dialogue.models import OutboxMessage
+
+    tokens = hidden_fields(client.get("/staff/password-reset").get_data(as_text=True))
+    known = client.post("/staff/password-reset", data={**tokens, "email": moderator.email})
+    unknown = client.post("/staff/password-reset", data={**tokens, "email": "ingen@x.example"})
+    assert known.status_code == unknown.status_code == 200
+    assert known.get_data(as_text=True) == unknown.get_data(as_text=True)
+    message = db_session.scalars(select(OutboxMessage)).one()
+    assert message.to_address == moderator.email and message.municipality_id is None
+    link = next(word for word in message.body.split() if "/staff/set-password/" in word)
+    path = link.replace("http://localhost", "")
+    tokens = hidden_fields(client.get(path).get_data(as_text=True))
+    new = "ännu ett långt och ovanligt lösenord"
+    assert client.post(path, data={**tokens, "password": new, "confirm": new}).status_code == 303
+    assert sign_in(client, moderator.email, new).status_code == 303
+
+
+def test_reset_links_expire_after_an_hour(db_session: Session, moderator: Account) -> None:
+    import datetime as dt
+
+    import pytest
+
+    from dialogue.accounts.services import account_for_password_link, password_link_token
+    from dialogue.errors import NotFoundError
+
+    key = b"k" * 32
+    token = password_link_token(key, moderator, reset=True)
+    assert account_for_password_link(db_session, key, token) == moderator
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
+    with pytest.raises(NotFoundError):
+        account_for_password_link(db_session, key, token, now=later)
