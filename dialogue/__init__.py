@@ -87,6 +87,8 @@ def _configure(app: Flask, settings: Settings) -> None:
         )
     if not settings.testing:
         logging.basicConfig(level=logging.INFO)
+        # Alembic announces each of its plugins at INFO whenever it is imported.
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def _engine_options(url: str) -> dict[str, Any]:
