@@ -71,12 +71,17 @@ def _page(template: str, status: int = 200, **context: object) -> Response:
     return response
 
 
-def _sign_in(account: Account, next_url: str | None) -> Response:
-    """Start a fresh session for ``account``: nothing of the anonymous one is carried over."""
+def _fresh_session() -> None:
+    """Drop everything in the session but the chosen language (a new session at each step)."""
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
+
+
+def _sign_in(account: Account, next_url: str | None) -> Response:
+    """Start a fresh session for ``account``: nothing of the anonymous one is carried over."""
+    _fresh_session()
     login_user(account)
     record_sign_in(db.session, account)
     target = safe_next(next_url) if next_url else url_for("accounts.dashboard")
@@ -98,7 +103,7 @@ def login() -> Response:
         form.password.errors = [_("The e-mail address or the password is wrong.")]
         return _page("accounts/login.html", 422, form=form)
     if account.has_totp:
-        session.clear()
+        _fresh_session()
         session[PENDING_KEY] = account.get_id()
         session[PENDING_NEXT_KEY] = form.next.data or ""
         return redirect(url_for(".code"), code=303)  # type: ignore[return-value]
@@ -138,10 +143,7 @@ def _pending_account() -> Account | None:
 def logout() -> Response:
     if LogoutForm().validate_on_submit() and current_user.is_authenticated:
         logout_user()
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    _fresh_session()
     flash(_("You are signed out."), "success")
     return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
 

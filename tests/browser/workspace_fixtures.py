@@ -1,0 +1,257 @@
+"""Records and steps the workspace's browser tests share: staff accounts, submissions, sign-in.
+
+Everything here writes through the app's own services to the live server's database, in an
+app context of the live server's app. That database is shared by the whole session, so every
+helper names what it creates uniquely (``unique()``) and tests never count the whole queue.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pyotp
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from tests.browser.conftest import MUNICIPALITY, LiveServer, _new_context
+
+Translate = Callable[[str], str]
+
+# Long enough, not common, and without the address in it.
+PASSWORD = "mossa granit kaffe fyrtorn"
+CATEGORY_CODE = "MILJO.LIGHT"
+
+
+def unique(prefix: str) -> str:
+    """A word no other test (or the demo) uses: for e-mails, titles and search terms."""
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+@contextmanager
+def app_session(live_server: LiveServer) -> Iterator[Any]:
+    """The live server's database session, in an app context of its app."""
+    from dialogue.extensions import db
+
+    with live_server.app.app_context():
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+
+
+def municipality_id(session: Any) -> int:
+    from dialogue.models import Municipality
+
+    found: int = session.scalars(select(Municipality.id).filter_by(slug=MUNICIPALITY)).one()
+    return found
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+@dataclasses.dataclass(frozen=True)
+class Staff:
+    id: int
+    email: str
+    name: str
+    password: str
+    totp_secret: str | None = None
+
+    def code(self) -> str:
+        """The code the authenticator app shows now."""
+        assert self.totp_secret, f"{self.email} has no two-factor sign-in"
+        return str(pyotp.TOTP(self.totp_secret).now())
+
+
+def make_staff(live_server: LiveServer, role: str, *, totp: bool = False) -> Staff:
+    """A new account with ``role`` ("moderator" or "admin") in Falköping."""
+    from dialogue.accounts.models import Role
+    from dialogue.accounts.services import create_account, enable_totp
+
+    email = f"{unique(role + '-')}@falkoping.example"
+    name = f"{role.capitalize()} {uuid.uuid4().hex[:6]}"
+    with app_session(live_server) as session:
+        account = create_account(
+            session,
+            email=email,
+            name=name,
+            role=Role(role),
+            municipality_id=municipality_id(session),
+            password=PASSWORD,
+        )
+        secret = None
+        if totp:
+            secret = pyotp.random_base32()
+            keys = live_server.app.extensions["dialogue.keys"]
+            enable_totp(session, account, secret, pyotp.TOTP(secret).now(), keys.recovery)
+        return Staff(account.id, account.email, name, PASSWORD, secret)
+
+
+def set_password_token(live_server: LiveServer, staff: Staff) -> str:
+    from dialogue.accounts.models import Account
+    from dialogue.accounts.services import password_link_token
+
+    with app_session(live_server) as session:
+        account = session.get(Account, staff.id)
+        keys = live_server.app.extensions["dialogue.keys"]
+        return password_link_token(keys.account_link, account)
+
+
+# --------------------------------------------------------------------------- browser steps
+
+
+@contextmanager
+def new_page(browser: Browser) -> Iterator[Page]:
+    """Another person's browser: its own cookies and session."""
+    context = _new_context(browser)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def fill_sign_in(page: Page, t: Translate, staff: Staff, password: str | None = None) -> None:
+    page.get_by_label(t("E-mail address"), exact=True).fill(staff.email)
+    page.get_by_label(t("Password"), exact=True).fill(password or staff.password)
+    page.get_by_role("main").get_by_role("button", name=t("Sign in"), exact=True).click()
+
+
+def sign_in(page: Page, live_server: LiveServer, t: Translate, staff: Staff) -> None:
+    """Sign in from the sign-in page (with the app's code if the account has one)."""
+    page.goto(live_server("/staff/login"))
+    fill_sign_in(page, t, staff)
+    if staff.totp_secret:
+        expect(page).to_have_url(live_server("/staff/login/code"))
+        page.get_by_label(t("Code"), exact=True).fill(staff.code())
+        page.get_by_role("button", name=t("Continue"), exact=True).click()
+    expect(page).to_have_url(live_server("/staff/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Workspace"))
+
+
+def status_message(page: Page) -> Any:
+    """The flash message after a change (a notice with role=status)."""
+    return page.get_by_role("main").get_by_role("status")
+
+
+# --------------------------------------------------------------------------- records
+
+
+def category_id(session: Any, code: str) -> int:
+    from dialogue.models import Category
+
+    found: int = session.scalars(
+        select(Category.id).filter_by(municipality_id=municipality_id(session), code=code)
+    ).one()
+    return found
+
+
+def create_submissions(live_server: LiveServer, texts: list[str]) -> list[tuple[int, str]]:
+    """Submissions as residents would send them, oldest first: (id, reference) of each."""
+    from dialogue.intake.services import NewSubmission, submit_concern
+    from dialogue.submissions.models import SubmissionKind, SubmitterType
+
+    keys = live_server.app.extensions["dialogue.keys"]
+    created = []
+    with app_session(live_server) as session:
+        town, category = municipality_id(session), category_id(session, CATEGORY_CODE)
+        for text in texts:
+            receipt = submit_concern(
+                session,
+                town,
+                NewSubmission(
+                    kind=SubmissionKind.CONCERN,
+                    category_id=category,
+                    text=text,
+                    submitter_type=SubmitterType.RESIDENT,
+                    locale="sv",
+                ),
+                nonce=uuid.uuid4().hex,
+                receipt_key=keys.receipt,
+            )
+            created.append((receipt.submission.id, receipt.submission.reference))
+    return created
+
+
+def create_response_template(live_server: LiveServer, admin: Staff, title: str, body: str) -> int:
+    """A Swedish template for any category and status, made by ``admin``."""
+    from dialogue.accounts.access import load_scope
+    from dialogue.accounts.models import Account
+    from dialogue.admin.response_templates import TemplateInput, create_response_template
+
+    with app_session(live_server) as session:
+        actor = session.get(Account, admin.id)
+        template = create_response_template(
+            session,
+            municipality_id(session),
+            TemplateInput(title=title, body=body, locale="sv"),
+            locales=live_server.app.extensions["dialogue.settings"].locales,
+            actor=actor,
+            scope=load_scope(session, actor),
+        )
+        return int(template.id)
+
+
+def submission_state(live_server: LiveServer, submission_id: int) -> dict[str, Any]:
+    """What the database holds about a submission: status, category, tags, notices."""
+    from dialogue.models import Category
+    from dialogue.outbox.models import OutboxMessage
+    from dialogue.submissions.models import Submission
+
+    with app_session(live_server) as session:
+        submission = session.get(Submission, submission_id)
+        category = session.get(Category, submission.category_id)
+        notices = session.scalars(
+            select(OutboxMessage).filter_by(submission_id=submission_id)
+        ).all()
+        return {
+            "status": submission.status.value,
+            "category": category.code,
+            "tags": sorted(tag.name for tag in submission.tags),
+            "notices": [(n.kind, n.to_address) for n in notices],
+        }
+
+
+def record_ids(live_server: LiveServer, submission_id: int, token: str) -> dict[str, Any]:
+    """A Falköping value for every URL parameter a workspace route may have.
+
+    Mirrors ``ids()`` of tests/test_authorization.py; a new parameter fails the sweep there
+    and here until it is given a value.
+    """
+    from dialogue.models import Commitment, Initiative, Place, Pledge
+
+    with app_session(live_server) as session:
+        town = municipality_id(session)
+
+        def first(model: Any, **where: Any) -> int:
+            found = session.scalars(
+                select(model.id).filter_by(municipality_id=town, **where).order_by(model.id)
+            ).first()
+            assert found is not None, f"the demo has no {model.__name__}"
+            return int(found)
+
+        place = session.scalars(select(Place).filter_by(municipality_id=town, slug="ranten")).one()
+        return {
+            "municipality": MUNICIPALITY,
+            "submission_id": submission_id,
+            "pledge_id": first(Pledge),
+            "commitment_id": first(Commitment),
+            "initiative_id": first(Initiative),
+            "category_id": category_id(session, CATEGORY_CODE),
+            "place_id": place.id,
+            "slug": place.slug,
+            "token": token,
+        }
+
+
+def rule_url(rule: Any, values: dict[str, Any]) -> str:
+    missing = set(rule.arguments) - set(values)
+    assert not missing, f"{rule.endpoint}: give the workspace sweep a value for {missing}"
+    url = str(rule.rule)
+    for name in rule.arguments:
+        url = re.sub(rf"<(?:\w+:)?{name}>", str(values[name]), url)
+    return url
