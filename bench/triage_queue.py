@@ -7,7 +7,7 @@ pages: the first page, a filtered page (status, category and a search word) and 
 in the list reached by its cursor. It prints the median and p95 in milliseconds, the SQL
 statements per request and PASS or MISS against the 50 ms target. It asserts nothing.
 
-    .venv/bin/python bench/queue.py --rows 200000 --backends sqlite,postgresql
+    .venv/bin/python bench/triage_queue.py --rows 200000 --backends sqlite,postgresql
 """
 # ruff: noqa: E402  (the path fix below must run before anything imports ``queue``)
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Run as ``python bench/queue.py``, this folder is first on sys.path and this file would
+# Run as ``python bench/triage_queue.py``, this folder is first on sys.path and this file would
 # shadow the standard library's ``queue`` for every module imported after it.
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH_DIR]

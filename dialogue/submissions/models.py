@@ -74,7 +74,7 @@ class Submission(Base):
         # The queue pages by (created_at, id) within a municipality, optionally by priority.
         Index("ix_submissions_queue", "municipality_id", "created_at", "id"),
         Index("ix_submissions_queue_priority", "municipality_id", "priority", "created_at", "id"),
-        # The queue's counts per status read this index alone (see bench/queue.py).
+        # The queue's counts per status read this index alone (see bench/triage_queue.py).
         Index("ix_submissions_status_counts", "municipality_id", "status"),
     )
 
