@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from dialogue.accounts.access import Scope
@@ -23,6 +23,7 @@ class Owned(Protocol):
 
 
 M = TypeVar("M", bound=Owned)
+T = TypeVar("T")
 
 
 def require_admin(scope: Scope, municipality_id: int) -> None:
@@ -62,6 +63,16 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, li
     return {
         key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
     }
+
+
+def assign(
+    target: T, values: Mapping[str, Any], snapshot: Callable[[T], Mapping[str, Any]]
+) -> dict[str, list[Any]]:
+    """Set ``values`` on ``target``; what changed, as ``snapshot`` sees it, for the audit."""
+    before = snapshot(target)
+    for name, value in values.items():
+        setattr(target, name, value)
+    return changes(before, snapshot(target))
 
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope
 from dialogue.accounts.models import Account
-from dialogue.admin.common import changes, get_owned, require_admin, slugify
+from dialogue.admin.common import assign, get_owned, require_admin, slugify
 from dialogue.audit.services import record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError
@@ -110,10 +110,7 @@ def update_place(
     require_admin(scope, municipality_id)
     place = get_owned(session, Place, municipality_id, place_id)
     values = _checked(session, municipality_id, data, place_id=place.id)
-    before = _audit_values(place)
-    for name, value in values.items():
-        setattr(place, name, value)
-    changed = changes(before, _audit_values(place))
+    changed = assign(place, values, _audit_values)
     if changed:
         _record(session, "place.updated", place, actor, changes=changed)
     session.commit()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from dialogue.accounts.access import Scope
 from dialogue.accounts.models import Account
-from dialogue.admin.common import changes, get_owned, require_admin
+from dialogue.admin.common import assign, get_owned, require_admin
 from dialogue.audit.services import record
 from dialogue.categories.models import Category
 from dialogue.db import DbSession
@@ -93,10 +93,7 @@ def update_response_template(
     require_admin(scope, municipality_id)
     template = get_owned(session, ResponseTemplate, municipality_id, template_id)
     values = _checked(session, municipality_id, data, locales)
-    before = _audit_values(template)
-    for name, value in values.items():
-        setattr(template, name, value)
-    changed = changes(before, _audit_values(template))
+    changed = assign(template, values, _audit_values)
     if changed:
         _record(session, "response_template.updated", template, actor, changes=changed)
     session.commit()

@@ -11,7 +11,7 @@ from limits import parse_many
 from dialogue.accounts.access import Scope
 from dialogue.accounts.models import Account
 from dialogue.accounts.services import normalize_email
-from dialogue.admin.common import changes, require_admin
+from dialogue.admin.common import assign, require_admin
 from dialogue.audit.services import record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError
@@ -50,10 +50,7 @@ def update_settings(
     require_admin(scope, municipality_id)
     municipality = _municipality(session, municipality_id)
     values = _checked(data)
-    before = _values(municipality)
-    for name, value in values.items():
-        setattr(municipality, name, value)
-    changed = changes(before, _values(municipality))
+    changed = assign(municipality, values, _values)
     if changed:
         record(
             session,
