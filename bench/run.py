@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from bench_databases import backend_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
@@ -359,53 +360,6 @@ def count_submissions(database_url: str) -> int:
         engine.dispose()
 
 
-def _postgres_admin(admin_url: str) -> sa.Engine | None:
-    engine = sa.create_engine(
-        admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
-    try:
-        with engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError as exc:
-        engine.dispose()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        print(f"PostgreSQL unreachable at {admin_url} ({reason}): skipping it.")
-        return None
-    return engine
-
-
-def _drop_bench_database(admin: sa.Engine) -> None:
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)'))
-
-
-@contextlib.contextmanager
-def postgres_database(admin_url: str) -> Iterator[str | None]:
-    """A fresh ``dialogue_bench`` database beside the admin one, dropped afterwards."""
-    admin = _postgres_admin(admin_url)
-    if admin is None:
-        yield None
-        return
-    try:
-        _drop_bench_database(admin)
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{PG_BENCH_DB}"'))
-        url = sa.make_url(admin_url).set(database=PG_BENCH_DB)
-        yield url.render_as_string(hide_password=False)
-    finally:
-        _drop_bench_database(admin)
-        admin.dispose()
-
-
-@contextlib.contextmanager
-def backend_database(name: str, workdir: Path, admin_url: str) -> Iterator[str | None]:
-    if name == "sqlite":
-        yield f"sqlite:///{workdir / 'dialogue.sqlite3'}"
-    else:
-        with postgres_database(admin_url) as url:
-            yield url
-
-
 # --- one backend ------------------------------------------------------------------------------
 
 
@@ -423,7 +377,9 @@ def bench_backend(
 ) -> BackendReport | None:
     workdir = tmp / name
     workdir.mkdir()
-    with backend_database(name, workdir, args.postgres_admin_url) as url:
+    with backend_database(
+        name, workdir / "dialogue.sqlite3", args.postgres_admin_url, PG_BENCH_DB
+    ) as url:
         if url is None:
             return None
         env = service_env(url, workdir / "instance")

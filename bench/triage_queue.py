@@ -9,33 +9,25 @@ statements per request and PASS or MISS against the 50 ms target. It asserts not
 
     .venv/bin/python bench/triage_queue.py --rows 200000 --backends sqlite,postgresql
 """
-# ruff: noqa: E402  (the path fix below must run before anything imports ``queue``)
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# Run as ``python bench/triage_queue.py``, this folder is first on sys.path and this file would
-# shadow the standard library's ``queue`` for every module imported after it.
-BENCH_DIR = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH_DIR]
-
 import argparse
-import contextlib
 import datetime as dt
 import random
 import re
 import signal
 import statistics
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import flask_migrate
 import sqlalchemy as sa
+from bench_databases import backend_database
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -118,38 +110,6 @@ class Deadline:
 
 
 # --- the database ---------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def postgres_database(admin_url: str) -> Iterator[str | None]:
-    """A fresh database beside the admin one, dropped afterwards; None if unreachable."""
-    admin = sa.create_engine(
-        admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-    )
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{PG_BENCH_DB}"'))
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        print(f"PostgreSQL unreachable at {admin_url} ({str(exc.orig).strip()[:200]}): skipped.")
-        yield None
-        return
-    try:
-        yield sa.make_url(admin_url).set(database=PG_BENCH_DB).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextlib.contextmanager
-def backend_database(name: str, workdir: Path, admin_url: str) -> Iterator[str | None]:
-    if name == "sqlite":
-        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
-    else:
-        with postgres_database(admin_url) as url:
-            yield url
 
 
 def build_app(url: str, instance: Path) -> Flask:
@@ -431,7 +391,9 @@ def bench_backend(name: str, args: argparse.Namespace, tmp: Path) -> list[Timing
     workdir = tmp / name
     workdir.mkdir()
     deadline = Deadline(args.max_seconds)
-    with backend_database(name, workdir, args.postgres_admin_url) as url:
+    with backend_database(
+        name, workdir / "bench.sqlite3", args.postgres_admin_url, PG_BENCH_DB
+    ) as url:
         if url is None:
             return []
         app = build_app(url, workdir / "instance")
