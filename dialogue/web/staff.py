@@ -19,7 +19,7 @@ from dialogue.accounts.access import Scope, load_scope
 from dialogue.accounts.models import Account
 from dialogue.extensions import db, login_manager
 from dialogue.i18n import _
-from dialogue.web.tenancy import _add_tenant, _load_tenant
+from dialogue.web.tenancy import add_tenant, load_tenant
 
 F = TypeVar("F", bound=Callable[..., Any])
 SEEN_KEY = "staff_seen_at"
@@ -74,8 +74,8 @@ def _require_readable_tenant() -> None:
 def staff_blueprint(name: str, import_name: str) -> Blueprint:
     """A blueprint of workspace pages under ``/staff/<municipality>``."""
     bp = Blueprint(name, import_name, url_prefix="/staff/<municipality>")
-    bp.url_value_preprocessor(_load_tenant)
-    bp.url_defaults(_add_tenant)
+    bp.url_value_preprocessor(load_tenant)
+    bp.url_defaults(add_tenant)
     bp.before_request(require_staff)
     bp.before_request(_require_readable_tenant)
     return bp

@@ -32,7 +32,7 @@ def local_today() -> dt.date:
     return dt.datetime.now(ZoneInfo(current_tenant().timezone)).date()
 
 
-def _load_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
+def load_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
     slug = (values or {}).pop("municipality", None)
     if slug is None:
         return
@@ -45,7 +45,7 @@ def _load_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.timezone = g.tenant.timezone
 
 
-def _add_tenant(endpoint: str, values: dict[str, Any]) -> None:
+def add_tenant(endpoint: str, values: dict[str, Any]) -> None:
     if "municipality" not in values and "tenant" in g:
         values["municipality"] = g.tenant.slug
 
@@ -53,6 +53,6 @@ def _add_tenant(endpoint: str, values: dict[str, Any]) -> None:
 def tenant_blueprint(name: str, import_name: str) -> Blueprint:
     """A blueprint whose routes are all under ``/<municipality>``."""
     bp = Blueprint(name, import_name, url_prefix=URL_PREFIX)
-    bp.url_value_preprocessor(_load_tenant)
-    bp.url_defaults(_add_tenant)
+    bp.url_value_preprocessor(load_tenant)
+    bp.url_defaults(add_tenant)
     return bp
