@@ -25,6 +25,8 @@ class Keys:
     form: bytes
     recovery: bytes
     account_link: bytes
+    invitation: bytes
+    snapshot: bytes
 
     @classmethod
     def derive(cls, secret: str) -> Keys:
@@ -38,6 +40,8 @@ class Keys:
             form=sub("dialogue.form-token"),
             recovery=sub("dialogue.recovery-code"),
             account_link=sub("dialogue.account-link"),
+            invitation=sub("dialogue.round-invitation"),
+            snapshot=sub("dialogue.lagesbild-snapshot"),
         )
 
 

@@ -3,10 +3,22 @@
 from dialogue.accounts.models import Account, Membership, RecoveryCode, Role
 from dialogue.audit.models import AuditEvent
 from dialogue.categories.models import Category, Route
+from dialogue.lagesbild.models import LagesbildSnapshot, Quote
 from dialogue.municipalities.models import Municipality, PoliceArea
+from dialogue.organisations.models import Organisation, OrganisationType, organisation_places
 from dialogue.outbox.models import OutboxMessage
 from dialogue.places.models import Place, PlaceKind
 from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus, ProgressUpdate
+from dialogue.rounds.models import (
+    Answer,
+    InputRound,
+    Invitation,
+    Question,
+    QuestionKind,
+    ResponseVia,
+    RoundResponse,
+    TimeOfDay,
+)
 from dialogue.submissions.models import (
     ActorKind,
     Addendum,
@@ -26,15 +38,21 @@ __all__ = [
     "Account",
     "ActorKind",
     "Addendum",
+    "Answer",
     "AuditEvent",
     "Category",
     "Cluster",
     "Commitment",
     "Contact",
     "Initiative",
+    "InputRound",
+    "Invitation",
+    "LagesbildSnapshot",
     "Membership",
     "Municipality",
     "Note",
+    "Organisation",
+    "OrganisationType",
     "OutboxMessage",
     "PartOfDay",
     "Place",
@@ -44,10 +62,15 @@ __all__ = [
     "PoliceArea",
     "Priority",
     "ProgressUpdate",
+    "Question",
+    "QuestionKind",
+    "Quote",
     "RecoveryCode",
     "Reply",
     "ResponseTemplate",
+    "ResponseVia",
     "Role",
+    "RoundResponse",
     "Route",
     "Status",
     "StatusEvent",
@@ -55,5 +78,7 @@ __all__ = [
     "SubmissionKind",
     "SubmitterType",
     "Tag",
+    "TimeOfDay",
+    "organisation_places",
     "submission_tags",
 ]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, ForeignKey, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.db import Base, Localized, created_at, intpk
 from dialogue.places.models import Place
+
+if TYPE_CHECKING:
+    from dialogue.lagesbild.models import LagesbildSnapshot
 
 
 class PledgeStatus(StrEnum):
@@ -35,6 +38,8 @@ class Pledge(Base):
     valid_to: Mapped[dt.date]
     signed_on: Mapped[dt.date | None]
     status: Mapped[PledgeStatus] = mapped_column(default=PledgeStatus.DRAFT)
+    # The frozen lägesbild this pledge was written from ("based on lägesbild 2023 v2").
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("lagesbild_snapshots.id"))
     created_at: Mapped[created_at]
 
     commitments: Mapped[list[Commitment]] = relationship(
@@ -43,6 +48,7 @@ class Pledge(Base):
     initiatives: Mapped[list[Initiative]] = relationship(
         back_populates="pledge", order_by="Initiative.position"
     )
+    based_on: Mapped[LagesbildSnapshot | None] = relationship()
 
 
 class Commitment(Base):

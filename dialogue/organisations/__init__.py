@@ -1,0 +1,1 @@
+"""The register of businesses, associations and housing companies asked in input rounds."""

@@ -1,0 +1,1 @@
+"""Structured input rounds: the same questions to every organisation, answered by link."""
