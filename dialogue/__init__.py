@@ -145,14 +145,29 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from dialogue.audit.views import bp as audit_bp
     from dialogue.cases.views import bp as cases_bp
     from dialogue.intake.views import bp as intake_bp
+    from dialogue.lagesbild.public_views import bp as public_report_bp
+    from dialogue.lagesbild.report_views import bp as report_bp
+    from dialogue.lagesbild.snapshot_views import bp as snapshots_bp
+    from dialogue.organisations.views import bp as organisations_bp
     from dialogue.pages.views import bp as pages_bp
     from dialogue.places.views import bp as places_bp
     from dialogue.pledges.views import bp as pledges_bp
+    from dialogue.rounds.public_views import bp as answer_bp
+    from dialogue.rounds.staff_views import bp as rounds_bp
     from dialogue.triage import detail, views  # noqa: F401  (their routes join the blueprint)
     from dialogue.triage.blueprint import bp as triage_bp
 
-    public = (pages_bp, pledges_bp, places_bp, intake_bp, cases_bp)
-    workspace = (accounts_bp, triage_bp, audit_bp, admin_bp)
+    public = (pages_bp, pledges_bp, places_bp, intake_bp, cases_bp, answer_bp, public_report_bp)
+    workspace = (
+        accounts_bp,
+        triage_bp,
+        audit_bp,
+        admin_bp,
+        organisations_bp,
+        rounds_bp,
+        report_bp,
+        snapshots_bp,
+    )
     for blueprint in (*public, *workspace):
         app.register_blueprint(blueprint)
 

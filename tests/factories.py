@@ -12,12 +12,17 @@ from dialogue.models import (
     ActorKind,
     Category,
     Commitment,
+    InputRound,
     Municipality,
+    Organisation,
+    OrganisationType,
     Place,
     PlaceKind,
     Pledge,
     PledgeStatus,
     PoliceArea,
+    Question,
+    QuestionKind,
     Status,
     StatusEvent,
     Submission,
@@ -128,3 +133,57 @@ class SubmissionFactory(BaseFactory):
                 to_status=obj.status,
             )
         )
+
+
+class OrganisationFactory(BaseFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Förening {n}")
+    type = OrganisationType.ASSOCIATION
+    # Valid organisation numbers (Luhn check digit over the ten digits).
+    org_number = factory.Sequence(lambda n: valid_org_number(802000000 + n))
+    contact_name = "Kim Kontakt"
+    contact_email = factory.Sequence(lambda n: f"forening{n}@example.org")
+
+
+def valid_org_number(nine_digits: int) -> str:
+    """``NNNNNN-NNNN`` with the check digit that makes the ten digits pass Luhn."""
+    digits = f"{nine_digits:09d}"
+    total = 0
+    for index, char in enumerate(digits):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    check = (10 - total % 10) % 10
+    return f"{digits[:6]}-{digits[6:]}{check}"
+
+
+class InputRoundFactory(BaseFactory):
+    """A draft round (not published); pass ``published_at`` to freeze its questions."""
+
+    class Meta:
+        model = InputRound
+
+    title = factory.LazyFunction(
+        lambda: {"sv": "Dialog med näringslivet", "en": "Business dialogue"}
+    )
+    introduction = factory.LazyFunction(
+        lambda: {"sv": "Berätta hur det går.", "en": "Tell us how it is going."}
+    )
+    opens_on = dt.date(2024, 9, 1)
+    closes_on = dt.date(2024, 10, 31)
+
+
+class QuestionFactory(BaseFactory):
+    class Meta:
+        model = Question
+
+    municipality_id = factory.LazyAttribute(lambda o: o.round.municipality_id)
+    position = factory.Sequence(lambda n: n)
+    kind = QuestionKind.FREE_TEXT
+    text = factory.LazyFunction(
+        lambda: {
+            "sv": "Vad ska nästa löfte fokusera på?",
+            "en": "What should the next pledge focus on?",
+        }
+    )
