@@ -59,6 +59,8 @@ def _configure(app: Flask, settings: Settings) -> None:
         "tenants": TTLCache(settings.reference_cache_seconds),
         "intake_options": TTLCache(settings.reference_cache_seconds),
         "pages": PageCache(settings.reference_cache_seconds),
+        # Public lägesbild figures ("Ni sa - vi gör"), computed at most once per TTL.
+        "public_report": TTLCache(settings.reference_cache_seconds),
     }
     app.config.update(
         SECRET_KEY=secret,
@@ -145,6 +147,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
     from dialogue.audit.views import bp as audit_bp
     from dialogue.cases.views import bp as cases_bp
     from dialogue.intake.views import bp as intake_bp
+    from dialogue.lagesbild.area_views import bp as area_report_bp
     from dialogue.lagesbild.public_views import bp as public_report_bp
     from dialogue.lagesbild.report_views import bp as report_bp
     from dialogue.lagesbild.snapshot_views import bp as snapshots_bp
@@ -167,6 +170,7 @@ def _register_blueprints(app: Flask, settings: Settings) -> None:
         rounds_bp,
         report_bp,
         snapshots_bp,
+        area_report_bp,
     )
     for blueprint in (*public, *workspace):
         app.register_blueprint(blueprint)
