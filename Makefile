@@ -16,7 +16,7 @@ $(BIN)/python:
 run: $(BIN)/python
 	$(BIN)/pip install --quiet .
 	$(BIN)/dialogue db upgrade
-	$(BIN)/dialogue demo load
+	$(BIN)/dialogue demo load --samples
 	$(BIN)/dialogue run --host $(HOST) --port $(PORT)
 
 ## Install what the tests need (Chromium included), then lint, type-check and run every test.

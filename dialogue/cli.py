@@ -101,13 +101,22 @@ def retention_run(days: int | None) -> None:
 
 
 @demo.command("load")
-def demo_load() -> None:
+@click.option(
+    "--samples",
+    is_flag=True,
+    help="Also add made-up submissions and organisations, so reports have something to show.",
+)
+def demo_load(samples: bool) -> None:
     """Load the Falköping demo and the default categories (safe to run again)."""
+    from dialogue.demo.samples import load_samples
     from dialogue.demo.services import load_demo
     from dialogue.extensions import db
 
     municipality = load_demo(db.session)
     click.echo(f"Loaded the demo municipality {municipality.name} ({municipality.slug}).")
+    if samples:
+        added = load_samples(db.session, municipality)
+        click.echo(f"Added {added} made-up sample submissions." if added else "Samples present.")
 
 
 @translations.command("extract")
