@@ -29,6 +29,8 @@ class Account(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[dt.datetime | None]
+    # The 30-second step of the last accepted code: a code is good once.
+    totp_last_step: Mapped[int | None]
     is_active: Mapped[bool] = mapped_column(default=True)
     # Bumped when the password changes or all sessions are ended: older sessions stop working.
     session_version: Mapped[int] = mapped_column(default=1)

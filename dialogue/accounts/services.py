@@ -143,8 +143,15 @@ def record_sign_in(session: DbSession, account: Account) -> None:
 
 
 def check_second_factor(session: DbSession, account: Account, code: str, key: bytes) -> bool:
-    """A current TOTP code, or an unused recovery code (which is then used up)."""
-    if account.totp_secret and totp.verify_code(account.totp_secret, code):
+    """A current TOTP code not used before, or an unused recovery code (then used up).
+
+    The step of the last accepted code is kept, so a code seen over someone's shoulder
+    cannot be replayed within its 90-second window.
+    """
+    step = totp.matching_step(account.totp_secret, code) if account.totp_secret else None
+    if step is not None and step > (account.totp_last_step or 0):
+        account.totp_last_step = step
+        session.commit()
         return True
     wanted = totp.hash_recovery_code(key, code)
     for recovery in account.recovery_codes:
@@ -160,9 +167,11 @@ def enable_totp(
     session: DbSession, account: Account, secret: str, code: str, key: bytes
 ) -> list[str]:
     """Turn on two-factor sign-in once the person proved the app works; returns recovery codes."""
-    if not totp.verify_code(secret, code):
+    step = totp.matching_step(secret, code)
+    if step is None:
         raise InvalidInputError({"code": _l("The code is wrong or too old. Try the newest code.")})
     account.totp_secret = secret
+    account.totp_last_step = step
     account.totp_enabled_at = utcnow()
     codes = totp.new_recovery_codes()
     account.recovery_codes = [

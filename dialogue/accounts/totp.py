@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -20,12 +21,18 @@ def provisioning_uri(secret: str, email: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
 
 
-def verify_code(secret: str, code: str) -> bool:
-    """A 6-digit code of the current 30-second step, or the one before or after."""
+def matching_step(secret: str, code: str, now: dt.datetime | None = None) -> int | None:
+    """The 30-second step a 6-digit code belongs to: the current one, or the one before or
+    after (clocks drift); None when it matches none. Callers refuse a step already used."""
     digits = "".join(code.split())
-    return (
-        len(digits) == 6 and digits.isdigit() and pyotp.TOTP(secret).verify(digits, valid_window=1)
-    )
+    if len(digits) != 6 or not digits.isdigit():
+        return None
+    generator = pyotp.TOTP(secret)
+    current = generator.timecode(now or dt.datetime.now(dt.UTC))
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(generator.generate_otp(step), digits):
+            return step
+    return None
 
 
 def new_recovery_codes() -> list[str]:

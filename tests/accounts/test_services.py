@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pyotp
 import pytest
 from sqlalchemy import select
@@ -110,14 +112,27 @@ def test_totp_and_recovery_codes(db_session: Session, moderator: Account) -> Non
     secret = pyotp.random_base32()
     with pytest.raises(InvalidInputError):
         enable_totp(db_session, moderator, secret, "000000", KEY)
-    codes = enable_totp(db_session, moderator, secret, pyotp.TOTP(secret).now(), KEY)
+    previous = pyotp.TOTP(secret).at(time.time() - 30)
+    codes = enable_totp(db_session, moderator, secret, previous, KEY)
     assert moderator.has_totp and len(codes) == 10
+    assert not check_second_factor(db_session, moderator, previous, KEY), "used to enable"
     assert check_second_factor(db_session, moderator, pyotp.TOTP(secret).now(), KEY)
     assert check_second_factor(db_session, moderator, codes[0], KEY)
     assert not check_second_factor(db_session, moderator, codes[0], KEY), (
         "a recovery code works once"
     )
     assert not check_second_factor(db_session, moderator, "123456", KEY)
+
+
+def test_a_totp_code_cannot_be_replayed(db_session: Session, moderator: Account) -> None:
+    secret = pyotp.random_base32()
+    enable_totp(db_session, moderator, secret, pyotp.TOTP(secret).at(time.time() - 30), KEY)
+    code = pyotp.TOTP(secret).now()
+    assert check_second_factor(db_session, moderator, code, KEY)
+    assert not check_second_factor(db_session, moderator, code, KEY), "seen over a shoulder"
+    assert not check_second_factor(
+        db_session, moderator, pyotp.TOTP(secret).at(time.time() - 30), KEY
+    ), "an older code after a newer one"
 
 
 def test_password_link_works_once(db_session: Session, demo: Municipality) -> None:

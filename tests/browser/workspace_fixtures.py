@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -88,7 +89,9 @@ def make_staff(live_server: LiveServer, role: str, *, totp: bool = False) -> Sta
         if totp:
             secret = pyotp.random_base32()
             keys = live_server.app.extensions["dialogue.keys"]
-            enable_totp(session, account, secret, pyotp.TOTP(secret).now(), keys.recovery)
+            # The previous step's code: the current one is left for signing in.
+            code = pyotp.TOTP(secret).at(time.time() - 30)
+            enable_totp(session, account, secret, code, keys.recovery)
         return Staff(account.id, account.email, name, PASSWORD, secret)
 
 
