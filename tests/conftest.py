@@ -3,9 +3,10 @@ transaction per test. ``DIALOGUE_TEST_DATABASE_URL`` selects PostgreSQL; SQLite 
 
 from __future__ import annotations
 
+import gettext
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,23 @@ def sign_in(client: FlaskClient, email: str, password: str = STAFF_PASSWORD) -> 
     """Sign in through the real form; returns the last response."""
     tokens = hidden_fields(client.get("/staff/login").get_data(as_text=True))
     return client.post("/staff/login", data={**tokens, "email": email, "password": password})
+
+
+def translator(locale: str) -> Callable[[str], str]:
+    """The app's own catalogue for ``locale``: tests read the labels people actually see."""
+    from dialogue import resource_path
+
+    translations = gettext.translation(
+        "messages", localedir=str(resource_path("translations")), languages=[locale], fallback=True
+    )
+    return translations.gettext
+
+
+@pytest.fixture(scope="session")
+def sv() -> Callable[[str], str]:
+    return translator("sv")
+
+
+@pytest.fixture(scope="session")
+def en() -> Callable[[str], str]:
+    return translator("en")

@@ -7,6 +7,7 @@ municipality A, as an analyst of another police area and as an administrator of 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -16,9 +17,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 
+from dialogue.accounts.access import load_scope
+from dialogue.lagesbild.data import Period
+from dialogue.lagesbild.report import build_report
+from dialogue.lagesbild.snapshots import freeze
 from dialogue.models import Category, Municipality, Place
+from dialogue.rounds import tokens
+from dialogue.rounds.models import Invitation, RoundResponse
 from tests.conftest import hidden_fields, make_staff, sign_in
-from tests.factories import MunicipalityFactory, SubmissionFactory
+from tests.factories import (
+    InputRoundFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    QuestionFactory,
+    SubmissionFactory,
+)
+
+# Workspace routes outside administration that only administrators may use.
+ADMIN_ONLY = {"snapshots.create_pledge"}
 
 
 def workspace_rules(app: Flask) -> list[Rule]:
@@ -34,10 +50,50 @@ def world(app: Flask, db_session: Session, demo: Municipality) -> dict[str, Any]
     category = db_session.scalars(select(Category).filter_by(code="MILJO.LIGHT")).one()
     submission = SubmissionFactory(category=category, receipt_key=b"k")
     place = db_session.scalars(select(Place).filter_by(slug="ranten")).one()
-    make_staff(db_session, "mod-a@x.example", "moderator", municipality_id=demo.id)
+    organisation = OrganisationFactory(municipality_id=demo.id)
+    input_round = InputRoundFactory(municipality_id=demo.id)
+    # Invited, so deleting it is refused and the routes after it still find it.
+    salt, _token, lookup = tokens.issue(b"k" * 32)
+    db_session.add(
+        Invitation(
+            municipality_id=demo.id,
+            round_id=input_round.id,
+            organisation_id=organisation.id,
+            token_salt=salt,
+            token_hash=lookup,
+        )
+    )
+    db_session.commit()
+    question = QuestionFactory(round=input_round)
+    invitation = db_session.scalars(select(Invitation)).one()
+    response = RoundResponse(
+        municipality_id=demo.id,
+        round_id=input_round.id,
+        organisation_id=organisation.id,
+        invitation_id=invitation.id,
+    )
+    db_session.add(response)
+    db_session.commit()
+    moderator = make_staff(db_session, "mod-a@x.example", "moderator", municipality_id=demo.id)
+    period = Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    with app.app_context():
+        report = build_report(db_session, [demo], period, title=demo.name)
+    snapshot = freeze(
+        db_session, demo, period, report, actor=moderator, scope=load_scope(db_session, moderator)
+    )
     make_staff(db_session, "ana-b@x.example", "analyst", police_area_id=other.police_area_id)
     make_staff(db_session, "adm-b@x.example", "admin", municipality_id=other.id)
-    return {"a": demo, "b": other, "submission": submission, "place": place}
+    return {
+        "a": demo,
+        "b": other,
+        "submission": submission,
+        "place": place,
+        "organisation": organisation,
+        "round": input_round,
+        "question": question,
+        "response": response,
+        "snapshot": snapshot,
+    }
 
 
 def ids(world: dict[str, Any], db_session: Session) -> dict[str, Any]:
@@ -61,6 +117,12 @@ def ids(world: dict[str, Any], db_session: Session) -> dict[str, Any]:
         "category_id": category.id if category else 0,
         "place_id": world["place"].id,
         "slug": world["place"].slug,
+        "organisation_id": world["organisation"].id,
+        "round_id": world["round"].id,
+        "question_id": world["question"].id,
+        "response_id": world["response"].id,
+        "snapshot_id": world["snapshot"].id,
+        "fmt": "csv",
     }
 
 
@@ -117,30 +179,77 @@ def test_a_moderator_reaches_every_route_of_their_municipality_but_administratio
     sign_in(client, "mod-a@x.example")
     for endpoint, method, url in requests_for(app, world, db_session):
         status = call(client, method, url)
-        if endpoint.startswith(("admin.", "audit.")):
+        if endpoint.startswith(("admin.", "audit.")) or endpoint in ADMIN_ONLY:
             assert status == 403, f"{method} {url} ({endpoint})"
         else:
             assert status not in {401, 403, 404, 500}, f"{method} {url} ({endpoint}): {status}"
 
 
+def foreign_ids(db_session: Session, other: Municipality) -> dict[str, int]:
+    """A record of municipality B for every record id a workspace route may take."""
+    from tests.factories import CategoryFactory, PlaceFactory
+
+    category = CategoryFactory(
+        municipality_id=other.id, parent=CategoryFactory(municipality_id=other.id)
+    )
+    submission = SubmissionFactory(category=category, receipt_key=b"k")
+    organisation = OrganisationFactory(municipality_id=other.id)
+    input_round = InputRoundFactory(municipality_id=other.id)
+    question = QuestionFactory(round=input_round)
+    salt, _token, lookup = tokens.issue(b"k" * 32)
+    invitation = Invitation(
+        municipality_id=other.id,
+        round_id=input_round.id,
+        organisation_id=organisation.id,
+        token_salt=salt,
+        token_hash=lookup,
+    )
+    db_session.add(invitation)
+    db_session.flush()
+    response = RoundResponse(
+        municipality_id=other.id,
+        round_id=input_round.id,
+        organisation_id=organisation.id,
+        invitation_id=invitation.id,
+    )
+    db_session.add(response)
+    db_session.commit()
+    return {
+        "submission_id": submission.id,
+        "category_id": category.id,
+        "place_id": PlaceFactory(municipality_id=other.id).id,
+        "organisation_id": organisation.id,
+        "round_id": input_round.id,
+        "question_id": question.id,
+        "response_id": response.id,
+    }
+
+
 def test_a_moderator_gets_404_for_ids_of_another_municipality(
     app: Flask, client: FlaskClient, world: dict[str, Any], db_session: Session
 ) -> None:
-    other_category = world["b"]
-    from tests.factories import CategoryFactory
-
-    foreign = SubmissionFactory(
-        category=CategoryFactory(
-            municipality_id=other_category.id,
-            parent=CategoryFactory(municipality_id=other_category.id),
-        ),
-        receipt_key=b"k",
-    )
+    foreign = foreign_ids(db_session, world["b"])
     sign_in(client, "mod-a@x.example")
-    values = {**ids(world, db_session), "submission_id": foreign.id}
+    checked = set()
     for rule in workspace_rules(app):
-        if "submission_id" not in rule.arguments:
-            continue
-        url = url_for_rule(rule, values)
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            assert call(client, method, url) == 404, f"{method} {url}"
+        for name in sorted(set(rule.arguments) & set(foreign)):
+            if rule.endpoint.startswith("admin.") and name != "submission_id":
+                continue  # administration answers 403 to a moderator before it looks
+            url = url_for_rule(rule, {**ids(world, db_session), name: foreign[name]})
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                assert call(client, method, url) == 404, f"{method} {url} ({name})"
+            checked.add(name)
+    assert checked >= {"submission_id", "organisation_id", "round_id", "response_id"}
+
+
+def test_an_administrator_gets_404_for_ids_of_another_municipality(
+    app: Flask, client: FlaskClient, world: dict[str, Any], db_session: Session
+) -> None:
+    foreign = foreign_ids(db_session, world["b"])
+    make_staff(db_session, "adm-a@x.example", "admin", municipality_id=world["a"].id)
+    sign_in(client, "adm-a@x.example")
+    for rule in workspace_rules(app):
+        for name in sorted(set(rule.arguments) & set(foreign)):
+            url = url_for_rule(rule, {**ids(world, db_session), name: foreign[name]})
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                assert call(client, method, url) == 404, f"{method} {url} ({name})"

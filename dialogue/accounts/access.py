@@ -67,5 +67,10 @@ def load_scope(session: DbSession, account: Account) -> Scope:
 
 
 def list_readable_municipalities(session: DbSession, scope: Scope) -> list[Municipality]:
-    query = select(Municipality).where(Municipality.id.in_(scope.read)).order_by(Municipality.name)
+    query = (
+        select(Municipality)
+        .where(Municipality.id.in_(scope.read))
+        .options(selectinload(Municipality.police_area))
+        .order_by(Municipality.name)
+    )
     return list(session.scalars(query))

@@ -153,8 +153,14 @@ def logout() -> Response:
 def dashboard() -> Response:
     if (redirect_to := require_staff()) is not None:
         return redirect_to  # type: ignore[no-any-return]
-    municipalities = list_readable_municipalities(db.session, current_scope())
-    return _page("accounts/dashboard.html", municipalities=municipalities)
+    scope = current_scope()
+    municipalities = list_readable_municipalities(db.session, scope)
+    areas = {m.police_area for m in municipalities if m.police_area_id in scope.police_areas}
+    return _page(
+        "accounts/dashboard.html",
+        municipalities=municipalities,
+        police_areas=sorted(areas, key=lambda area: area.name),
+    )
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])

@@ -1,10 +1,109 @@
-"""The lägesbild of a whole police area, for its analysts: ``/staff/area/<police_area>``."""
+"""The lägesbild of a whole police area, for its analysts: ``/staff/area/<police_area>``.
+
+Only analysts of the area open these pages; anyone else, moderators and administrators of
+one of its municipalities included, gets 404, as if the area did not exist. The period is
+chosen as on a municipality's report; by default it spans the default periods of all the
+area's municipalities.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from dialogue.web.staff import require_staff
+from flask import Blueprint, Response, abort, current_app, g, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from dialogue.extensions import db
+from dialogue.lagesbild.data import Period
+from dialogue.lagesbild.report import build_report, default_period
+from dialogue.lagesbild.report_views import (
+    REPORT_FORMATS,
+    choose_period,
+    export_links,
+    period_or_400,
+    render_report,
+    report_download,
+)
+from dialogue.municipalities.models import Municipality, PoliceArea
+from dialogue.web.staff import current_scope, require_staff
 
 bp = Blueprint("area_report", __name__, url_prefix="/staff/area/<police_area>")
 bp.before_request(require_staff)
+
+
+@bp.url_value_preprocessor
+def _pull_area(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    g.police_area_slug = (values or {}).pop("police_area", None)
+
+
+@bp.url_defaults
+def _add_area(endpoint: str, values: dict[str, Any]) -> None:
+    if "police_area" not in values and "police_area" in g:
+        values["police_area"] = g.police_area.slug
+
+
+@bp.before_request
+def _require_area_analyst() -> None:
+    """After sign-in is checked: the area, if the account is one of its analysts; else 404."""
+    area = db.session.scalar(
+        select(PoliceArea)
+        .where(PoliceArea.slug == g.get("police_area_slug"))
+        .options(selectinload(PoliceArea.municipalities))
+    )
+    if area is None or area.id not in current_scope().police_areas:
+        abort(404)
+    g.police_area = area
+
+
+def _area() -> PoliceArea:
+    area: PoliceArea = g.police_area
+    return area
+
+
+def _municipalities() -> list[Municipality]:
+    found = list(_area().municipalities)
+    if not found:
+        abort(404)  # an area without municipalities has no report to show
+    return found
+
+
+def _default(municipalities: list[Municipality]) -> Period:
+    """From the earliest start to the latest end of the municipalities' default periods."""
+    zone: str = (
+        municipalities[0].timezone or current_app.extensions["dialogue.settings"].default_timezone
+    )
+    today = dt.datetime.now(ZoneInfo(zone)).date()
+    periods = [default_period(db.session, m.id, today) for m in municipalities]
+    return Period(min(p.start for p in periods), max(p.end for p in periods))
+
+
+@bp.get("/lagesbild")
+def index() -> Response:
+    municipalities = _municipalities()
+    choice = choose_period(request.args, _default(municipalities))
+    report = build_report(db.session, municipalities, choice.period, title=_area().name)
+    return render_report(
+        report,
+        choice,
+        form_action=url_for("area_report.index"),
+        export_links=export_links("area_report.export", choice, url_for),
+        status=200 if choice.is_valid else 400,
+        area=_area(),
+        municipality_links=[
+            (m.name, url_for("report.index", municipality=m.slug, **choice.url_args()))
+            for m in municipalities
+        ],
+    )
+
+
+@bp.get("/lagesbild/export.<fmt>")
+def export(fmt: str) -> Response:
+    if fmt not in REPORT_FORMATS:
+        abort(404)
+    municipalities = _municipalities()
+    period = period_or_400(_default(municipalities))
+    report = build_report(db.session, municipalities, period, title=_area().name)
+    return report_download(report, fmt, _area().slug)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template
+from flask import Response, abort, current_app, render_template
 
+from dialogue.cache import TTLCache
 from dialogue.errors import NotFoundError
 from dialogue.extensions import db
+from dialogue.lagesbild import public, snapshots
+from dialogue.lagesbild.public_views import count_text
+from dialogue.lagesbild.suppression import PublicReport
+from dialogue.pledges.models import Pledge
 from dialogue.pledges.services import get_current_pledge, get_pledge, list_public_pledges
 from dialogue.web.tenancy import current_tenant, local_today, tenant_blueprint
 from dialogue.web.theme import accent_colors
@@ -41,7 +46,30 @@ def _render_pledge(pledge_id: int) -> str:
     except NotFoundError:
         abort(404)
     others = [p for p in list_public_pledges(db.session, tenant.id) if p.id != pledge.id]
-    return render_template("pledges/pledge.html", pledge=pledge, other_pledges=others)
+    figures = _public_figures(pledge)
+    basis = public.get_basis(db.session, pledge)
+    return render_template(
+        "pledges/pledge.html",
+        pledge=pledge,
+        other_pledges=others,
+        figures=figures,
+        you_said=public.you_said_we_do(pledge, figures) if figures else None,
+        basis=basis,
+        basis_label=snapshots.label(basis) if basis else None,
+        count_text=count_text,
+    )
+
+
+def _public_figures(pledge: Pledge) -> PublicReport | None:
+    """The pledge's suppressed figures so far, computed at most once per cache period."""
+    tenant = current_tenant()
+    cache: TTLCache[PublicReport | None] = current_app.extensions["dialogue.caches"][
+        "public_report"
+    ]
+    return cache.get(
+        f"{tenant.id}:{pledge.id}",
+        lambda: public.pledge_report(db.session, tenant.id, pledge, local_today()),
+    )
 
 
 @bp.get("/theme.css")

@@ -76,6 +76,23 @@ class Submission(Base):
         Index("ix_submissions_queue_priority", "municipality_id", "priority", "created_at", "id"),
         # The queue's counts per status read this index alone (see bench/triage_queue.py).
         Index("ix_submissions_status_counts", "municipality_id", "status"),
+        # The lägesbild report's GROUP BY queries read a range of this index alone
+        # (see dialogue/lagesbild/report.py and bench/report.py).
+        Index(
+            "ix_submissions_report",
+            "municipality_id",
+            "status",
+            "created_at",
+            "category_id",
+            "place_id",
+            "safety_rating",
+            "commitment_id",
+            "kind",
+            "submitter_type",
+            "part_of_day",
+            "occurred_on",
+            "cluster_id",
+        ),
     )
 
     id: Mapped[intpk]

@@ -124,7 +124,12 @@ def staff_links() -> list[NavLink]:
     """The workspace menu for the current municipality, by what the account may do there."""
     tenant_id = g.tenant.id
     endpoint = request.endpoint or ""
-    links = [("triage.", _("Submissions"), "triage.queue")]
+    links: list[tuple[str | tuple[str, ...], str, str]] = [
+        ("triage.", _("Submissions"), "triage.queue"),
+        ("organisations.", _("Organisations"), "organisations.index"),
+        ("rounds.", _("Input rounds"), "rounds.index"),
+        (("report.", "snapshots."), _("Situational picture"), "report.index"),
+    ]
     if current_scope().can_administer(tenant_id):
         links += [
             ("audit.", _("Audit log"), "audit.log"),

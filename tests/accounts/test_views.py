@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from dialogue.accounts.models import Account
 from dialogue.accounts.services import enable_totp
 from dialogue.models import Municipality
-from tests.conftest import hidden_fields, sign_in
+from tests.conftest import hidden_fields, make_staff, sign_in
 
 
 def test_workspace_needs_sign_in(client: FlaskClient, demo: Municipality) -> None:
@@ -221,3 +221,19 @@ def test_reset_links_expire_after_an_hour(db_session: Session, moderator: Accoun
     later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
     with pytest.raises(NotFoundError):
         account_for_password_link(db_session, key, token, now=later)
+
+
+def test_an_analyst_finds_the_report_of_their_police_area_on_the_dashboard(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    make_staff(db_session, "analys@x.example", "analyst", police_area_id=demo.police_area_id)
+    sign_in(client, "analys@x.example")
+    html = client.get("/staff/").get_data(as_text=True)
+    assert f'href="/staff/area/{demo.police_area.slug}/lagesbild"' in html
+
+
+def test_a_moderator_sees_no_police_area_report(
+    client: FlaskClient, db_session: Session, moderator: Account
+) -> None:
+    sign_in(client, moderator.email)
+    assert "/staff/area/" not in client.get("/staff/").get_data(as_text=True)

@@ -8,11 +8,10 @@ session, language), so tests do not depend on each other.
 
 from __future__ import annotations
 
-import gettext
 import json
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -216,24 +215,7 @@ def assert_accessible(page: Any) -> None:
 # --------------------------------------------------------------------------- translations
 
 
-def translator(locale: str) -> Callable[[str], str]:
-    """The app's own catalogue for ``locale``: tests read the labels people actually see."""
-    from dialogue import resource_path
-
-    translations = gettext.translation(
-        "messages", localedir=str(resource_path("translations")), languages=[locale], fallback=True
-    )
-    return translations.gettext
-
-
-@pytest.fixture(scope="session")
-def sv() -> Callable[[str], str]:
-    return translator("sv")
-
-
-@pytest.fixture(scope="session")
-def en() -> Callable[[str], str]:
-    return translator("en")
+# ``translator`` and the ``sv``/``en`` fixtures live in tests/conftest.py.
 
 
 # --------------------------------------------------------------------------- guard

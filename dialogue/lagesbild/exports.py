@@ -1,0 +1,495 @@
+"""The lägesbild as files: the report as CSV, XLSX and JSON, and EST's list of accepted input.
+
+CSV files are UTF-8 with a byte order mark and ``;`` between fields, which is what Excel with
+Swedish settings opens directly (Swedish characters intact, one value per column). Decimals are
+written with a point so the files stay machine-readable. The report is small and held in
+memory; the EST list can be long, so it is read with a server-side cursor in batches and
+written as it is read (CSV) or through a temporary file (XLSX): memory stays flat.
+
+Free text never leaves as it was typed: EST's "what" is the moderators' redacted public summary
+or else the text with likely personal data masked; contact details and notes are never read.
+Text cells that a spreadsheet would take for a formula are written as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pyproj
+from flask_babel import force_locale
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from sqlalchemy import and_, or_, select
+
+from dialogue.categories.models import Category
+from dialogue.db import DbSession
+from dialogue.i18n import _
+from dialogue.lagesbild.charts import DIMENSION_ORDER, DIMENSION_TITLES, text_of
+from dialogue.lagesbild.data import Period, Report
+from dialogue.municipalities.models import Municipality
+from dialogue.places.models import Place
+from dialogue.submissions.models import Status, Submission
+from dialogue.submissions.personal_data import redact
+from dialogue.triage.labels import KIND_LABELS, PART_OF_DAY_LABELS
+
+BOM = "\ufeff"
+DELIMITER = ";"
+BATCH = 1000
+CHUNK = 64 * 1024
+FALLBACK = "sv"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# WGS84 longitude/latitude to SWEREF 99 TM easting/northing, made once (thread-safe).
+TO_SWEREF = pyproj.Transformer.from_crs(4326, 3006, always_xy=True)
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters a worksheet's name may not hold.
+_SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+MAX_SHEET_NAME = 31
+
+
+def _csv_text(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_lines(rows: Iterable[Sequence[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_csv_value(value) for value in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _csv_text(value)
+
+
+# The report ----------------------------------------------------------------------------------
+
+
+def report_rows(report: Report, locale: str, fallback: str = FALLBACK) -> list[list[Any]]:
+    """The report as one tidy table: dimension, key, label, count, previous (header first)."""
+    with force_locale(locale):
+        rows: list[list[Any]] = [
+            [_("Dimension"), _("Key"), _("Label"), _("Count"), _("Previous period")],
+            [_("All accepted input"), "total", _("Total"), report.total, report.previous_total],
+        ]
+        for dimension in DIMENSION_ORDER:
+            breakdown = next((b for b in report.breakdowns if b.dimension == dimension), None)
+            if breakdown is None:
+                continue
+            name = str(DIMENSION_TITLES[dimension])
+            rows += [
+                [name, row.key, text_of(row.label, locale, fallback), row.count, row.previous]
+                for row in breakdown.rows
+            ]
+    return rows
+
+
+def report_csv(report: Report, locale: str, fallback: str = FALLBACK) -> Iterator[bytes]:
+    """The tidy table as CSV: the byte order mark first, then ``;``-separated lines."""
+    yield BOM.encode("utf-8")
+    yield _csv_lines(report_rows(report, locale, fallback))
+
+
+def report_json(report: Report) -> bytes:
+    """The report exactly as ``Report.to_json`` gives it, UTF-8."""
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+class _Sheets:
+    """A write-only workbook: bold headers, text that stays text, numbers as numbers."""
+
+    def __init__(self) -> None:
+        self.book = Workbook(write_only=True)
+        self.bold = Font(bold=True)
+        self.names: set[str] = set()
+
+    def sheet(self, title: str, header: Sequence[Any]) -> Any:
+        name = str(title).translate(_SHEET_FORBIDDEN).strip()[:MAX_SHEET_NAME] or "-"
+        base, number = name, 2
+        while name.lower() in self.names:
+            suffix = f" ({number})"
+            name, number = base[: MAX_SHEET_NAME - len(suffix)] + suffix, number + 1
+        self.names.add(name.lower())
+        sheet = self.book.create_sheet(name)
+        sheet.append([self.cell(sheet, value, bold=True) for value in header])
+        return sheet
+
+    def cell(self, sheet: Any, value: Any, *, bold: bool = False) -> Any:
+        if value is not None and not isinstance(value, str | int | float | dt.date):
+            value = str(value)  # translated labels made lazily
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        if bold:
+            cell.font = self.bold
+        return cell
+
+    def append(self, sheet: Any, values: Sequence[Any]) -> None:
+        sheet.append([self.cell(sheet, value) for value in values])
+
+
+def report_xlsx(report: Report, locale: str, fallback: str = FALLBACK) -> bytes:
+    """A workbook: a summary, one sheet per dimension, the matrix, safety, rounds, quotes."""
+    sheets = _Sheets()
+    with force_locale(locale):
+        _summary_sheet(sheets, report)
+        for dimension in DIMENSION_ORDER:
+            breakdown = next((b for b in report.breakdowns if b.dimension == dimension), None)
+            if breakdown is None:
+                continue
+            sheet = sheets.sheet(
+                str(DIMENSION_TITLES[dimension]),
+                [_("Key"), _("Label"), _("Count"), _("Previous period"), _("Change")],
+            )
+            for row in breakdown.rows:
+                label = text_of(row.label, locale, fallback)
+                sheets.append(sheet, [row.key, label, row.count, row.previous, row.change])
+        _matrix_sheet(sheets, report, locale, fallback)
+        _safety_sheet(sheets, report, locale, fallback)
+        _clusters_sheet(sheets, report)
+        _rounds_sheet(sheets, report, locale, fallback)
+        _quotes_sheet(sheets, report, locale, fallback)
+    buffer = io.BytesIO()
+    sheets.book.save(buffer)
+    return buffer.getvalue()
+
+
+def _summary_sheet(sheets: _Sheets, report: Report) -> None:
+    sheet = sheets.sheet(_("Summary"), [_("What"), _("Value")])
+    for label, value in (
+        (_("Report"), report.title),
+        (_("Period from"), report.period.start),
+        (_("Period to"), report.period.end),
+        (_("Previous period from"), report.previous_period.start),
+        (_("Previous period to"), report.previous_period.end),
+        (_("Accepted input in the period"), report.total),
+        (_("Accepted input in the previous period"), report.previous_total),
+        (_("Change"), report.total - report.previous_total),
+        (_("Municipalities"), ", ".join(report.municipalities)),
+        (_("Generated at (UTC)"), report.generated_at.astimezone(dt.UTC).replace(tzinfo=None)),
+    ):
+        sheets.append(sheet, [label, value])
+
+
+def _matrix_sheet(sheets: _Sheets, report: Report, locale: str, fallback: str) -> None:
+    matrix = report.matrix
+    categories = [text_of(c.label, locale, fallback) for c in matrix.categories]
+    sheet = sheets.sheet(_("Place and category"), [_("Place"), *categories, _("Total")])
+    for place, line in zip(matrix.places, matrix.cells, strict=True):
+        sheets.append(sheet, [text_of(place.label, locale, fallback), *line, place.count])
+    sheets.append(sheet, [_("Total"), *(c.count for c in matrix.categories)])
+
+
+def _safety_sheet(sheets: _Sheets, report: Report, locale: str, fallback: str) -> None:
+    sheet = sheets.sheet(
+        _("Safety by place"),
+        [
+            _("Key"),
+            _("Place"),
+            _("Accepted input"),
+            _("With a safety rating"),
+            _("Mean safety (1–5)"),
+            _("Latitude"),
+            _("Longitude"),
+        ],
+    )
+    for item in report.safety:
+        mean = round(item.mean, 2) if item.mean is not None else None
+        label = text_of(item.label, locale, fallback)
+        values = [item.key, label, item.count, item.rated, mean, item.latitude, item.longitude]
+        sheets.append(sheet, values)
+
+
+def _clusters_sheet(sheets: _Sheets, report: Report) -> None:
+    sheet = sheets.sheet(_("Clusters"), [_("Cluster"), _("Submissions")])
+    for cluster in report.clusters.largest:
+        sheets.append(sheet, [cluster.title, cluster.count])
+
+
+def _rounds_sheet(sheets: _Sheets, report: Report, locale: str, fallback: str) -> None:
+    header = [
+        _("Input round"),
+        _("Opens"),
+        _("Closes"),
+        _("Invited"),
+        _("Responded"),
+        _("Unverified"),
+        _("Question"),
+        _("Answered"),
+        _("Don't know"),
+        _("Mean"),
+        *(str(value) for value in range(1, 6)),
+    ]
+    sheet = sheets.sheet(_("Input rounds"), header)
+    for result in report.rounds:
+        first = [
+            text_of(result.get("title"), locale, fallback),
+            _date(result.get("opens_on")),
+            _date(result.get("closes_on")),
+            result.get("invited"),
+            result.get("responded"),
+            result.get("unverified"),
+        ]
+        questions = result.get("questions") or []
+        if not questions:
+            sheets.append(sheet, first)
+        for question in questions:
+            distribution = list(question.get("distribution") or [])
+            mean = question.get("mean")
+            sheets.append(
+                sheet,
+                [
+                    *first,
+                    text_of(question.get("text"), locale, fallback),
+                    question.get("answered"),
+                    question.get("dont_know"),
+                    round(mean, 2) if isinstance(mean, int | float) else None,
+                    *distribution,
+                ],
+            )
+
+
+def _quotes_sheet(sheets: _Sheets, report: Report, locale: str, fallback: str) -> None:
+    sheet = sheets.sheet(_("Quotes"), [_("Reference"), _("Quote"), _("Category"), _("Place")])
+    for quote in report.quotes:
+        place = text_of(quote.place, locale, fallback) if quote.place else None
+        category = text_of(quote.category, locale, fallback)
+        sheets.append(sheet, [quote.reference, quote.text, category, place])
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+# EST: accepted input, one line each -----------------------------------------------------------
+
+
+def sweref99tm(latitude: float, longitude: float) -> tuple[int, int]:
+    """WGS84 to SWEREF 99 TM (EPSG:3006): (northing, easting) in whole metres."""
+    easting, northing = TO_SWEREF.transform(longitude, latitude)
+    return round(northing), round(easting)
+
+
+def iso_week(day: dt.date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _est_header() -> list[str]:
+    return [
+        _("Week"),
+        _("Received"),
+        _("Kind"),
+        _("Category"),
+        _("Category code"),
+        _("What"),
+        _("Where"),
+        _("Occurred on"),
+        _("Part of day"),
+        _("Latitude (WGS84)"),
+        _("Longitude (WGS84)"),
+        _("North (SWEREF 99 TM)"),
+        _("East (SWEREF 99 TM)"),
+        _("Reference"),
+    ]
+
+
+def _received_between(municipalities: Sequence[Municipality], period: Period) -> Any:
+    """Received within the period's local days, each municipality in its own time zone."""
+    conditions = []
+    for municipality in municipalities:
+        zone = ZoneInfo(municipality.timezone)
+        start = dt.datetime.combine(period.start, dt.time(), tzinfo=zone)
+        end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+        conditions.append(
+            and_(
+                Submission.municipality_id == municipality.id,
+                Submission.created_at >= start.astimezone(dt.UTC),
+                Submission.created_at < end.astimezone(dt.UTC),
+            )
+        )
+    return or_(*conditions)
+
+
+def est_batches(
+    session: DbSession,
+    municipalities: Sequence[Municipality],
+    period: Period,
+    *,
+    locale: str,
+    fallback: str = FALLBACK,
+) -> Iterator[list[list[Any]]]:
+    """Accepted input received in the period, oldest first, in batches of rows.
+
+    The header comes first as a batch of its own, once the query has run. Only the columns
+    shown are read: never the contact details or notes, and the text only to be redacted.
+    """
+    with force_locale(locale):
+        header = _est_header()
+    if not municipalities:
+        yield [header]
+        return
+    query = (
+        select(
+            Submission.municipality_id,
+            Submission.created_at,
+            Submission.kind,
+            Category.label,
+            Category.code,
+            Submission.public_summary,
+            Submission.text,
+            Place.name,
+            Submission.location_text,
+            Submission.occurred_on,
+            Submission.part_of_day,
+            Submission.latitude,
+            Submission.longitude,
+            Place.latitude,
+            Place.longitude,
+            Submission.reference,
+        )
+        .join(Category, Category.id == Submission.category_id)
+        .outerjoin(Place, Place.id == Submission.place_id)
+        .where(Submission.status == Status.ACCEPTED, _received_between(municipalities, period))
+        .order_by(Submission.created_at, Submission.id)
+        .execution_options(yield_per=BATCH)
+    )
+    # Run the query before the header is given, so a caller that reads the header first
+    # learns of a database fault while it can still answer with a status code.
+    result = session.execute(query)
+    # Closed however the reading ends: a download given up half-way closes this generator,
+    # and the server-side cursor must not wait for the garbage collector.
+    try:
+        yield [header]
+        with force_locale(locale):
+            words = _EstWords(
+                zones={m.id: ZoneInfo(m.timezone) for m in municipalities},
+                kinds={key: str(value) for key, value in KIND_LABELS.items()},
+                parts={key: str(value) for key, value in PART_OF_DAY_LABELS.items()},
+                locale=locale,
+                fallback=fallback,
+            )
+        for partition in result.partitions():
+            # Redaction masks are translated too: each batch is written in the export's language.
+            with force_locale(locale):
+                yield [_est_row(row, words) for row in partition]
+    finally:
+        result.close()
+
+
+@dataclasses.dataclass(frozen=True)
+class _EstWords:
+    """What every EST line is written with: time zones and labels in the export's language."""
+
+    zones: dict[int, ZoneInfo]
+    kinds: dict[Any, str]
+    parts: dict[Any, str]
+    locale: str
+    fallback: str
+
+
+def _est_row(row: Any, words: _EstWords) -> list[Any]:
+    (
+        municipality_id,
+        created_at,
+        kind,
+        category_label,
+        category_code,
+        summary,
+        text,
+        place_name,
+        location_text,
+        occurred_on,
+        part_of_day,
+        latitude,
+        longitude,
+        place_latitude,
+        place_longitude,
+        reference,
+    ) = row
+    received = created_at.astimezone(words.zones[municipality_id]).date()
+    if latitude is None or longitude is None:
+        latitude, longitude = place_latitude, place_longitude
+    north = east = None
+    if latitude is not None and longitude is not None:
+        north, east = sweref99tm(latitude, longitude)
+        latitude, longitude = round(latitude, 6), round(longitude, 6)
+    else:
+        latitude = longitude = None
+    where = place_name or (redact(location_text) if location_text else None)
+    return [
+        iso_week(received),
+        received,
+        words.kinds.get(kind, str(kind)),
+        text_of(category_label, words.locale, words.fallback),
+        category_code,
+        redact(summary or text),  # summaries are written redacted; masked again to be sure
+        where,
+        occurred_on,
+        words.parts.get(part_of_day) if part_of_day else None,
+        latitude,
+        longitude,
+        north,
+        east,
+        reference,
+    ]
+
+
+def est_csv(
+    session: DbSession,
+    municipalities: Sequence[Municipality],
+    period: Period,
+    *,
+    locale: str,
+    fallback: str = FALLBACK,
+) -> Iterator[bytes]:
+    """EST's list as CSV, written batch by batch as it is read."""
+    yield BOM.encode("utf-8")
+    for batch in est_batches(session, municipalities, period, locale=locale, fallback=fallback):
+        yield _csv_lines(batch)
+
+
+def est_xlsx(
+    session: DbSession,
+    municipalities: Sequence[Municipality],
+    period: Period,
+    *,
+    locale: str,
+    fallback: str = FALLBACK,
+) -> Iterator[bytes]:
+    """EST's list as a workbook, built in a temporary file and then read out in chunks."""
+    sheets = _Sheets()
+    sheet = None
+    with tempfile.TemporaryFile() as file:
+        for batch in est_batches(session, municipalities, period, locale=locale, fallback=fallback):
+            if sheet is None:
+                with force_locale(locale):
+                    sheet = sheets.sheet(_("Accepted input"), batch[0])
+                continue
+            for values in batch:
+                sheets.append(sheet, values)
+        sheets.book.save(file)
+        file.seek(0)
+        while chunk := file.read(CHUNK):
+            yield chunk

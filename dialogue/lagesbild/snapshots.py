@@ -1,0 +1,378 @@
+"""Freezing a period's report as a lägesbild snapshot, reading and comparing snapshots, and
+drafting the next pledge from one.
+
+A snapshot is the report's JSON as it was when frozen, with a SHA-256 over its canonical
+encoding. The table refuses UPDATE and DELETE at the database level, so later changes to
+submissions cannot reach it; freezing again makes a new version of the same period.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from flask import has_app_context
+from flask_babel import force_locale
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from dialogue.accounts.access import Scope
+from dialogue.accounts.models import Account
+from dialogue.audit.services import record
+from dialogue.db import DbSession, Localized
+from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.i18n import _
+from dialogue.lagesbild.data import Dimension, Period, Report
+from dialogue.lagesbild.models import LagesbildSnapshot
+from dialogue.municipalities.models import Municipality
+from dialogue.pledges.models import Commitment, Pledge, PledgeStatus
+
+LOCALES = ("sv", "en")
+
+
+def canonical_json(content: dict[str, Any]) -> str:
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON encoding of ``content``."""
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def _require_read(scope: Scope, municipality_id: int) -> None:
+    if not scope.can_read(municipality_id):
+        raise NotFoundError(municipality_id)
+
+
+def _require_moderate(scope: Scope, municipality_id: int) -> None:
+    _require_read(scope, municipality_id)
+    if not scope.can_moderate(municipality_id):
+        raise PermissionDeniedError(municipality_id)
+
+
+def _require_admin(scope: Scope, municipality_id: int) -> None:
+    _require_read(scope, municipality_id)
+    if not scope.can_administer(municipality_id):
+        raise PermissionDeniedError(municipality_id)
+
+
+# Freezing
+
+
+def freeze(
+    session: DbSession,
+    municipality: Municipality,
+    period: Period,
+    report: Report,
+    *,
+    actor: Account,
+    scope: Scope,
+) -> LagesbildSnapshot:
+    """Freeze ``report`` as the next version of the period's lägesbild; moderators only."""
+    _require_moderate(scope, municipality.id)
+    if period.end < period.start:
+        raise InvalidInputError(
+            {"end": _("The end date must be the same as or after the start date.")}
+        )
+    if report.period != period or report.municipalities != (municipality.slug,):
+        raise InvalidInputError({"start": _("The report is not the one of this period.")})
+    content = report.to_json()
+    latest = session.scalar(
+        select(func.max(LagesbildSnapshot.version)).where(
+            LagesbildSnapshot.municipality_id == municipality.id,
+            LagesbildSnapshot.period_start == period.start,
+            LagesbildSnapshot.period_end == period.end,
+        )
+    )
+    snapshot = LagesbildSnapshot(
+        municipality_id=municipality.id,
+        period_start=period.start,
+        period_end=period.end,
+        version=(latest or 0) + 1,
+        content=content,
+        content_hash=content_hash(content),
+        frozen_by_id=actor.id,
+    )
+    session.add(snapshot)
+    try:
+        session.flush()
+    except IntegrityError as error:  # someone froze the same version at the same moment
+        session.rollback()
+        raise InvalidInputError(
+            {"start": _("Someone else froze this period just now. Freeze it again.")}
+        ) from error
+    record(
+        session,
+        "lagesbild.frozen",
+        actor_id=actor.id,
+        municipality_id=municipality.id,
+        object_type="lagesbild_snapshot",
+        object_id=snapshot.id,
+        period=period.to_json(),
+        version=snapshot.version,
+        content_hash=snapshot.content_hash,
+    )
+    session.commit()
+    return snapshot
+
+
+# Reading
+
+
+def list_snapshots(
+    session: DbSession, municipality_id: int, *, scope: Scope
+) -> list[LagesbildSnapshot]:
+    """Every snapshot of the municipality, latest period and version first."""
+    _require_read(scope, municipality_id)
+    query = (
+        select(LagesbildSnapshot)
+        .where(LagesbildSnapshot.municipality_id == municipality_id)
+        .order_by(
+            LagesbildSnapshot.period_end.desc(),
+            LagesbildSnapshot.period_start.desc(),
+            LagesbildSnapshot.version.desc(),
+        )
+    )
+    return list(session.scalars(query))
+
+
+def get_snapshot(
+    session: DbSession, municipality_id: int, snapshot_id: int, *, scope: Scope
+) -> LagesbildSnapshot:
+    """A snapshot of this municipality; NotFoundError for any other."""
+    _require_read(scope, municipality_id)
+    snapshot = session.get(LagesbildSnapshot, snapshot_id)
+    if snapshot is None or snapshot.municipality_id != municipality_id:
+        raise NotFoundError(snapshot_id)
+    return snapshot
+
+
+def frozen_by_names(session: DbSession, found: Sequence[LagesbildSnapshot]) -> dict[int, str]:
+    """The name of whoever froze each snapshot, by account id (accounts are never deleted)."""
+    ids = {s.frozen_by_id for s in found if s.frozen_by_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Account.id, Account.name).where(Account.id.in_(ids))).all()
+    return {row.id: row.name for row in rows}
+
+
+def report_of(snapshot: LagesbildSnapshot) -> Report:
+    return Report.from_json(snapshot.content)
+
+
+def verify(snapshot: LagesbildSnapshot) -> bool:
+    """Whether the content still matches the hash it was frozen with."""
+    return content_hash(snapshot.content) == snapshot.content_hash
+
+
+def period_of(snapshot: LagesbildSnapshot) -> Period:
+    return Period(snapshot.period_start, snapshot.period_end)
+
+
+def period_label(period: Period) -> str:
+    """``2023`` for one calendar year, else both dates: ``2023-04-19 - 2023-12-31``."""
+    start, end = period.start, period.end
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return str(start.year)
+    return f"{start.isoformat()} – {end.isoformat()}"
+
+
+def label(snapshot: LagesbildSnapshot, locale: str | None = None) -> str:
+    """ "Lägesbild 2023 v2": the period and the version, in ``locale``."""
+
+    def text() -> str:
+        return str(
+            _(
+                "Lägesbild %(period)s v%(version)d",
+                period=period_label(period_of(snapshot)),
+                version=snapshot.version,
+            )
+        )
+
+    if locale and has_app_context():
+        with force_locale(locale):
+            return text()
+    return text()
+
+
+def localized_label(snapshot: LagesbildSnapshot) -> Localized:
+    return {locale: label(snapshot, locale) for locale in LOCALES}
+
+
+# Comparing
+
+
+@dataclasses.dataclass(frozen=True)
+class ComparedRow:
+    key: str
+    label: Localized
+    a: int | None  # None: not in that snapshot
+    b: int | None
+
+    @property
+    def difference(self) -> int:
+        return (self.b or 0) - (self.a or 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class ComparedBreakdown:
+    dimension: Dimension
+    rows: tuple[ComparedRow, ...]
+    total_a: int
+    total_b: int
+
+    @property
+    def difference(self) -> int:
+        return self.total_b - self.total_a
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    a: Report
+    b: Report
+    total_a: int
+    total_b: int
+    breakdowns: tuple[ComparedBreakdown, ...]
+
+    @property
+    def difference(self) -> int:
+        return self.total_b - self.total_a
+
+
+def compare(a: LagesbildSnapshot, b: LagesbildSnapshot) -> Comparison:
+    """Two snapshots side by side: per dimension, each row's count in ``a`` and ``b``."""
+    report_a, report_b = report_of(a), report_of(b)
+    dimensions = [x.dimension for x in report_a.breakdowns]
+    dimensions += [x.dimension for x in report_b.breakdowns if x.dimension not in dimensions]
+    compared = []
+    for dimension in dimensions:
+        rows_a = _rows(report_a, dimension)
+        rows_b = _rows(report_b, dimension)
+        keys = list(rows_a) + [key for key in rows_b if key not in rows_a]
+        compared.append(
+            ComparedBreakdown(
+                dimension,
+                tuple(
+                    ComparedRow(
+                        key,
+                        (rows_a.get(key) or rows_b[key])[0],
+                        rows_a[key][1] if key in rows_a else None,
+                        rows_b[key][1] if key in rows_b else None,
+                    )
+                    for key in keys
+                ),
+                sum(count for _label, count in rows_a.values()),
+                sum(count for _label, count in rows_b.values()),
+            )
+        )
+    return Comparison(report_a, report_b, report_a.total, report_b.total, tuple(compared))
+
+
+def _rows(report: Report, dimension: Dimension) -> dict[str, tuple[Localized, int]]:
+    found = next((x for x in report.breakdowns if x.dimension == dimension), None)
+    return {row.key: (row.label, row.count) for row in (found.rows if found else ())}
+
+
+# The next pledge
+
+
+def pledge_in_force(session: DbSession, snapshot: LagesbildSnapshot) -> Pledge | None:
+    """The published (or closed) pledge whose validity the snapshot's period falls in."""
+    query = (
+        select(Pledge)
+        .where(
+            Pledge.municipality_id == snapshot.municipality_id,
+            Pledge.status.in_((PledgeStatus.PUBLISHED, PledgeStatus.CLOSED)),
+            Pledge.valid_from <= snapshot.period_end,
+            Pledge.valid_to >= snapshot.period_start,
+        )
+        .options(selectinload(Pledge.commitments))
+        .order_by(Pledge.valid_to.desc(), Pledge.id.desc())
+    )
+    return session.scalars(query).first()
+
+
+def next_validity(period_end: dt.date) -> tuple[dt.date, dt.date]:
+    """From the day after the period, for one year."""
+    start = period_end + dt.timedelta(days=1)
+    try:
+        after = start.replace(year=start.year + 1)
+    except ValueError:  # 29 February
+        after = dt.date(start.year + 1, 3, 1)
+    return start, after - dt.timedelta(days=1)
+
+
+def list_pledges_based_on(session: DbSession, snapshot: LagesbildSnapshot) -> list[Pledge]:
+    query = select(Pledge).where(
+        Pledge.municipality_id == snapshot.municipality_id, Pledge.based_on_id == snapshot.id
+    )
+    return list(session.scalars(query.order_by(Pledge.id)))
+
+
+def create_pledge_from(
+    session: DbSession, snapshot: LagesbildSnapshot, *, actor: Account, scope: Scope
+) -> Pledge:
+    """A draft of the next pledge, based on ``snapshot``; administrators only.
+
+    Title, focus, goal, sources and commitments start as those of the pledge in force
+    during the snapshot's period, for the administrators to rewrite on the pledge pages.
+    """
+    _require_admin(scope, snapshot.municipality_id)
+    drafts = [p for p in list_pledges_based_on(session, snapshot) if p.status == PledgeStatus.DRAFT]
+    if drafts:
+        raise InvalidInputError(
+            {"snapshot": _("A draft pledge based on this snapshot already exists.")}
+        )
+    current = pledge_in_force(session, snapshot)
+    valid_from, valid_to = next_validity(snapshot.period_end)
+    source = localized_label(snapshot)
+    old_sources = [dict(s) for s in (current.sources if current else []) if dict(s) != source]
+    pledge = Pledge(
+        municipality_id=snapshot.municipality_id,
+        title=dict(current.title) if current else _new_title(valid_from),
+        focus=dict(current.focus) if current else {},
+        goal=dict(current.goal) if current else {},
+        sources=[source, *old_sources],
+        signatories=[],
+        valid_from=valid_from,
+        valid_to=valid_to,
+        status=PledgeStatus.DRAFT,
+        based_on_id=snapshot.id,
+    )
+    session.add(pledge)
+    session.flush()
+    for position, commitment in enumerate(current.commitments if current else []):
+        session.add(
+            Commitment(
+                municipality_id=pledge.municipality_id,
+                pledge_id=pledge.id,
+                position=position,
+                text=dict(commitment.text),
+            )
+        )
+    record(
+        session,
+        "pledge.created",
+        actor_id=actor.id,
+        municipality_id=pledge.municipality_id,
+        object_type="pledge",
+        object_id=pledge.id,
+        title=pledge.title,
+        based_on=snapshot.id,
+        copied_from=current.id if current else None,
+    )
+    session.commit()
+    return pledge
+
+
+def _new_title(valid_from: dt.date) -> Localized:
+    titles: Localized = {}
+    for locale in LOCALES:
+        with force_locale(locale):
+            titles[locale] = str(_("Citizen pledge %(year)d", year=valid_from.year))
+    return titles

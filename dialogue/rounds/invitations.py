@@ -1,0 +1,430 @@
+"""Inviting organisations of the register to a round, each with its own link, and sending the
+invitations and reminders by e-mail through the outbox.
+
+A link's token is derived from the salt kept in the invitation and the invitation key
+(:mod:`dialogue.rounds.tokens`), so a reminder repeats the same link. The link itself is built
+by the caller (``link(token)``), which knows the public address. Invitations are made and
+sent only while a round is published and not closed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from enum import StrEnum
+
+from flask import has_app_context
+from flask_babel import force_locale, format_date
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from dialogue.accounts.access import Scope
+from dialogue.accounts.models import Account
+from dialogue.audit.services import record
+from dialogue.db import DbSession, utcnow
+from dialogue.errors import InvalidInputError
+from dialogue.i18n import _, _l
+from dialogue.municipalities.models import Municipality
+from dialogue.organisations.models import Organisation, OrganisationType
+from dialogue.outbox.services import enqueue
+from dialogue.rounds import tokens
+from dialogue.rounds.models import InputRound, Invitation, ResponseVia, RoundResponse
+from dialogue.rounds.services import find_round, require_moderator, require_reader
+from dialogue.rounds.state import RoundState, round_state
+
+REMINDER_INTERVAL = dt.timedelta(hours=24)
+INVITATION_KIND = "round_invitation"
+REMINDER_KIND = "round_reminder"
+
+Link = Callable[[str], str]
+
+
+class InvitationStatus(StrEnum):
+    NOT_SENT = "not_sent"  # made, but no e-mail sent (none yet, or no address)
+    SENT = "sent"
+    REMINDED = "reminded"
+    STARTED = "started"  # answers saved, not yet submitted
+    ANSWERED = "answered"
+
+
+@dataclasses.dataclass(frozen=True)
+class InvitationRow:
+    invitation: Invitation
+    token: str
+    status: InvitationStatus
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.invitation.organisation
+
+
+@dataclasses.dataclass(frozen=True)
+class SendOutcome:
+    """What a sending did: messages queued, organisations to give the link by hand, and
+    invitations left alone because they were contacted less than a day ago."""
+
+    sent: int
+    without_email: tuple[Organisation, ...] = ()
+    too_recent: int = 0
+
+
+def status_of(invitation: Invitation) -> InvitationStatus:
+    response = invitation.response
+    if response is not None and response.submitted_at is not None:
+        return InvitationStatus.ANSWERED
+    if response is not None:
+        return InvitationStatus.STARTED
+    if invitation.reminded_at is not None:
+        return InvitationStatus.REMINDED
+    if invitation.sent_at is not None:
+        return InvitationStatus.SENT
+    return InvitationStatus.NOT_SENT
+
+
+# Reading
+
+
+def list_invitations(
+    session: DbSession, municipality_id: int, round_id: int, *, key: bytes, scope: Scope
+) -> list[InvitationRow]:
+    """Every invitation of a round with its token and status, by organisation name."""
+    require_reader(scope, municipality_id)
+    input_round = find_round(session, municipality_id, round_id)
+    return [
+        InvitationRow(
+            invitation, tokens.token_for(key, invitation.token_salt), status_of(invitation)
+        )
+        for invitation in _invitations(session, input_round)
+    ]
+
+
+def list_invitable(session: DbSession, municipality_id: int, round_id: int) -> list[Organisation]:
+    """Organisations of the register not yet invited to the round, by name."""
+    invited = select(Invitation.organisation_id).where(Invitation.round_id == round_id)
+    return list(
+        session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.municipality_id == municipality_id,
+                Organisation.id.not_in(invited),
+            )
+            .order_by(Organisation.name, Organisation.id)
+        )
+    )
+
+
+# Changing
+
+
+def invite_organisations(
+    session: DbSession,
+    municipality_id: int,
+    round_id: int,
+    *,
+    key: bytes,
+    today: dt.date,
+    organisation_ids: Sequence[int] | None = None,
+    types: Sequence[OrganisationType] | None = None,
+    actor: Account,
+    scope: Scope,
+) -> list[Invitation]:
+    """Give organisations their own link: the chosen ones, else the verified organisations of
+    the register (of ``types``, if given). Those already invited are left as they are."""
+    require_moderator(scope, municipality_id)
+    input_round = _sendable(session, municipality_id, round_id, today)
+    organisations = _chosen(session, municipality_id, organisation_ids, types)
+    already = set(
+        session.scalars(
+            select(Invitation.organisation_id).where(Invitation.round_id == input_round.id)
+        )
+    )
+    new = [o for o in organisations if o.id not in already]
+    if not new:
+        raise InvalidInputError(
+            {"organisations": _l("Every organisation you chose is already invited.")}
+        )
+    invitations = []
+    for organisation in new:
+        salt, _token, lookup = tokens.issue(key)
+        invitation = Invitation(
+            municipality_id=municipality_id,
+            round_id=input_round.id,
+            organisation_id=organisation.id,
+            via=ResponseVia.INVITATION,
+            token_salt=salt,
+            token_hash=lookup,
+        )
+        session.add(invitation)
+        invitations.append(invitation)
+    session.flush()
+    _record(
+        session,
+        "round.invited",
+        input_round,
+        actor,
+        organisation_ids=[o.id for o in new],
+        invitation_ids=[i.id for i in invitations],
+    )
+    session.commit()
+    return invitations
+
+
+def send_invitations(
+    session: DbSession,
+    municipality_id: int,
+    round_id: int,
+    *,
+    key: bytes,
+    link: Link,
+    today: dt.date,
+    now: dt.datetime | None = None,
+    actor: Account,
+    scope: Scope,
+) -> SendOutcome:
+    """Queue an e-mail with its link to every invited organisation not yet sent one."""
+    require_moderator(scope, municipality_id)
+    input_round = _sendable(session, municipality_id, round_id, today)
+    now = now or utcnow()
+    locale = _locale(session, municipality_id)
+    waiting = [
+        i
+        for i in _invitations(session, input_round)
+        if i.via == ResponseVia.INVITATION and i.sent_at is None
+    ]
+    sent, without = [], []
+    for invitation in waiting:
+        address = invitation.organisation.contact_email
+        if not address:
+            without.append(invitation.organisation)
+            continue
+        subject, body = _invitation_message(input_round, invitation, key, link, locale)
+        enqueue(
+            session,
+            municipality_id=municipality_id,
+            to_address=address,
+            subject=subject,
+            body=body,
+            kind=INVITATION_KIND,
+        )
+        invitation.sent_at = now
+        sent.append(invitation)
+    if sent:
+        _record(
+            session,
+            "round.invitations_sent",
+            input_round,
+            actor,
+            invitation_ids=[i.id for i in sent],
+        )
+    session.commit()
+    return SendOutcome(sent=len(sent), without_email=tuple(without))
+
+
+def send_reminders(
+    session: DbSession,
+    municipality_id: int,
+    round_id: int,
+    *,
+    key: bytes,
+    link: Link,
+    today: dt.date,
+    now: dt.datetime | None = None,
+    actor: Account,
+    scope: Scope,
+) -> SendOutcome:
+    """Remind invited organisations that have not submitted an answer.
+
+    Only invitations already sent, and each at most once a day: one sent or reminded less
+    than 24 hours ago is left alone.
+    """
+    require_moderator(scope, municipality_id)
+    input_round = _sendable(session, municipality_id, round_id, today)
+    now = now or utcnow()
+    locale = _locale(session, municipality_id)
+    reminded, without, too_recent = [], [], 0
+    for invitation in _invitations(session, input_round):
+        if (
+            invitation.via != ResponseVia.INVITATION
+            or status_of(invitation) == InvitationStatus.ANSWERED
+        ):
+            continue
+        if not invitation.organisation.contact_email:
+            without.append(invitation.organisation)
+            continue
+        if invitation.sent_at is None:
+            continue
+        last = max(invitation.sent_at, invitation.reminded_at or invitation.sent_at)
+        if now - last < REMINDER_INTERVAL:
+            too_recent += 1
+            continue
+        subject, body = _reminder_message(input_round, invitation, key, link, locale)
+        enqueue(
+            session,
+            municipality_id=municipality_id,
+            to_address=invitation.organisation.contact_email,
+            subject=subject,
+            body=body,
+            kind=REMINDER_KIND,
+        )
+        invitation.reminded_at = now
+        invitation.reminder_count += 1
+        reminded.append(invitation)
+    if reminded:
+        _record(
+            session,
+            "round.reminders_sent",
+            input_round,
+            actor,
+            invitation_ids=[i.id for i in reminded],
+        )
+    session.commit()
+    return SendOutcome(sent=len(reminded), without_email=tuple(without), too_recent=too_recent)
+
+
+# Helpers
+
+
+def _sendable(
+    session: DbSession, municipality_id: int, round_id: int, today: dt.date
+) -> InputRound:
+    input_round = find_round(session, municipality_id, round_id)
+    state = round_state(input_round, today)
+    if state == RoundState.DRAFT:
+        raise InvalidInputError(
+            {"status": _l("Publish the round before you invite organisations to it.")}
+        )
+    if state == RoundState.CLOSED:
+        raise InvalidInputError(
+            {"status": _l("The round is closed, so no more invitations or reminders can be sent.")}
+        )
+    return input_round
+
+
+def _invitations(session: DbSession, input_round: InputRound) -> list[Invitation]:
+    return list(
+        session.scalars(
+            select(Invitation)
+            .join(Organisation, Organisation.id == Invitation.organisation_id)
+            .where(Invitation.round_id == input_round.id)
+            .options(
+                selectinload(Invitation.organisation),
+                selectinload(Invitation.response).load_only(
+                    RoundResponse.id, RoundResponse.submitted_at
+                ),
+            )
+            .order_by(Organisation.name, Invitation.id)
+        )
+    )
+
+
+def _chosen(
+    session: DbSession,
+    municipality_id: int,
+    organisation_ids: Sequence[int] | None,
+    types: Sequence[OrganisationType] | None,
+) -> list[Organisation]:
+    query = select(Organisation).where(Organisation.municipality_id == municipality_id)
+    if organisation_ids is not None:
+        wanted = set(organisation_ids)
+        if not wanted:
+            raise InvalidInputError({"organisations": _l("Choose at least one organisation.")})
+        found = list(session.scalars(query.where(Organisation.id.in_(wanted))))
+        if len(found) != len(wanted):
+            raise InvalidInputError({"organisations": _l("Choose organisations from the list.")})
+        return sorted(found, key=lambda o: (o.name, o.id))
+    query = query.where(Organisation.is_verified)
+    if types is not None:
+        if not types:
+            raise InvalidInputError({"types": _l("Choose at least one type of organisation.")})
+        query = query.where(Organisation.type.in_(list(types)))
+    found = list(session.scalars(query.order_by(Organisation.name, Organisation.id)))
+    if not found:
+        raise InvalidInputError({"organisations": _l("There are no organisations to invite.")})
+    return found
+
+
+def _locale(session: DbSession, municipality_id: int) -> str:
+    municipality = session.get(Municipality, municipality_id)
+    return municipality.default_locale if municipality else "sv"
+
+
+def _pick(value: dict[str, str], locale: str) -> str:
+    return value.get(locale) or value.get("sv") or next(iter(value.values()), "")
+
+
+def _date(value: dt.date) -> str:
+    return format_date(value, format="long") if has_app_context() else value.isoformat()
+
+
+def _invitation_message(
+    input_round: InputRound, invitation: Invitation, key: bytes, link: Link, locale: str
+) -> tuple[str, str]:
+    url = link(tokens.token_for(key, invitation.token_salt))
+    title = _pick(input_round.title, locale)
+    introduction = _pick(input_round.introduction, locale)
+    with _in_locale(locale):
+        subject = _("Your invitation to answer: %(title)s", title=title)
+        body = "\n\n".join(
+            [
+                _("To %(organisation)s,", organisation=invitation.organisation.name),
+                _(
+                    "The municipality and the police invite your organisation to answer the "
+                    "questions of “%(title)s”.",
+                    title=title,
+                ),
+                introduction,
+                _("Answer through this link (no account needed):") + "\n" + url,
+                _(
+                    "You can answer from %(opens)s until %(closes)s, and save and continue "
+                    "later with the same link.",
+                    opens=_date(input_round.opens_on),
+                    closes=_date(input_round.closes_on),
+                ),
+                _("The link is your organisation's own. Do not share it outside the organisation."),
+            ]
+        )
+    return subject, body
+
+
+def _reminder_message(
+    input_round: InputRound, invitation: Invitation, key: bytes, link: Link, locale: str
+) -> tuple[str, str]:
+    url = link(tokens.token_for(key, invitation.token_salt))
+    title = _pick(input_round.title, locale)
+    with _in_locale(locale):
+        subject = _("Reminder: %(title)s", title=title)
+        body = "\n\n".join(
+            [
+                _("To %(organisation)s,", organisation=invitation.organisation.name),
+                _(
+                    "We have not yet received your organisation's answers to “%(title)s”. "
+                    "The round closes on %(closes)s.",
+                    title=title,
+                    closes=_date(input_round.closes_on),
+                ),
+                _("Answer through this link (no account needed):") + "\n" + url,
+                _("If you have already answered, thank you, and please ignore this reminder."),
+            ]
+        )
+    return subject, body
+
+
+def _in_locale(locale: str) -> AbstractContextManager[object]:
+    """``force_locale`` when there is an application context; nothing otherwise."""
+    return force_locale(locale) if has_app_context() else nullcontext()
+
+
+def _record(
+    session: DbSession, action: str, input_round: InputRound, actor: Account, **details: object
+) -> None:
+    record(
+        session,
+        action,
+        actor_id=actor.id,
+        municipality_id=input_round.municipality_id,
+        object_type="input_round",
+        object_id=input_round.id,
+        **details,
+    )

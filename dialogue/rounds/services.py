@@ -1,0 +1,452 @@
+"""Input rounds in the workspace: creating one from a pledge, its texts and dates, publishing,
+the open link and deleting a draft.
+
+Moderators and administrators of the municipality change rounds; everyone who may read the
+municipality (analysts too) may read them. Publishing freezes the questions
+(:func:`dialogue.rounds.state.questions_frozen`); the questionnaire itself is kept by
+:mod:`dialogue.rounds.questionnaire`, invitations by :mod:`dialogue.rounds.invitations`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
+
+from dialogue.accounts.access import Scope
+from dialogue.accounts.models import Account
+from dialogue.admin.common import changes, localized_line, localized_text
+from dialogue.audit.services import record
+from dialogue.db import DbSession, Localized, utcnow
+from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.i18n import _l
+from dialogue.places.models import Place
+from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus
+from dialogue.pledges.services import get_current_pledge
+from dialogue.rounds import questionnaire, tokens
+from dialogue.rounds.models import InputRound, Invitation, Question, RoundResponse
+from dialogue.rounds.state import questions_frozen
+
+MAX_TITLE = 200
+MAX_INTRODUCTION = 5000
+
+
+@dataclasses.dataclass(frozen=True)
+class RoundInput:
+    """A round's own texts and dates as typed; the services clean them."""
+
+    title: Localized
+    introduction: Localized
+    opens_on: dt.date
+    closes_on: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class RoundRow:
+    """A round in the list, with how many were invited and how many answered."""
+
+    round: InputRound
+    invited: int
+    responded: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.responded / self.invited if self.invited else None
+
+
+# Permissions
+
+
+def require_reader(scope: Scope, municipality_id: int) -> None:
+    if not scope.can_read(municipality_id):
+        raise NotFoundError(municipality_id)
+
+
+def require_moderator(scope: Scope, municipality_id: int) -> None:
+    """Moderators and administrators of the municipality: 404 out of sight, 403 read only."""
+    require_reader(scope, municipality_id)
+    if not scope.can_moderate(municipality_id):
+        raise PermissionDeniedError(municipality_id)
+
+
+# Reading
+
+
+def find_round(session: DbSession, municipality_id: int, round_id: int) -> InputRound:
+    """The round with this id in this municipality, questions loaded; NotFoundError otherwise."""
+    found = session.scalar(
+        select(InputRound)
+        .where(InputRound.id == round_id, InputRound.municipality_id == municipality_id)
+        .options(selectinload(InputRound.questions))
+    )
+    if found is None:
+        raise NotFoundError(round_id)
+    return found
+
+
+def get_round(
+    session: DbSession, municipality_id: int, round_id: int, *, scope: Scope
+) -> InputRound:
+    """A round of this municipality with its questions; NotFoundError for any other."""
+    require_reader(scope, municipality_id)
+    return find_round(session, municipality_id, round_id)
+
+
+def list_rounds(session: DbSession, municipality_id: int, *, scope: Scope) -> list[RoundRow]:
+    """Every round of the municipality, the latest opening first, with its response counts."""
+    require_reader(scope, municipality_id)
+    rounds = list(
+        session.scalars(
+            select(InputRound)
+            .where(InputRound.municipality_id == municipality_id)
+            .order_by(InputRound.opens_on.desc(), InputRound.id.desc())
+        )
+    )
+    counts = participation(session, [r.id for r in rounds])
+    return [RoundRow(r, *counts.get(r.id, (0, 0))) for r in rounds]
+
+
+def participation(session: DbSession, round_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """``{round_id: (invited, responded)}``: see :func:`dialogue.rounds.results.response_rate`."""
+    if not round_ids:
+        return {}
+    from dialogue.rounds.results import counted_invitations
+
+    found: dict[int, tuple[int, int]] = {}
+    query = (
+        select(
+            Invitation.round_id,
+            func.count(Invitation.id),
+            func.count(RoundResponse.submitted_at),
+        )
+        .outerjoin(RoundResponse, RoundResponse.invitation_id == Invitation.id)
+        .where(Invitation.round_id.in_(round_ids), counted_invitations())
+        .group_by(Invitation.round_id)
+    )
+    for round_id, invited, responded in session.execute(query):
+        found[round_id] = (invited, responded)
+    return found
+
+
+def list_pledge_choices(session: DbSession, municipality_id: int) -> list[Pledge]:
+    """Pledges a round can be made from: published ones, then closed ones, newest first."""
+    return list(
+        session.scalars(
+            select(Pledge)
+            .where(
+                Pledge.municipality_id == municipality_id,
+                Pledge.status.in_((PledgeStatus.PUBLISHED, PledgeStatus.CLOSED)),
+            )
+            .order_by(Pledge.status.desc(), Pledge.valid_from.desc(), Pledge.id.desc())
+        )
+    )
+
+
+def list_place_choices(session: DbSession, municipality_id: int) -> list[Place]:
+    return list(
+        session.scalars(
+            select(Place)
+            .where(Place.municipality_id == municipality_id)
+            .order_by(Place.name, Place.id)
+        )
+    )
+
+
+def default_pledge(session: DbSession, municipality_id: int, today: dt.date) -> Pledge | None:
+    """The municipality's current published pledge (see ``get_current_pledge``)."""
+    return get_current_pledge(session, municipality_id, today)
+
+
+def default_place_ids(pledge: Pledge | None) -> list[int]:
+    """The places the pledge's initiatives work at: the default places to ask about."""
+    if pledge is None:
+        return []
+    seen: dict[int, None] = {}
+    for initiative in pledge.initiatives:
+        for place in initiative.places:
+            seen.setdefault(place.id)
+    return list(seen)
+
+
+def open_link_token(input_round: InputRound, key: bytes) -> str | None:
+    """The round's open link token, or None when the open link is off."""
+    if input_round.open_token_salt is None:
+        return None
+    return tokens.token_for(key, input_round.open_token_salt)
+
+
+# Changing
+
+
+def create_round(
+    session: DbSession,
+    municipality_id: int,
+    data: RoundInput,
+    *,
+    today: dt.date,
+    pledge_id: int | None = None,
+    use_current_pledge: bool = True,
+    place_ids: Sequence[int] = (),
+    actor: Account,
+    scope: Scope,
+) -> InputRound:
+    """A new draft round with the default questionnaire of a pledge.
+
+    The pledge is ``pledge_id``, else (``use_current_pledge``) the current published one; the
+    questionnaire asks about each of its commitments, about safety at ``place_ids`` by day and
+    by night, the top categories of concern and two free-text questions.
+    """
+    require_moderator(scope, municipality_id)
+    values = _checked(data)
+    pledge = _pledge(session, municipality_id, pledge_id, today, use_current_pledge)
+    places = _places(session, municipality_id, place_ids)
+    input_round = InputRound(
+        municipality_id=municipality_id,
+        pledge_id=pledge.id if pledge else None,
+        created_by_id=actor.id,
+        **values,
+    )
+    session.add(input_round)
+    session.flush()
+    questions = questionnaire.add_default_questions(session, input_round, pledge, places)
+    record(
+        session,
+        "round.created",
+        actor_id=actor.id,
+        municipality_id=municipality_id,
+        object_type="input_round",
+        object_id=input_round.id,
+        values=_audit_values(input_round),
+        pledge_id=input_round.pledge_id,
+        place_ids=[p.id for p in places],
+        questions=len(questions),
+    )
+    session.commit()
+    return input_round
+
+
+def update_round(
+    session: DbSession,
+    municipality_id: int,
+    round_id: int,
+    data: RoundInput,
+    *,
+    actor: Account,
+    scope: Scope,
+) -> InputRound:
+    """Change a round's title, introduction and dates; the audit keeps the old ones."""
+    require_moderator(scope, municipality_id)
+    input_round = find_round(session, municipality_id, round_id)
+    values = _checked(data)
+    before = _audit_values(input_round)
+    for name, value in values.items():
+        setattr(input_round, name, value)
+    changed = changes(before, _audit_values(input_round))
+    if changed:
+        _record(session, "round.updated", input_round, actor, changes=changed)
+    session.commit()
+    return input_round
+
+
+def publish_round(
+    session: DbSession,
+    municipality_id: int,
+    round_id: int,
+    *,
+    now: dt.datetime | None = None,
+    actor: Account,
+    scope: Scope,
+) -> InputRound:
+    """Publish a draft: its questions are frozen and its links work from the opening date."""
+    require_moderator(scope, municipality_id)
+    input_round = find_round(session, municipality_id, round_id)
+    if questions_frozen(input_round):
+        raise InvalidInputError({"status": _l("The round is already published.")})
+    if not input_round.questions:
+        raise InvalidInputError({"questions": _l("Add at least one question before publishing.")})
+    input_round.published_at = now or utcnow()
+    _record(
+        session,
+        "round.published",
+        input_round,
+        actor,
+        questions=[q.id for q in input_round.questions],
+    )
+    session.commit()
+    return input_round
+
+
+def enable_open_link(
+    session: DbSession,
+    municipality_id: int,
+    round_id: int,
+    *,
+    key: bytes,
+    actor: Account,
+    scope: Scope,
+) -> str:
+    """Turn the open link on, or give it a new token (the old one stops working); the token."""
+    require_moderator(scope, municipality_id)
+    input_round = find_round(session, municipality_id, round_id)
+    renewed = input_round.open_token_salt is not None
+    salt, token, lookup = tokens.issue(key)
+    input_round.open_token_salt = salt
+    input_round.open_token_hash = lookup
+    action = "round.open_link_renewed" if renewed else "round.open_link_enabled"
+    _record(session, action, input_round, actor)
+    session.commit()
+    return token
+
+
+def disable_open_link(
+    session: DbSession,
+    municipality_id: int,
+    round_id: int,
+    *,
+    actor: Account,
+    scope: Scope,
+) -> InputRound:
+    """Turn the open link off; answers already given through it stay."""
+    require_moderator(scope, municipality_id)
+    input_round = find_round(session, municipality_id, round_id)
+    if input_round.open_token_salt is None:
+        raise InvalidInputError({"open_link": _l("The round has no open link.")})
+    input_round.open_token_salt = None
+    input_round.open_token_hash = None
+    _record(session, "round.open_link_disabled", input_round, actor)
+    session.commit()
+    return input_round
+
+
+def delete_round(
+    session: DbSession,
+    municipality_id: int,
+    round_id: int,
+    *,
+    actor: Account,
+    scope: Scope,
+) -> None:
+    """Delete a draft round and its questions; a published round stays for good."""
+    require_moderator(scope, municipality_id)
+    input_round = find_round(session, municipality_id, round_id)
+    if questions_frozen(input_round):
+        raise InvalidInputError(
+            {"status": _l("A published round cannot be deleted: organisations may have answered.")}
+        )
+    has_invitations = session.scalar(
+        select(func.count()).select_from(Invitation).where(Invitation.round_id == input_round.id)
+    )
+    if has_invitations:
+        raise InvalidInputError(
+            {"status": _l("Organisations are invited to this round, so it cannot be deleted.")}
+        )
+    _record(session, "round.deleted", input_round, actor, values=_audit_values(input_round))
+    session.execute(delete(Question).where(Question.round_id == input_round.id))
+    session.delete(input_round)
+    session.commit()
+
+
+# Helpers
+
+
+def _checked(data: RoundInput) -> dict[str, Any]:
+    """The column values for ``data``, or InvalidInputError with every problem at once."""
+    errors: dict[str, Any] = {}
+    title = localized_line(data.title)
+    introduction = localized_text(data.introduction)
+    if not title.get("sv"):
+        errors["title_sv"] = _l("Give the title in Swedish.")
+    for locale, text in title.items():
+        if len(text) > MAX_TITLE:
+            errors[f"title_{locale}"] = _l("Use at most %(limit)d characters.", limit=MAX_TITLE)
+    if not introduction.get("sv"):
+        errors["introduction_sv"] = _l("Write the introduction in Swedish.")
+    for locale, text in introduction.items():
+        if len(text) > MAX_INTRODUCTION:
+            errors[f"introduction_{locale}"] = _l(
+                "Use at most %(limit)d characters.", limit=MAX_INTRODUCTION
+            )
+    if data.closes_on < data.opens_on:
+        errors["closes_on"] = _l("The closing date must be the same as or after the opening date.")
+    if errors:
+        raise InvalidInputError(errors)
+    return {
+        "title": title,
+        "introduction": introduction,
+        "opens_on": data.opens_on,
+        "closes_on": data.closes_on,
+    }
+
+
+def _pledge(
+    session: DbSession,
+    municipality_id: int,
+    pledge_id: int | None,
+    today: dt.date,
+    use_current: bool,
+) -> Pledge | None:
+    if pledge_id is None:
+        return default_pledge(session, municipality_id, today) if use_current else None
+    pledge = session.scalar(
+        select(Pledge)
+        .where(Pledge.id == pledge_id, Pledge.municipality_id == municipality_id)
+        .options(
+            selectinload(Pledge.commitments),
+            selectinload(Pledge.initiatives).selectinload(Initiative.places),
+        )
+    )
+    if pledge is None or pledge.status == PledgeStatus.DRAFT:
+        raise InvalidInputError({"pledge": _l("Choose a published pledge from the list.")})
+    return pledge
+
+
+def _places(session: DbSession, municipality_id: int, place_ids: Sequence[int]) -> list[Place]:
+    wanted = list(dict.fromkeys(place_ids))
+    if not wanted:
+        return []
+    found = {
+        p.id: p
+        for p in session.scalars(
+            select(Place).where(Place.id.in_(wanted), Place.municipality_id == municipality_id)
+        )
+    }
+    if len(found) != len(wanted):
+        raise InvalidInputError({"places": _l("Choose places from the list.")})
+    return [found[i] for i in wanted]
+
+
+def commitments_of(session: DbSession, pledge_id: int) -> list[Commitment]:
+    return list(
+        session.scalars(
+            select(Commitment)
+            .where(Commitment.pledge_id == pledge_id)
+            .order_by(Commitment.position)
+        )
+    )
+
+
+def _audit_values(input_round: InputRound) -> dict[str, Any]:
+    return {
+        "title": dict(input_round.title),
+        "introduction": dict(input_round.introduction),
+        "opens_on": input_round.opens_on.isoformat(),
+        "closes_on": input_round.closes_on.isoformat(),
+    }
+
+
+def _record(
+    session: DbSession, action: str, input_round: InputRound, actor: Account, **details: Any
+) -> None:
+    record(
+        session,
+        action,
+        actor_id=actor.id,
+        municipality_id=input_round.municipality_id,
+        object_type="input_round",
+        object_id=input_round.id,
+        **details,
+    )
