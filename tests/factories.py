@@ -29,6 +29,7 @@ from dialogue.models import (
     SubmissionKind,
     SubmitterType,
 )
+from dialogue.organisations import orgnr
 from dialogue.submissions import receipts
 
 
@@ -149,13 +150,7 @@ class OrganisationFactory(BaseFactory):
 
 def valid_org_number(nine_digits: int) -> str:
     """``NNNNNN-NNNN`` with the check digit that makes the ten digits pass Luhn."""
-    digits = f"{nine_digits:09d}"
-    total = 0
-    for index, char in enumerate(digits):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    check = (10 - total % 10) % 10
-    return f"{digits[:6]}-{digits[6:]}{check}"
+    return orgnr.with_check_digit(f"{nine_digits:09d}")
 
 
 class InputRoundFactory(BaseFactory):

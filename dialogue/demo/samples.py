@@ -18,6 +18,7 @@ from sqlalchemy import select
 from dialogue.categories.models import Category
 from dialogue.db import DbSession
 from dialogue.municipalities.models import Municipality
+from dialogue.organisations import orgnr
 from dialogue.organisations.models import Organisation, OrganisationType
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment, Pledge, PledgeStatus
@@ -285,19 +286,9 @@ def _add_organisations(session: DbSession, municipality: Municipality) -> None:
                 municipality_id=municipality.id,
                 name=name,
                 type=kind,
-                org_number=_org_number(559900000 + index * 7),
+                org_number=orgnr.with_check_digit(str(559900000 + index * 7)),
                 contact_name="Exempel Kontaktsson",
                 contact_email=f"exempel{index + 1}@example.org",
                 places=[places[s] for s in slugs if s in places],
             )
         )
-
-
-def _org_number(nine_digits: int) -> str:
-    """A made-up number with a valid check digit (Luhn over the ten digits)."""
-    digits = f"{nine_digits:09d}"
-    total = 0
-    for index, char in enumerate(digits):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return f"{digits[:6]}-{digits[6:]}{(10 - total % 10) % 10}"

@@ -27,6 +27,7 @@ from flask import (
     url_for,
 )
 from flask_babel import format_decimal, format_percent
+from sqlalchemy.orm import Session
 
 from dialogue.extensions import db
 from dialogue.i18n import _, current_locale
@@ -243,6 +244,27 @@ def started(chunks: Iterator[bytes], count: int) -> Iterator[bytes]:
     return stream_with_context(chain(head, chunks))
 
 
+def own_session() -> Session:
+    """A session for a streamed file, on the same database as ``db.session``.
+
+    Flask-SQLAlchemy closes ``db.session`` when the view returns, before the body is sent;
+    a query still being read (PostgreSQL's server-side cursor of ``yield_per``) would be
+    closed with it ("cursor ... does not exist"). This one lives as long as the stream.
+    """
+    return Session(bind=db.session.get_bind())
+
+
+def closing(session: Session, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """``chunks``, then ``session`` closed: when the stream ends, fails or is given up."""
+    try:
+        yield from chunks
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+        session.close()
+
+
 def report_download(report: Report, fmt: str, slug: str) -> Response:
     """The report as a CSV, XLSX or JSON file."""
     from dialogue.lagesbild import exports  # pyproj and openpyxl load on the first export
@@ -337,11 +359,10 @@ def est_export(fmt: str) -> Response:
     period = period_or_400(_default())
     locale, fallback = current_locale(), _fallback_locale()
     name = filename(municipality.slug, period, fmt, kind="est")
+    session = own_session()
     if fmt == "csv":
-        chunks = exports.est_csv(
-            db.session, [municipality], period, locale=locale, fallback=fallback
-        )
+        chunks = exports.est_csv(session, [municipality], period, locale=locale, fallback=fallback)
         # The byte order mark and the header: the query has run once they are read.
-        return download(started(chunks, 2), REPORT_FORMATS["csv"], name)
-    chunks = exports.est_xlsx(db.session, [municipality], period, locale=locale, fallback=fallback)
-    return download(started(chunks, 1), REPORT_FORMATS["xlsx"], name)
+        return download(started(closing(session, chunks), 2), REPORT_FORMATS["csv"], name)
+    chunks = exports.est_xlsx(session, [municipality], period, locale=locale, fallback=fallback)
+    return download(started(closing(session, chunks), 1), REPORT_FORMATS["xlsx"], name)

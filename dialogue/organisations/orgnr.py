@@ -68,6 +68,13 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+def with_check_digit(nine_digits: str) -> str:
+    """``NNNNNN-NNNN``: the nine digits and the check digit that makes them pass Luhn
+    (for made-up numbers: demo data and tests)."""
+    check = next(d for d in "0123456789" if luhn_ok(nine_digits + d))
+    return f"{nine_digits[:6]}-{nine_digits[6:]}{check}"
+
+
 def normalize(raw: str) -> str:
     """``raw`` as ``NNNNNN-NNNN``; InvalidOrgNumberError if it is not a valid number."""
     text = _BLANKS.sub("", raw or "")

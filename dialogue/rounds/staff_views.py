@@ -5,6 +5,7 @@ Moderators and administrators of the municipality change rounds; analysts read t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
@@ -451,59 +452,57 @@ def _after_sending(outcome: inviting.SendOutcome, sent_message: str, nothing: st
 @bp.post("/rounds/<int:round_id>/invitations/send")
 @moderator_required
 def send_invitations(round_id: int) -> Response:
-    _get(round_id)
-    try:
-        outcome = inviting.send_invitations(
-            db.session,
-            _tenant_id(),
-            round_id,
-            key=_key(),
-            link=answer_link,
-            today=local_today(),
-            **acting(),
-        )
-    except InvalidInputError as error:
-        return refused(error, ".show", round_id=round_id, _anchor="invitations")
-    _after_sending(
-        outcome,
-        ngettext(
+    return _send(
+        round_id,
+        inviting.send_invitations,
+        lambda sent: ngettext(
             "%(num)d invitation is queued for sending.",
             "%(num)d invitations are queued for sending.",
-            outcome.sent,
+            sent,
         ),
         _("There were no invitations waiting to be sent."),
     )
-    return redirect(url_for(".show", round_id=round_id, _anchor="invitations"), code=303)  # type: ignore[return-value]
 
 
 @bp.post("/rounds/<int:round_id>/invitations/remind")
 @moderator_required
 def send_reminders(round_id: int) -> Response:
-    _get(round_id)
-    try:
-        outcome = inviting.send_reminders(
-            db.session,
-            _tenant_id(),
-            round_id,
-            key=_key(),
-            link=answer_link,
-            today=local_today(),
-            **acting(),
-        )
-    except InvalidInputError as error:
-        return refused(error, ".show", round_id=round_id, _anchor="invitations")
-    _after_sending(
-        outcome,
-        ngettext(
+    return _send(
+        round_id,
+        inviting.send_reminders,
+        lambda sent: ngettext(
             "%(num)d reminder is queued for sending.",
             "%(num)d reminders are queued for sending.",
-            outcome.sent,
+            sent,
         ),
         _(
             "There is no one to remind: every invited organisation has answered or has not "
             "been sent its invitation yet."
         ),
     )
+
+
+def _send(
+    round_id: int,
+    sender: Callable[..., inviting.SendOutcome],
+    queued: Callable[[int], str],
+    nothing: str,
+) -> Response:
+    """Queue invitations or reminders, then say what went out and who has no address."""
+    _get(round_id)
+    try:
+        outcome = sender(
+            db.session,
+            _tenant_id(),
+            round_id,
+            key=_key(),
+            link=answer_link,
+            today=local_today(),
+            **acting(),
+        )
+    except InvalidInputError as error:
+        return refused(error, ".show", round_id=round_id, _anchor="invitations")
+    _after_sending(outcome, queued(outcome.sent), nothing)
     return redirect(url_for(".show", round_id=round_id, _anchor="invitations"), code=303)  # type: ignore[return-value]
 
 

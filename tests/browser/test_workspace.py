@@ -27,6 +27,7 @@ from tests.browser.workspace_fixtures import (
     make_staff,
     new_page,
     record_ids,
+    round_and_lagesbild_ids,
     rule_url,
     set_password_token,
     sign_in,
@@ -382,6 +383,14 @@ def test_queue_keyboard_shortcuts_move_between_rows_and_open_one(
 
 # Visited before signing in: the sign-in page and, for an account with an app, its code page.
 BEFORE_SIGN_IN = {"accounts.login", "accounts.code"}
+# Files, not pages: fetched and checked for their type instead of being shown.
+DOWNLOADS = {
+    "report.export",
+    "report.est_export",
+    "organisations.import_template",
+}
+# Forms whose refusal of an empty submission is itself a page to check.
+EMPTY_FORMS = {"admin.add_account", "organisations.new", "rounds.new", "rounds.add_question"}
 
 
 def _violations(page: Page) -> str | None:
@@ -419,6 +428,9 @@ class Sweep:
     def submit_empty(self, label: str) -> None:
         """Send the page's form as it is, unfilled: a refusal (422) that is itself accessible."""
         form = main(self.page).locator("form[method=post]:not(.inline-form)").first
+        if not form.locator("button[type=submit]").count():
+            self.problems.append(f"{label}: no form to send empty")
+            return
         with self.page.expect_response(lambda r: r.request.method == "POST") as answer:
             form.locator("button[type=submit]").last.click()
         status = answer.value.status
@@ -504,6 +516,7 @@ def test_every_workspace_page_is_accessible(
         live_server, admin, unique("Svar "), "Tack, vi tittar på det."
     )
     values = record_ids(live_server, submission_id, set_password_token(live_server, admin))
+    values |= round_and_lagesbild_ids(live_server, admin)
     sweep = Sweep(page, live_server, locale)
 
     # Before signing in: the language is chosen with the header's link.
@@ -525,13 +538,18 @@ def test_every_workspace_page_is_accessible(
     # The administrator has no app yet; Falköping does not ask for one.
     sign_in(page, live_server, t, admin)
     for rule in workspace_get_rules(live_server):
-        if rule.endpoint in BEFORE_SIGN_IN:
-            continue
+        if rule.endpoint in BEFORE_SIGN_IN or rule.endpoint.startswith("area_report."):
+            continue  # the police-area report is for analysts: tests/browser/test_lagesbild.py
         path = rule_url(rule, values)
+        if rule.endpoint in DOWNLOADS:
+            download = page.request.get(live_server(path))
+            assert download.status == 200, f"{rule.endpoint} {path}: {download.status}"
+            assert "attachment" in download.headers.get("content-disposition", "")
+            continue
         if rule.endpoint == "admin.template":
             path += f"?template={template_id}"  # the template is named in the query
         sweep.visit(path, rule.endpoint)
-        if rule.endpoint.startswith("admin.new_") or rule.endpoint == "admin.add_account":
+        if rule.endpoint.startswith("admin.new_") or rule.endpoint in EMPTY_FORMS:
             sweep.submit_empty(f"{rule.endpoint} {path}")
         if rule.endpoint == "accounts.two_factor":
             expect(page.get_by_role("heading", level=1)).to_have_text(

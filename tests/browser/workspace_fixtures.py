@@ -8,6 +8,7 @@ helper names what it creates uniquely (``unique()``) and tests never count the w
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 import time
 import uuid
@@ -249,6 +250,96 @@ def record_ids(live_server: LiveServer, submission_id: int, token: str) -> dict[
             "slug": place.slug,
             "token": token,
         }
+
+
+def round_and_lagesbild_ids(live_server: LiveServer, staff: Staff) -> dict[str, Any]:
+    """Falköping records for the routes of organisations, input rounds and snapshots: an
+    invited organisation, a draft round with an editable question and a started response,
+    and a frozen snapshot of the demo pledge's period."""
+    from dialogue.accounts.access import load_scope
+    from dialogue.lagesbild.data import Period
+    from dialogue.lagesbild.report import build_report
+    from dialogue.lagesbild.snapshots import freeze
+    from dialogue.models import (
+        Account,
+        InputRound,
+        Invitation,
+        Municipality,
+        Organisation,
+        OrganisationType,
+        Question,
+        QuestionKind,
+        RoundResponse,
+    )
+    from dialogue.rounds import tokens
+
+    with app_session(live_server) as session:
+        town = session.get(Municipality, municipality_id(session))
+        organisation = Organisation(
+            municipality_id=town.id,
+            name=unique("Svepföreningen "),
+            type=OrganisationType.ASSOCIATION,
+            org_number=unused_org_number(session, town.id),
+        )
+        input_round = InputRound(
+            municipality_id=town.id,
+            title={"sv": "Svepets dialogrunda", "en": "The sweep's input round"},
+            introduction={"sv": "Inledning.", "en": "Introduction."},
+            opens_on=dt.date(2023, 9, 1),
+            closes_on=dt.date(2023, 10, 31),
+        )
+        session.add_all([organisation, input_round])
+        session.flush()
+        question = Question(
+            municipality_id=town.id,
+            round_id=input_round.id,
+            position=1,
+            kind=QuestionKind.SCALE,
+            text={"sv": "Hur trygg är ni?", "en": "How safe are you?"},
+        )
+        salt, _token, lookup = tokens.issue(live_server.app.extensions["dialogue.keys"].invitation)
+        invitation = Invitation(
+            municipality_id=town.id,
+            round_id=input_round.id,
+            organisation_id=organisation.id,
+            token_salt=salt,
+            token_hash=lookup,
+        )
+        session.add_all([question, invitation])
+        session.flush()
+        response = RoundResponse(
+            municipality_id=town.id,
+            round_id=input_round.id,
+            organisation_id=organisation.id,
+            invitation_id=invitation.id,
+        )
+        session.add(response)
+        session.commit()
+        actor = session.get(Account, staff.id)
+        period = Period(dt.date(2023, 4, 19), dt.date(2023, 12, 31))
+        report = build_report(session, [town], period, title=town.name)
+        snapshot = freeze(
+            session, town, period, report, actor=actor, scope=load_scope(session, actor)
+        )
+        return {
+            "organisation_id": organisation.id,
+            "round_id": input_round.id,
+            "question_id": question.id,
+            "response_id": response.id,
+            "snapshot_id": snapshot.id,
+            "fmt": "csv",
+        }
+
+
+def unused_org_number(session: Any, town: int) -> str:
+    from dialogue.models import Organisation
+    from tests.factories import valid_org_number
+
+    taken = set(session.scalars(select(Organisation.org_number).filter_by(municipality_id=town)))
+    number = 800000000 + uuid.uuid4().int % 99999999
+    while valid_org_number(number) in taken:
+        number += 1
+    return valid_org_number(number)
 
 
 def rule_url(rule: Any, values: dict[str, Any]) -> str:
