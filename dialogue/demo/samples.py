@@ -1,8 +1,8 @@
 """Made-up sample input for the demo, so its report and public pages have something to show.
 
-Everything here is invented: the texts, the organisations and their numbers. The samples are
-generated from a fixed seed, dated within the demo pledge's validity period and loaded once
-(``dialogue demo load --samples``); tests load the demo without them.
+Everything here is invented: the texts, progress updates, organisations and their numbers.
+The samples are generated from a fixed seed, dated within the demo pledge's validity period
+and loaded once (``dialogue demo load --samples``); tests load the demo without them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dialogue.municipalities.models import Municipality
 from dialogue.organisations import orgnr
 from dialogue.organisations.models import Organisation, OrganisationType
 from dialogue.places.models import Place
-from dialogue.pledges.models import Commitment, Pledge, PledgeStatus
+from dialogue.pledges.models import Commitment, Pledge, PledgeStatus, ProgressUpdate
 from dialogue.submissions import receipts
 from dialogue.submissions.models import (
     ActorKind,
@@ -122,6 +122,28 @@ THEMES = (
 # Weights of the themes: what residents raise most.
 WEIGHTS = (26, 22, 18, 10, 8, 10, 6)
 
+# Made-up progress updates (återkoppling) on the first commitments: (days after the start, sv, en).
+PROGRESS = (
+    (
+        60,
+        "Fältassistenter och kommunpolis har varit ute i centrum på fredagskvällarna "
+        "i maj och juni.",
+        "Field workers and the municipal police officer were out in the centre on Friday "
+        "evenings in May and June.",
+    ),
+    (
+        120,
+        "Skola, socialtjänst, polis och fritid har följt upp unga med oro i SSPF varannan vecka.",
+        "School, social services, police and leisure services followed up young people at risk "
+        "in SSPF every other week.",
+    ),
+    (
+        150,
+        "Ny belysning är uppsatt längs gångvägen vid resecentrum efter era synpunkter.",
+        "New lighting is up along the path by the travel centre after your messages.",
+    ),
+)
+
 ORGANISATIONS = (
     ("Handlarna i Ranten (exempel)", OrganisationType.BUSINESS, ("ranten",)),
     ("Torgets café (exempel)", OrganisationType.BUSINESS, ("stora-torget",)),
@@ -152,6 +174,7 @@ def load_samples(session: DbSession, municipality: Municipality, count: int = 24
         return 0
     rng = random.Random(SEED)  # noqa: S311 (made-up data, reproducible on purpose)
     _add_organisations(session, municipality)
+    _add_progress(session, pledge)
     context = _Context.load(session, municipality, pledge)
     for number in range(count):
         session.add(_sample(rng, context, number))
@@ -273,6 +296,18 @@ def _cluster_samples(session: DbSession, municipality: Municipality) -> None:
     session.flush()
     for row in rows:
         row.cluster_id = cluster.id
+
+
+def _add_progress(session: DbSession, pledge: Pledge) -> None:
+    for commitment, (days, sv, en) in zip(pledge.commitments, PROGRESS, strict=False):
+        session.add(
+            ProgressUpdate(
+                municipality_id=pledge.municipality_id,
+                commitment_id=commitment.id,
+                published_on=pledge.valid_from + dt.timedelta(days=days),
+                text={"sv": sv, "en": en},
+            )
+        )
 
 
 def _add_organisations(session: DbSession, municipality: Municipality) -> None:

@@ -18,6 +18,7 @@ from dialogue.db import DbSession, Localized
 from dialogue.errors import NotFoundError
 from dialogue.lagesbild.data import NOT_STATED, Dimension, Period
 from dialogue.lagesbild.models import LagesbildSnapshot
+from dialogue.lagesbild.report import build_report
 from dialogue.lagesbild.snapshots import report_of
 from dialogue.lagesbild.suppression import (
     PublicCount,
@@ -43,8 +44,6 @@ def pledge_report(
     session: DbSession, municipality_id: int, pledge: Pledge, today: dt.date
 ) -> PublicReport | None:
     """The public figures of ``pledge``'s period so far; None before the period starts."""
-    from dialogue.lagesbild.report import build_report  # the report is another module's work
-
     period = counting_period(pledge, today)
     municipality = session.get(Municipality, municipality_id)
     if period is None or municipality is None:

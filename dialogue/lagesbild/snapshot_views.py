@@ -23,6 +23,7 @@ from dialogue.lagesbild import snapshots
 from dialogue.lagesbild.charts import DIMENSION_TITLES
 from dialogue.lagesbild.data import Period
 from dialogue.lagesbild.models import LagesbildSnapshot
+from dialogue.lagesbild.report import build_report, default_period
 from dialogue.municipalities.models import Municipality
 from dialogue.web.forms import DialogueForm
 from dialogue.web.staff import (
@@ -90,8 +91,6 @@ def _snapshot(snapshot_id: int) -> LagesbildSnapshot:
 
 
 def _default_period() -> Period:
-    from dialogue.lagesbild.report import default_period
-
     return default_period(db.session, current_tenant().id, local_today())
 
 
@@ -122,8 +121,6 @@ def index() -> Response:
 @bp.post("/lagesbild/snapshots")
 @moderator_required
 def freeze() -> Response:
-    from dialogue.lagesbild.report import build_report
-
     form = FreezeForm()
     if not form.validate_on_submit():
         return _index(form, 422)

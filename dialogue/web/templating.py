@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, g, request, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 
 from dialogue.i18n import (
     current_locale,
@@ -72,6 +72,11 @@ def _context() -> dict[str, Any]:
     }
 
 
+def one_decimal(value: float) -> str:
+    """A mean such as 3.25 as the visitor's language writes it: "3,3" in Swedish."""
+    return str(format_decimal(value, format="0.0"))
+
+
 def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.jinja_env.filters.update(
@@ -79,6 +84,7 @@ def init_app(app: Flask) -> None:
         label=label,
         date=format_date,
         datetime=format_datetime,
+        decimal=one_decimal,
     )
     app.jinja_env.globals.update(accent_colors=accent_colors, field_attrs=field_attrs)
     app.jinja_env.trim_blocks = True

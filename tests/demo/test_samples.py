@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dialogue.demo.samples import SAMPLE_KEY_PREFIX, load_samples
-from dialogue.models import Municipality, Organisation, Pledge, Status, Submission
+from dialogue.models import (
+    Municipality,
+    Organisation,
+    Pledge,
+    ProgressUpdate,
+    Status,
+    Submission,
+)
 
 
 def test_samples_are_loaded_once(db_session: Session, demo: Municipality) -> None:
@@ -20,6 +27,7 @@ def test_samples_are_loaded_once(db_session: Session, demo: Municipality) -> Non
     )
     assert total == 50
     assert db_session.scalar(select(func.count(Organisation.id))) == 6
+    assert db_session.scalar(select(func.count(ProgressUpdate.id))) == 3
 
 
 def test_samples_fall_within_the_pledge_period_in_local_time(
