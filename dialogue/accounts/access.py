@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.models import Account, Membership, Role
 from dialogue.db import DbSession
+from dialogue.errors import NotFoundError, PermissionDeniedError
 from dialogue.municipalities.models import Municipality
 
 
@@ -36,6 +37,26 @@ class Scope:
     @property
     def is_empty(self) -> bool:
         return not self.read
+
+
+def require_reader(scope: Scope, municipality_id: int) -> None:
+    """Anyone who may read the municipality; for everyone else it does not exist (404)."""
+    if not scope.can_read(municipality_id):
+        raise NotFoundError(municipality_id)
+
+
+def require_moderator(scope: Scope, municipality_id: int) -> None:
+    """Moderators and administrators of the municipality: 404 out of sight, 403 read only."""
+    require_reader(scope, municipality_id)
+    if not scope.can_moderate(municipality_id):
+        raise PermissionDeniedError(municipality_id)
+
+
+def require_admin(scope: Scope, municipality_id: int) -> None:
+    """Administrators of the municipality only: 404 out of sight, 403 for other staff."""
+    require_reader(scope, municipality_id)
+    if not scope.can_administer(municipality_id):
+        raise PermissionDeniedError(municipality_id)
 
 
 def load_scope(session: DbSession, account: Account) -> Scope:

@@ -12,7 +12,7 @@ import dataclasses
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account, Membership, Role
 from dialogue.accounts.services import (
     create_account,
@@ -20,7 +20,6 @@ from dialogue.accounts.services import (
     grant_role,
     normalize_email,
 )
-from dialogue.admin.common import require_admin
 from dialogue.audit.services import record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError

@@ -9,16 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.admin.common import (
-    changes,
-    get_owned,
-    localized_line,
-    missing_locales,
-    require_admin,
-    slugify,
-)
+from dialogue.admin.common import changes, get_owned, localized_line, missing_locales, slugify
 from dialogue.audit.services import record
 from dialogue.categories.models import Category, Route
 from dialogue.db import DbSession, Localized

@@ -7,9 +7,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol, TypeVar
 
-from dialogue.accounts.access import Scope
 from dialogue.db import DbSession, Localized
-from dialogue.errors import NotFoundError, PermissionDeniedError
+from dialogue.errors import NotFoundError
 from dialogue.sanitize import clean_line, clean_text
 
 LOCALES = ("sv", "en")
@@ -24,14 +23,6 @@ class Owned(Protocol):
 
 M = TypeVar("M", bound=Owned)
 T = TypeVar("T")
-
-
-def require_admin(scope: Scope, municipality_id: int) -> None:
-    """Administrators of the municipality only: 404 if it is out of sight, 403 if read only."""
-    if not scope.can_read(municipality_id):
-        raise NotFoundError(municipality_id)
-    if not scope.can_administer(municipality_id):
-        raise PermissionDeniedError(municipality_id)
 
 
 def get_owned(session: DbSession, model: type[M], municipality_id: int, object_id: int) -> M:

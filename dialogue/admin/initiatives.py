@@ -8,15 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.admin.common import (
-    changes,
-    get_owned,
-    localized_line,
-    localized_text,
-    require_admin,
-)
+from dialogue.admin.common import changes, get_owned, localized_line, localized_text
 from dialogue.admin.pledges import require_open
 from dialogue.audit.services import record
 from dialogue.db import DbSession, Localized

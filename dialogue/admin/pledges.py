@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
 from dialogue.admin.common import (
     changes,
@@ -23,7 +23,6 @@ from dialogue.admin.common import (
     localized_line,
     localized_text,
     missing_locales,
-    require_admin,
 )
 from dialogue.audit.services import record
 from dialogue.db import DbSession, Localized

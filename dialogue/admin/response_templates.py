@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.admin.common import assign, get_owned, require_admin
+from dialogue.admin.common import assign, get_owned
 from dialogue.audit.services import record
 from dialogue.categories.models import Category
 from dialogue.db import DbSession

@@ -8,10 +8,10 @@ from typing import Any
 
 from limits import parse_many
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
 from dialogue.accounts.services import normalize_email
-from dialogue.admin.common import assign, require_admin
+from dialogue.admin.common import assign
 from dialogue.audit.services import record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError

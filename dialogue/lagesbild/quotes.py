@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator, require_reader
 from dialogue.accounts.models import Account
 from dialogue.audit.services import record
 from dialogue.db import DbSession
-from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _
 from dialogue.lagesbild.data import Period
 from dialogue.lagesbild.models import Quote
@@ -38,13 +38,6 @@ class Candidate:
         return self.quote is not None
 
 
-def _require_moderate(scope: Scope, municipality_id: int) -> None:
-    if not scope.can_read(municipality_id):
-        raise NotFoundError(municipality_id)
-    if not scope.can_moderate(municipality_id):
-        raise PermissionDeniedError(municipality_id)
-
-
 def _quotable(submission: Submission | None, municipality_id: int) -> Submission:
     if submission is None or submission.municipality_id != municipality_id:
         raise NotFoundError(municipality_id)
@@ -61,7 +54,7 @@ def choose_quote(
     session: DbSession, municipality_id: int, submission_id: int, *, actor: Account, scope: Scope
 ) -> Quote:
     """Quote this submission's public summary in the lägesbild; moderators only."""
-    _require_moderate(scope, municipality_id)
+    require_moderator(scope, municipality_id)
     submission = _quotable(session.get(Submission, submission_id), municipality_id)
     existing = session.scalar(
         select(Quote).where(
@@ -92,7 +85,7 @@ def unchoose_quote(
     session: DbSession, municipality_id: int, submission_id: int, *, actor: Account, scope: Scope
 ) -> None:
     """Stop quoting this submission (snapshots already frozen keep the quote)."""
-    _require_moderate(scope, municipality_id)
+    require_moderator(scope, municipality_id)
     submission = session.get(Submission, submission_id)
     if submission is None or submission.municipality_id != municipality_id:
         raise NotFoundError(submission_id)
@@ -117,8 +110,7 @@ def unchoose_quote(
 
 def list_quotes(session: DbSession, municipality_id: int, *, scope: Scope) -> list[Candidate]:
     """Chosen quotes still quotable (accepted, with a summary), oldest input first."""
-    if not scope.can_read(municipality_id):
-        raise NotFoundError(municipality_id)
+    require_reader(scope, municipality_id)
     query = (
         select(Submission, Quote)
         .join(Quote, Quote.submission_id == Submission.id)

@@ -21,11 +21,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_admin, require_moderator, require_reader
 from dialogue.accounts.models import Account
 from dialogue.audit.services import record
 from dialogue.db import DbSession, Localized
-from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _
 from dialogue.lagesbild.data import Dimension, Period, Report
 from dialogue.lagesbild.models import LagesbildSnapshot
@@ -44,23 +44,6 @@ def content_hash(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
-def _require_read(scope: Scope, municipality_id: int) -> None:
-    if not scope.can_read(municipality_id):
-        raise NotFoundError(municipality_id)
-
-
-def _require_moderate(scope: Scope, municipality_id: int) -> None:
-    _require_read(scope, municipality_id)
-    if not scope.can_moderate(municipality_id):
-        raise PermissionDeniedError(municipality_id)
-
-
-def _require_admin(scope: Scope, municipality_id: int) -> None:
-    _require_read(scope, municipality_id)
-    if not scope.can_administer(municipality_id):
-        raise PermissionDeniedError(municipality_id)
-
-
 # Freezing
 
 
@@ -74,7 +57,7 @@ def freeze(
     scope: Scope,
 ) -> LagesbildSnapshot:
     """Freeze ``report`` as the next version of the period's lägesbild; moderators only."""
-    _require_moderate(scope, municipality.id)
+    require_moderator(scope, municipality.id)
     if period.end < period.start:
         raise InvalidInputError(
             {"end": _("The end date must be the same as or after the start date.")}
@@ -128,7 +111,7 @@ def list_snapshots(
     session: DbSession, municipality_id: int, *, scope: Scope
 ) -> list[LagesbildSnapshot]:
     """Every snapshot of the municipality, latest period and version first."""
-    _require_read(scope, municipality_id)
+    require_reader(scope, municipality_id)
     query = (
         select(LagesbildSnapshot)
         .where(LagesbildSnapshot.municipality_id == municipality_id)
@@ -145,7 +128,7 @@ def get_snapshot(
     session: DbSession, municipality_id: int, snapshot_id: int, *, scope: Scope
 ) -> LagesbildSnapshot:
     """A snapshot of this municipality; NotFoundError for any other."""
-    _require_read(scope, municipality_id)
+    require_reader(scope, municipality_id)
     snapshot = session.get(LagesbildSnapshot, snapshot_id)
     if snapshot is None or snapshot.municipality_id != municipality_id:
         raise NotFoundError(snapshot_id)
@@ -322,7 +305,7 @@ def create_pledge_from(
     Title, focus, goal, sources and commitments start as those of the pledge in force
     during the snapshot's period, for the administrators to rewrite on the pledge pages.
     """
-    _require_admin(scope, snapshot.municipality_id)
+    require_admin(scope, snapshot.municipality_id)
     drafts = [p for p in list_pledges_based_on(session, snapshot) if p.status == PledgeStatus.DRAFT]
     if drafts:
         raise InvalidInputError(

@@ -37,7 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator
 from dialogue.accounts.models import Account
 from dialogue.admin.common import assign
 from dialogue.audit.services import record
@@ -45,12 +45,7 @@ from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
 from dialogue.organisations.models import Organisation, OrganisationType
-from dialogue.organisations.services import (
-    Message,
-    audit_values,
-    check_values,
-    require_moderator,
-)
+from dialogue.organisations.services import Message, audit_values, check_values
 from dialogue.places.models import Place
 
 MAX_FILE_BYTES = 1_000_000

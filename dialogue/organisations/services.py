@@ -16,12 +16,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator, require_reader
 from dialogue.accounts.models import Account
 from dialogue.admin.common import assign
 from dialogue.audit.services import record
 from dialogue.db import DbSession
-from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.organisations import orgnr
 from dialogue.organisations.models import Organisation, OrganisationType
@@ -87,18 +87,6 @@ class OrganisationUsage:
 
 
 # Permissions
-
-
-def require_reader(scope: Scope, municipality_id: int) -> None:
-    if not scope.can_read(municipality_id):
-        raise NotFoundError(municipality_id)
-
-
-def require_moderator(scope: Scope, municipality_id: int) -> None:
-    """Moderators and administrators of the municipality: 404 out of sight, 403 read only."""
-    require_reader(scope, municipality_id)
-    if not scope.can_moderate(municipality_id):
-        raise PermissionDeniedError(municipality_id)
 
 
 # Reading

@@ -20,7 +20,7 @@ from flask_babel import force_locale, format_date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator, require_reader
 from dialogue.accounts.models import Account
 from dialogue.audit.services import record
 from dialogue.db import DbSession, utcnow
@@ -31,7 +31,7 @@ from dialogue.organisations.models import Organisation, OrganisationType
 from dialogue.outbox.services import enqueue
 from dialogue.rounds import tokens
 from dialogue.rounds.models import InputRound, Invitation, ResponseVia, RoundResponse
-from dialogue.rounds.services import find_round, require_moderator, require_reader
+from dialogue.rounds.services import find_round
 from dialogue.rounds.state import RoundState, round_state
 
 REMINDER_INTERVAL = dt.timedelta(hours=24)

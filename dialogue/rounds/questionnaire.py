@@ -15,7 +15,7 @@ from flask import has_app_context
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator
 from dialogue.accounts.models import Account
 from dialogue.admin.common import LOCALES, changes, localized_line, localized_text
 from dialogue.audit.services import record
@@ -336,7 +336,7 @@ def remove_question(
 
 
 def _draft(session: DbSession, municipality_id: int, round_id: int, scope: Scope) -> InputRound:
-    from dialogue.rounds.services import find_round, require_moderator
+    from dialogue.rounds.services import find_round
 
     require_moderator(scope, municipality_id)
     input_round = find_round(session, municipality_id, round_id)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator, require_reader
 from dialogue.accounts.models import Account
 from dialogue.audit.services import record
 from dialogue.categories.models import Category
@@ -37,7 +37,7 @@ from dialogue.rounds.models import (
     RoundResponse,
 )
 from dialogue.rounds.questionnaire import SCALE_KINDS, in_every_language
-from dialogue.rounds.services import find_round, require_moderator, require_reader
+from dialogue.rounds.services import find_round
 from dialogue.submissions.personal_data import redact
 
 SCALE = range(1, 6)

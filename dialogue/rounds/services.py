@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator, require_reader
 from dialogue.accounts.models import Account
 from dialogue.admin.common import changes, localized_line, localized_text
 from dialogue.audit.services import record
 from dialogue.db import DbSession, Localized, utcnow
-from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus
@@ -59,18 +59,6 @@ class RoundRow:
 
 
 # Permissions
-
-
-def require_reader(scope: Scope, municipality_id: int) -> None:
-    if not scope.can_read(municipality_id):
-        raise NotFoundError(municipality_id)
-
-
-def require_moderator(scope: Scope, municipality_id: int) -> None:
-    """Moderators and administrators of the municipality: 404 out of sight, 403 read only."""
-    require_reader(scope, municipality_id)
-    if not scope.can_moderate(municipality_id):
-        raise PermissionDeniedError(municipality_id)
 
 
 # Reading

@@ -37,11 +37,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased, raiseload, selectinload
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_reader
 from dialogue.accounts.models import Account
 from dialogue.categories.models import Category
 from dialogue.db import DbSession, Localized
-from dialogue.errors import DialogueError, NotFoundError
+from dialogue.errors import DialogueError
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment, Pledge
 from dialogue.submissions.models import Contact, Status, Submission, SubmissionKind, SubmitterType
@@ -183,7 +183,7 @@ def list_queue(
     page_size: int = PAGE_SIZE,
 ) -> QueuePage:
     """One page of the municipality's submissions, and the counts per status beside it."""
-    _require_reader(scope, municipality_id)
+    require_reader(scope, municipality_id)
     if after is not None and after.sort != wanted.sort:
         raise InvalidCursorError(after.sort)
     use_index = not _few_matches(session, wanted)
@@ -206,7 +206,7 @@ def count_by_status(
     session: DbSession, scope: Scope, municipality_id: int, wanted: QueueFilter
 ) -> dict[Status, int]:
     """How many submissions of each status match the filters, the status filter left out."""
-    _require_reader(scope, municipality_id)
+    require_reader(scope, municipality_id)
     conditions = _conditions(session, scope, municipality_id, wanted)
     use_index = not (conditions and _dialect(session) == "sqlite")
     query = (
@@ -216,11 +216,6 @@ def count_by_status(
     )
     found = {Status(status): count for status, count in session.execute(query)}
     return {status: found.get(status, 0) for status in Status}
-
-
-def _require_reader(scope: Scope, municipality_id: int) -> None:
-    if not scope.can_read(municipality_id):
-        raise NotFoundError(municipality_id)
 
 
 RowColumns = Select[Submission, Localized, str | None, str | None, bool]
@@ -436,7 +431,7 @@ class QueueOptions:
 
 def load_queue_options(session: DbSession, scope: Scope, municipality_id: int) -> QueueOptions:
     """Everything the filter and bulk forms offer, inactive categories included."""
-    _require_reader(scope, municipality_id)
+    require_reader(scope, municipality_id)
     places = session.execute(
         select(Place.id, Place.name)
         .where(Place.municipality_id == municipality_id)
