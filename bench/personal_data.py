@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dialogue.submissions.personal_data import find_personal_data  # noqa: E402
-from tests.submissions.pii_corpus import (  # noqa: E402
+from dialogue.submissions.personal_data import find_personal_data
+from tests.submissions.pii_corpus import (
     demo_places,
     evaluate,
     read_corpus,

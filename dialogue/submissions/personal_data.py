@@ -169,7 +169,9 @@ _WEAK_SUFFIXES = (
 )
 # Words that stand alone after a name: "Stora torget", "Sankt Olofs gata", "Karl Johans väg".
 _STREET_WORDS = "gatan|gata|vägen|väg|torget|torg|allén|allé|gränd|plan|backe|backen|stig|leden"
-_STREET_PREFIX = r"(?:(?:Stora|Lilla|Gamla|Nya|Norra|Södra|Östra|Västra|Övre|Nedre|Sankt|Sankta|S:t|S:ta)\s+)"
+_STREET_PREFIX = (
+    r"(?:(?:Stora|Lilla|Gamla|Nya|Norra|Södra|Östra|Västra|Övre|Nedre|Sankt|Sankta|S:t|S:ta)\s+)"
+)
 _UPPER = "A-ZÅÄÖÉÜ"
 _LOWER = "a-zåäöéüè"
 _HOUSE_NUMBER = (
@@ -206,7 +208,12 @@ def _address_spans(text: str) -> Iterator[Span]:
 
 
 def _read_names(name: str) -> frozenset[str]:
-    data = resources.files("dialogue.data").joinpath("names").joinpath(name).read_text(encoding="utf-8")
+    data = (
+        resources.files("dialogue.data")
+        .joinpath("names")
+        .joinpath(name)
+        .read_text(encoding="utf-8")
+    )
     lines = (line.strip() for line in data.splitlines())
     return frozenset(line.casefold() for line in lines if line and not line.startswith("#"))
 
@@ -223,28 +230,32 @@ def surnames() -> frozenset[str]:
     return _read_names("surnames.txt")
 
 
+def _words(listed: str) -> frozenset[str]:
+    return frozenset(listed.split())
+
+
 # Names that are also ordinary words (chosen by hand, see dialogue/data/names/README.md): at the
 # start of a sentence "Per dag", "Hans bil" and "Klara nätter" are not people.
-_ALSO_WORDS = frozenset(
+_ALSO_WORDS = _words(
     """ben bo bror dag del ester frank hans inga inge isa jack juni junior kaj klara lina linda
     lisa liv lo lova maj mark mats meja mila mina nova per rita rosa rut saga sten stig tina
-    tindra tom tuva urban valborg vide viking viola björn""".split()
+    tindra tom tuva urban valborg vide viking viola björn"""
 )
 # Surnames that are also words or towns ("Berg", "Lund", "Ström"): alone they need a cue.
-_SURNAMES_ALSO_WORDS = frozenset(
+_SURNAMES_ALSO_WORDS = _words(
     """alm asp berg björk blixt blom borg brink bäck ek falk flink fors frank frid frisk gren
     hall hjort hult hägg jarl kvist lilja lind ljung lund lönn malm modig nord norrman palm rask
-    skog sköld stark storm strand strid ström svärd holm""".split()
+    skog sköld stark storm strand strid ström svärd holm"""
 )
 # Months, weekdays and holidays, some of them names too ("Maj", "Juni", "Valborg"), which people
 # often capitalise: never a name without a surname or a cue.
-_CALENDAR = frozenset(
+_CALENDAR = _words(
     """januari februari mars april maj juni juli augusti september oktober november december
     måndag tisdag onsdag torsdag fredag lördag söndag måndagar tisdagar onsdagar torsdagar
-    fredagar lördagar söndagar valborg midsommar jul påsk nyår""".split()
+    fredagar lördagar söndagar valborg midsommar jul påsk nyår"""
 )
 # Shops and brands spelt like a name or its genitive ("Willys" is Willy's).
-_NOT_NAMES = frozenset("willys ica coop lidl hemköp volvo saab scania ikea tempo".split())
+_NOT_NAMES = _words("willys ica coop lidl hemköp volvo saab scania ikea tempo")
 
 _SURNAME_ENDINGS = (
     "son", "sen", "berg", "ström", "gren", "qvist", "kvist", "quist", "lund", "holm", "blad",
@@ -320,114 +331,127 @@ def _starts_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in _SENTENCE_END
 
 
-def _cue_ends(text: str) -> tuple[frozenset[int], frozenset[int]]:
-    strong = frozenset(match.end() for match in _STRONG_CUE.finditer(text))
-    nouns = frozenset(match.end() for match in _NOUN_CUE.finditer(text))
-    return strong, nouns
+@dataclasses.dataclass(frozen=True)
+class _Text:
+    """A text cut into words, with where its cues end."""
 
+    text: str
+    words: list[_Word]
+    strong_cues: frozenset[int]
+    noun_cues: frozenset[int]
 
-def _continues(text: str, before: _Word, word: _Word) -> bool:
-    return text[before.end : word.start] == " "
+    @classmethod
+    def read(cls, text: str) -> _Text:
+        words = [
+            _Word(m.start(), m.end(), m.group(), m.group().casefold()) for m in _WORD.finditer(text)
+        ]
+        strong = frozenset(match.end() for match in _STRONG_CUE.finditer(text))
+        nouns = frozenset(match.end() for match in _NOUN_CUE.finditer(text))
+        return cls(text, words, strong, nouns)
+
+    def adjacent(self, index: int) -> bool:
+        """``words[index + 1]`` follows ``words[index]`` after a single space."""
+        before, after = self.words[index], self.words[index + 1]
+        return self.text[before.end : after.start] == " "
+
+    def initial(self, index: int) -> bool:
+        return _starts_sentence(self.text, self.words[index].start)
 
 
 def _name_spans(text: str) -> Iterator[Span]:
-    words = [
-        _Word(m.start(), m.end(), m.group(), m.group().casefold()) for m in _WORD.finditer(text)
-    ]
-    strong_cues, noun_cues = _cue_ends(text)
+    read = _Text.read(text)
     index = 0
-    while index < len(words):
-        word = words[index]
-        end = _name_end(text, words, index, strong_cues, noun_cues)
+    while index < len(read.words):
+        end = _name_end(read, index)
         if end is None:
             index += 1
             continue
-        yield Span(PersonalDataKind.NAME, word.start, words[end].end)
+        yield Span(PersonalDataKind.NAME, read.words[index].start, read.words[end].end)
         index = end + 1
 
 
-def _name_end(
-    text: str,
-    words: list[_Word],
-    index: int,
-    strong_cues: frozenset[int],
-    noun_cues: frozenset[int],
-) -> int | None:
+def _name_end(read: _Text, index: int) -> int | None:
     """The index of the last word of a name starting at ``words[index]``, or None."""
-    word = words[index]
+    word = read.words[index]
     if any(c.isdigit() or c == "_" for c in word.text) or word.folded in _NOT_NAMES:
         return None
     capitalised = _is_capitalised(word.text)
-    shouting = word.text.isupper() and len(word.text) > 1
-    strong = word.start in strong_cues
-    cued = strong or (word.start in noun_cues and capitalised)
-    if cued and not capitalised and not (_is_given(word) or _is_surname(word)):
-        return None  # "grannen som ...": a lower-case word after a cue must be a known name
-    if strong and not capitalised and word.folded in _CALENDAR:
-        return None
+    strong = word.start in read.strong_cues
+    if strong and not capitalised:
+        # "grannen som ...": after a cue a lower-case word must be a known name.
+        known = _is_given(word) or _is_surname(word)
+        return _rest_of_name(read, index, cued=True) if known and not _is_calendar(word) else None
+    if strong or (capitalised and word.start in read.noun_cues):
+        return _rest_of_name(read, index, cued=True)
+    if (word.text.isupper() and len(word.text) > 1) or not capitalised:
+        return _known_full_name(read, index)
+    return _capitalised_name(read, index)
 
-    # The words that follow and read as the rest of one name: "Kalle Andersson", "Anna Maria
-    # Lindqvist", in the same case as the first word.
+
+def _rest_of_name(read: _Text, index: int, *, cued: bool) -> int:
+    """The last of the words that read as one name with ``words[index]``: "Kalle Andersson",
+    "Anna Maria Lindqvist", in the same case as the first word; three words at most."""
+    first = read.words[index]
     last = index
-    while last + 1 < len(words) and last - index < 2:
-        after = words[last + 1]
-        if not _continues(text, words[last], after) or after.folded in _CALENDAR:
+    while last + 1 < len(read.words) and last - index < 2 and read.adjacent(last):
+        after = read.words[last + 1]
+        if _is_calendar(after):
             break
-        if shouting:
+        if first.text.isupper() and len(first.text) > 1:
             fits = after.text.isupper() and (_is_given(after) or _is_surname(after))
-        elif capitalised:
+        elif _is_capitalised(first.text):
             fits = _is_capitalised(after.text) and (
                 _is_given(after)
                 or _looks_like_surname(after)
-                or (cued or _is_given(word))
-                and not _starts_sentence(text, word.start)
+                or ((cued or _is_given(first)) and not read.initial(index))
             )
         else:
             fits = after.text.islower() and (_is_given(after) or _is_surname(after))
         if not fits:
             break
         last += 1
-    full = last > index and (
-        _is_surname(words[last]) or _looks_like_surname(words[last]) or cued
-    )
+    return last
 
-    if cued:
-        return last
-    if shouting or not capitalised:
-        # Only a known given name and a known surname that is not a word: "kalle andersson".
-        surname = words[last]
-        if (
-            last > index
-            and _is_given(word)
-            and _is_surname(surname)
-            and surname.folded not in _SURNAMES_ALSO_WORDS
-        ):
-            return last
-        return None
-    if full and (_is_given(word) or _is_surname(word)):
-        return last
-    if word.folded in _CALENDAR:
-        return None
-    initial = _starts_sentence(text, word.start)
-    if _is_given(word):
-        if initial and word.folded in _ALSO_WORDS and not _coordinated(text, words, index):
-            return None
-        return index
+
+def _known_full_name(read: _Text, index: int) -> int | None:
+    """Lower case or capitals without a cue: only a known given name and a known surname that
+    is not also a word, "kalle andersson", "KALLE ANDERSSON"."""
+    last = _rest_of_name(read, index, cued=False)
+    surname = read.words[last]
     if (
-        _is_surname(word)
-        and not initial
-        and word.folded not in _SURNAMES_ALSO_WORDS
-        and word.folded.rstrip("s") not in _SURNAMES_ALSO_WORDS
+        last > index
+        and _is_given(read.words[index])
+        and _is_surname(surname)
+        and surname.folded not in _SURNAMES_ALSO_WORDS
     ):
-        return index
+        return last
     return None
 
 
-def _coordinated(text: str, words: list[_Word], index: int) -> bool:
+def _capitalised_name(read: _Text, index: int) -> int | None:
+    word = read.words[index]
+    last = _rest_of_name(read, index, cued=False)
+    if last > index and (_is_given(word) or _is_surname(word)):
+        return last  # a full name, even at the start of a sentence: "Per Nilsson kör full"
+    if _is_calendar(word):
+        return None
+    initial = read.initial(index)
+    if _is_given(word):
+        also_a_word = initial and word.folded in _ALSO_WORDS
+        return None if also_a_word and not _coordinated(read, index) else index
+    alone = word.folded not in _SURNAMES_ALSO_WORDS and word.folded[:-1] not in _SURNAMES_ALSO_WORDS
+    return index if _is_surname(word) and not initial and alone else None
+
+
+def _is_calendar(word: _Word) -> bool:
+    return word.folded in _CALENDAR
+
+
+def _coordinated(read: _Text, index: int) -> bool:
     """``words[index]`` is followed by "och" and a name: "Saga och Tuva vågar inte"."""
-    if index + 2 >= len(words) or words[index + 1].folded != "och":
+    if index + 2 >= len(read.words) or read.words[index + 1].folded != "och":
         return False
-    other = words[index + 2]
+    other = read.words[index + 2]
     return _is_capitalised(other.text) and _is_given(other)
 
 
@@ -459,7 +483,9 @@ def _masks_a_place(span: Span, place_spans: list[tuple[int, int]]) -> bool:
     if span.kind not in _NEAR_PLACES:
         return False
     start = span.start + span.kept
-    return any(start < place_end and place_start < span.end for place_start, place_end in place_spans)
+    return any(
+        start < place_end and place_start < span.end for place_start, place_end in place_spans
+    )
 
 
 # Earlier finders win when two hits overlap at the same place.
