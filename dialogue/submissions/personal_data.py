@@ -256,6 +256,11 @@ _CALENDAR = _words(
 )
 # Shops and brands spelt like a name or its genitive ("Willys" is Willy's).
 _NOT_NAMES = _words("willys ica coop lidl hemköp volvo saab scania ikea tempo")
+# Words that start a new clause after a cue: "Jag såg killen, Han sprang" names nobody.
+_FUNCTION_WORDS = _words(
+    """jag du han hon hen vi ni de dom det den detta som och men eller att i på med till från
+    för är var har hade kan ska vill inte där här när sen sedan"""
+)
 
 _SURNAME_ENDINGS = (
     "son", "sen", "berg", "ström", "gren", "qvist", "kvist", "quist", "lund", "holm", "blad",
@@ -264,7 +269,7 @@ _SURNAME_ENDINGS = (
     "ski", "ska", "ez", "oğlu", "oglu", "yan", "ian", "zadeh", "i",
 )  # fmt: skip
 
-_WORD = re.compile(rf"[{_UPPER}{_LOWER}\w]+(?:-[{_UPPER}{_LOWER}\w]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _SENTENCE_END = frozenset(".!?:;\n")
 _OPENERS = " \t\"'“”«»()[]-–—*"
 
@@ -278,8 +283,8 @@ _STRONG_CUE = re.compile(
     r"|(?:som|jag|han|hon|hen|vi|de|dom|killen|tjejen|mannen|kvinnan|grannen|personen|pojken"
     r"|flickan)\s+(?:heter|hette|kallas|kallades|kallar\s+sig)"
     r"|kallar\s+(?:honom|henne|hen|dem)|vid\s+namn|med\s+namnet|heter\s+typ"
-    r"|herr|herrn|fru|fröken|frk|dr|doktor|docent|professor|prof|advokat|rektor|pastor"
-    rf"){_FILLER}\.?[ \t]*[,(]?[ \t]*",
+    r"|herr|herrn|fru|fröken|doktor|docent|professor|advokat|rektor|pastor|(?:frk|dr|prof)\.?"
+    rf")(?!\w){_FILLER}[ \t]*[,(]?[ \t]*",
     re.IGNORECASE,
 )
 _NOUN_CUE = re.compile(
@@ -287,8 +292,8 @@ _NOUN_CUE = re.compile(
     r"hyresvärden|vaktmästaren|ägaren|pappan|mamman|brorsan|brodern|systern|syrran|sambon|"
     r"pojkvännen|flickvännen|exet|exmannen|exfrun|läraren|tränaren|familjen|paret|kusinen|"
     r"farbror|morbror|faster|moster|hundägaren|son|dotter|mamma|pappa|bror|syster|"
-    r"man|fru|sambo|kollega|kollegan|chefen|ropa|ropade)"
-    r"[ \t]*[,(]?[ \t]*",
+    r"sambo|kollega|kollegan|chefen)"
+    r"(?!\w)[ \t]*[,(]?[ \t]*",
     re.IGNORECASE,
 )
 
@@ -327,8 +332,10 @@ def _looks_like_surname(word: _Word) -> bool:
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip(_OPENERS)
-    return not before or before[-1] in _SENTENCE_END
+    position = start
+    while position > 0 and text[position - 1] in _OPENERS:
+        position -= 1
+    return position == 0 or text[position - 1] in _SENTENCE_END
 
 
 @dataclasses.dataclass(frozen=True)
@@ -373,7 +380,7 @@ def _name_spans(text: str) -> Iterator[Span]:
 def _name_end(read: _Text, index: int) -> int | None:
     """The index of the last word of a name starting at ``words[index]``, or None."""
     word = read.words[index]
-    if any(c.isdigit() or c == "_" for c in word.text) or word.folded in _NOT_NAMES:
+    if word.folded in _NOT_NAMES or word.folded in _FUNCTION_WORDS:
         return None
     capitalised = _is_capitalised(word.text)
     strong = word.start in read.strong_cues

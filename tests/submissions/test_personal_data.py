@@ -319,6 +319,9 @@ def test_titles_and_family_words_find_the_name_after_them(text: str, found: list
         "Bo här är inte tryggt längre.",
         "Vi åkte till Göteborg och Skövde.",
         "det var nog bo och per som visste",  # lower case, no surname: too many words
+        "Jag pratade med grannen. Hon sa att det var lugnt.",  # a cue ends at the full stop
+        "Jag såg killen, Han sprang iväg.",
+        "Herrgården och Frukostklubben är stökiga.",
     ],
 )
 def test_words_that_only_look_like_names_are_not_names(text: str) -> None:
