@@ -363,6 +363,7 @@ def test_a_place_of_the_municipality_is_never_a_name() -> None:
         "Odengatan 44, lgh 1203",
         "Dotorpsvägen 21, 2 tr",
         "Storgatan 12-14",
+        "Järnvägsgatan 4–6",
     ],
 )
 def test_street_addresses_with_a_house_number_are_found(written: str) -> None:
