@@ -31,6 +31,9 @@ SMOKE = textwrap.dedent(
     client.get("/language/en")
     assert "Give feedback" in client.get("/falkoping/submit").get_data(as_text=True)
     assert client.get("/static/css/dialogue.css").status_code == 200
+    from dialogue.submissions.personal_data import find_personal_data
+    found = find_personal_data("Kalle Andersson bor på Storgatan 12")
+    assert [span.kind.value for span in found] == ["name", "address"], found
     print("packaged service works")
     """
 )
@@ -69,6 +72,9 @@ def test_wheel_contains_every_resource(wheel: Path) -> None:
         "dialogue/static/css/dialogue.css",
         "dialogue/data/categories.csv",
         "dialogue/data/demo-falkoping.json",
+        "dialogue/data/names/given_names.txt",
+        "dialogue/data/names/surnames.txt",
+        "dialogue/data/names/README.md",
     ):
         assert expected in names, expected
     assert any(n.startswith("dialogue/migrations/versions/") for n in names)

@@ -24,6 +24,16 @@ def list_places(session: DbSession, municipality_id: int) -> list[Place]:
     return list(session.scalars(query))
 
 
+def place_names(session: DbSession, municipality_id: int) -> frozenset[str]:
+    """Every name and alias of the municipality's places: never masked as personal data."""
+    rows = session.execute(
+        select(Place.name, Place.aliases).where(Place.municipality_id == municipality_id)
+    )
+    return frozenset(
+        name.strip() for place, aliases in rows for name in [place, *aliases] if name.strip()
+    )
+
+
 def get_place(session: DbSession, municipality_id: int, slug: str) -> Place:
     """The place with this slug in this municipality; NotFoundError otherwise."""
     place = session.scalar(
