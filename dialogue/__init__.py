@@ -15,6 +15,7 @@ from dialogue.cache import TTLCache
 from dialogue.config import Settings
 from dialogue.keys import Keys, load_or_create_secret
 from dialogue.web.pagecache import PageCache
+from dialogue.web.requestlog import silence_request_log
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -87,6 +88,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=settings.proxy_fix_x_for, x_proto=1
         )
+    silence_request_log()
     if not settings.testing:
         logging.basicConfig(level=logging.INFO)
         # Alembic announces each of its plugins at INFO whenever it is imported.

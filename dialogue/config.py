@@ -25,6 +25,7 @@ class Settings:
     ratelimit_case_update: str = "20 per hour"
     ratelimit_login: str = "20 per 15 minutes"
     ratelimit_login_account: str = "8 per 15 minutes"
+    ratelimit_login_account_total: str = "50 per hour;200 per day"
     ratelimit_round_answer: str = "120 per hour"
     staff_idle_minutes: int = 30
     max_content_length: int = 256 * 1024

@@ -89,6 +89,14 @@ def test_form_tokens_refuse_forgery_and_age() -> None:
         receipts.read_form_token(KEY, token, max_age=-1)
 
 
+def test_form_tokens_carry_the_browser_session_they_were_opened_in() -> None:
+    bound = receipts.parse_form_token(KEY, receipts.new_form_token(KEY, "session-1"))
+    unbound = receipts.parse_form_token(KEY, receipts.new_form_token(KEY))
+    assert bound.binding == "session-1" and bound.nonce
+    assert unbound.binding == "" and unbound.nonce
+    assert receipts.read_form_token(KEY, receipts.new_form_token(KEY, "s")) != "s"
+
+
 @pytest.mark.parametrize(
     "color", ["#ffffff", "#ffee00", "#00ff00", "#1d4f91", "not-a-colour", None]
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 
 import segno
 from flask import (
@@ -21,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from dialogue.accounts import totp
+from dialogue.accounts import limits, totp
 from dialogue.accounts.access import list_readable_municipalities
 from dialogue.accounts.forms import (
     CodeForm,
@@ -55,14 +54,30 @@ PENDING_NEXT_KEY = "pending_next"
 PENDING_SECRET_KEY = "pending_totp_secret"  # noqa: S105 (a session key name)
 
 
-def _account_key() -> str:
-    """Rate-limit key for the account being tried, whether or not it exists."""
-    email = (request.form.get("email") or session.get(PENDING_KEY) or "").strip().lower()
-    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+def _reset_key() -> str:
+    """Set-password links asked for one address, from every client."""
+    return "reset:" + limits.account_identity(request.form.get("email") or "")
 
 
-def _failed(response: Response) -> bool:
-    return response.status_code != 303
+# The sign-in limits, on the password step and the code step alike (see accounts.limits).
+_per_client = limiter.shared_limit(
+    named("login"), scope="login-client", methods=["POST"], deduct_when=limits.failed
+)
+_per_account_and_client = limiter.shared_limit(
+    named("login_account"),
+    scope="login-account-client",
+    methods=["POST"],
+    key_func=limits.account_client_key,
+    deduct_when=limits.failed,
+)
+_per_account = limiter.shared_limit(
+    named("login_account_total"),
+    scope="login-account",
+    methods=["POST"],
+    key_func=limits.account_key,
+    deduct_when=limits.failed,
+    exempt_when=limits.is_known_device,
+)
 
 
 def _page(template: str, status: int = 200, **context: object) -> Response:
@@ -79,18 +94,25 @@ def _fresh_session() -> None:
         session["locale"] = locale
 
 
-def _sign_in(account: Account, next_url: str | None) -> Response:
-    """Start a fresh session for ``account``: nothing of the anonymous one is carried over."""
+def _sign_in(account: Account, identity: str, next_url: str | None) -> Response:
+    """Start a fresh session for ``account``: nothing of the anonymous one is carried over.
+
+    The browser is remembered as one the account signs in from, so failures of others
+    for this address cannot keep it out (see :mod:`dialogue.accounts.limits`).
+    """
     _fresh_session()
     login_user(account)
     record_sign_in(db.session, account)
     target = safe_next(next_url) if next_url else url_for("accounts.dashboard")
-    return redirect(target, code=303)  # type: ignore[return-value]
+    response: Response = redirect(target, code=303)  # type: ignore[assignment]
+    limits.remember_device(response, identity)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(named("login"), methods=["POST"], deduct_when=_failed)
-@limiter.limit(named("login_account"), methods=["POST"], key_func=_account_key, deduct_when=_failed)
+@_per_client
+@_per_account_and_client
+@_per_account
 def login() -> Response:
     form = LoginForm()
     if request.method == "GET":
@@ -106,13 +128,15 @@ def login() -> Response:
         _fresh_session()
         session[PENDING_KEY] = account.get_id()
         session[PENDING_NEXT_KEY] = form.next.data or ""
+        session[limits.PENDING_IDENTITY_KEY] = limits.account_identity(form.email.data or "")
         return redirect(url_for(".code"), code=303)  # type: ignore[return-value]
-    return _sign_in(account, form.next.data)
+    return _sign_in(account, limits.account_identity(form.email.data or ""), form.next.data)
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(named("login"), methods=["POST"], deduct_when=_failed)
-@limiter.limit(named("login_account"), methods=["POST"], key_func=_account_key, deduct_when=_failed)
+@_per_client
+@_per_account_and_client
+@_per_account
 def code() -> Response:
     account = _pending_account()
     if account is None:
@@ -127,7 +151,8 @@ def code() -> Response:
         if not form.code.errors:
             form.code.errors = [_("The code is wrong or too old. Try the newest code.")]
         return _page("accounts/code.html", 422, form=form)
-    return _sign_in(account, session.get(PENDING_NEXT_KEY))
+    identity = str(session.get(limits.PENDING_IDENTITY_KEY, ""))
+    return _sign_in(account, identity, session.get(PENDING_NEXT_KEY))
 
 
 def _pending_account() -> Account | None:
@@ -201,7 +226,7 @@ def _qr_data_uri(uri: str) -> str:
 
 @bp.route("/password-reset", methods=["GET", "POST"])
 @limiter.limit(named("login"), methods=["POST"])
-@limiter.limit(named("login_account"), methods=["POST"], key_func=_account_key)
+@limiter.limit(named("login_account"), methods=["POST"], key_func=_reset_key)
 def password_reset() -> Response:
     """Ask for a set-password link by e-mail; the answer is the same for every address."""
     form = ResetRequestForm()

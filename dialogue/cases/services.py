@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
+from dialogue.audit.models import AuditEvent
 from dialogue.db import DbSession
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError, NotFoundError
 from dialogue.i18n import _l
@@ -18,6 +22,7 @@ from dialogue.submissions.models import (
     Status,
     StatusEvent,
     Submission,
+    resident_time,
 )
 
 MAX_ADDENDA = 20
@@ -70,7 +75,9 @@ def add_information(session: DbSession, submission: Submission, text: str) -> Ad
         raise InvalidInputError(
             {"text": _l("This case cannot take more additions. Send a new message instead.")}
         )
-    addendum = Addendum(municipality_id=submission.municipality_id, text=cleaned)
+    addendum = Addendum(
+        municipality_id=submission.municipality_id, text=cleaned, created_at=resident_time()
+    )
     submission.addenda.append(addendum)
     _commit(session)
     return addendum
@@ -80,18 +87,35 @@ def withdraw_submission(session: DbSession, submission: Submission) -> None:
     """Withdraw a case at the submitter's request and delete any contact details it holds."""
     if not submission.is_withdrawable:
         raise InvalidInputError({"confirm": _l("This message can no longer be withdrawn.")})
+    at = resident_time(not_before=_last_change(session, submission))
     submission.status_events.append(
         StatusEvent(
             municipality_id=submission.municipality_id,
             actor_kind=ActorKind.SUBMITTER,
             from_status=submission.status,
             to_status=Status.WITHDRAWN,
+            created_at=at,
         )
     )
+    submission.updated_at = at
+    flag_modified(submission, "updated_at")  # even when unchanged, or onupdate would set now
     submission.status = Status.WITHDRAWN
     submission.contact = None
     cancel_pending(session, [submission.id])
     _commit(session)
+
+
+def _last_change(session: DbSession, submission: Submission) -> dt.datetime:
+    """The latest time already stored for the case, so the withdrawal sorts after it."""
+    audited = session.scalar(
+        select(func.max(AuditEvent.created_at)).where(
+            AuditEvent.municipality_id == submission.municipality_id,
+            AuditEvent.object_type == "submission",
+            AuditEvent.object_id == submission.id,
+        )
+    )
+    times = [submission.updated_at, *(event.created_at for event in submission.status_events)]
+    return max([*times, audited] if audited is not None else times)
 
 
 def _commit(session: DbSession) -> None:

@@ -31,6 +31,7 @@ from dialogue.submissions.models import (
     Submission,
     SubmissionKind,
     SubmitterType,
+    resident_time,
 )
 from dialogue.triage.models import Cluster
 
@@ -272,7 +273,7 @@ def _received_at(rng: random.Random, context: _Context) -> dt.datetime:
     days = (context.pledge.valid_to - context.pledge.valid_from).days
     day = context.pledge.valid_from + dt.timedelta(days=rng.randint(0, days))
     local = dt.datetime.combine(day, dt.time(rng.randint(7, 22), rng.randint(0, 59)), zone)
-    return local.astimezone(dt.UTC)
+    return resident_time(local)  # stored to the hour, like a real submission
 
 
 def _cluster_samples(session: DbSession, municipality: Municipality) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from dialogue.categories.models import Category
-from dialogue.db import DbSession, utcnow
+from dialogue.db import DbSession
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError
 from dialogue.i18n import _l
 from dialogue.places.models import Place
@@ -25,6 +25,7 @@ from dialogue.submissions.models import (
     Submission,
     SubmissionKind,
     SubmitterType,
+    resident_time,
 )
 
 
@@ -160,6 +161,7 @@ def _is_public_commitment(session: DbSession, municipality_id: int, commitment_i
 def _build(
     municipality_id: int, data: NewSubmission, category: Category, key: str, receipt_hash: str
 ) -> Submission:
+    received = resident_time()  # to the hour: see RESIDENT_TIME_GRAIN
     submission = Submission(
         municipality_id=municipality_id,
         reference=receipts.new_reference(),
@@ -184,6 +186,8 @@ def _build(
         submitter_type=data.submitter_type,
         locale=data.locale,
         is_sensitive=category.is_sensitive,
+        created_at=received,
+        updated_at=received,
     )
     submission.status_events.append(
         StatusEvent(
@@ -191,10 +195,14 @@ def _build(
             actor_kind=ActorKind.SUBMITTER,
             from_status=None,
             to_status=Status.NEW,
+            created_at=received,
         )
     )
     if data.email:
         submission.contact = Contact(
-            municipality_id=municipality_id, email=data.email.strip(), consent_at=utcnow()
+            municipality_id=municipality_id,
+            email=data.email.strip(),
+            consent_at=received,
+            created_at=received,
         )
     return submission

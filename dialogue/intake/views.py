@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError
 from dialogue.extensions import csrf, db, limiter
 from dialogue.i18n import LANGUAGE_FIELD, apply_language_switch, current_locale
+from dialogue.intake import receipt_display
 from dialogue.intake.forms import ReceiptLanguageForm, SubmissionForm
 from dialogue.intake.options import IntakeOptions, load_intake_options
 from dialogue.intake.services import NewSubmission, Receipt, find_receipt, submit_concern
@@ -63,11 +64,15 @@ def new() -> Response:
     html = pages.render(
         _page_key(prefill),
         lambda tokens: _render_blank_form(prefill, tokens),
-        {"csrf": generate_csrf, "form": lambda: receipts.new_form_token(keys.form)},
+        {"csrf": generate_csrf, "form": lambda: _new_form_token(keys.form)},
     )
     response = make_response(html)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _new_form_token(form_key: bytes) -> str:
+    return receipts.new_form_token(form_key, receipt_display.session_binding(session))
 
 
 def _prefill_values(options: IntakeOptions) -> dict[str, str]:
@@ -119,9 +124,9 @@ def create() -> Response:
         return _render(form, 422)
     keys = current_app.extensions["dialogue.keys"]
     try:
-        nonce = receipts.read_form_token(keys.form, form.form_token.data or "")
+        token = receipts.parse_form_token(keys.form, form.form_token.data or "")
     except receipts.FormTokenError:
-        form.form_token.data = receipts.new_form_token(keys.form)
+        form.form_token.data = _new_form_token(keys.form)
         form.form_token.errors = [str(STALE_FORM_MESSAGE)]
         return _render(form, 422)
     try:
@@ -129,7 +134,7 @@ def create() -> Response:
             db.session,
             current_tenant().id,
             _new_submission(form),
-            nonce=nonce,
+            nonce=token.nonce,
             receipt_key=keys.receipt,
         )
     except InvalidInputError as error:
@@ -139,14 +144,18 @@ def create() -> Response:
     except (DatabaseUnavailableError, DBAPIError):
         db.session.rollback()
         return _render(form, 503, unavailable=True)
-    return _render_receipt(receipt, form.form_token.data or "")
+    return _render_receipt(receipt, token, is_new=not receipt.is_repeat)
 
 
-def _render_receipt(receipt: Receipt, form_token: str) -> Response:
-    # The language buttons post the form token again, so the code survives the switch.
+def _render_receipt(receipt: Receipt, token: receipts.FormToken, *, is_new: bool) -> Response:
+    """The code, or, when it was already shown (see ``receipt_display``), only the reference."""
+    keys = current_app.extensions["dialogue.keys"]
+    shown = receipt_display.may_show_code(session, keys.form, token, is_new=is_new)
+    form_token = request.form.get("form_token", "")
+    # The language buttons post the form token again, so the page survives the switch.
     response = make_response(
         render_template(
-            "intake/receipt.html",
+            "intake/receipt.html" if shown else "intake/receipt_shown_once.html",
             receipt=receipt,
             language_form="receipt-language",
             token_form=ReceiptLanguageForm(form_token=form_token),
@@ -165,13 +174,15 @@ def receipt_language() -> Response:
     if not form.validate_on_submit():
         abort(400)
     try:
-        nonce = receipts.read_form_token(keys.form, form.form_token.data or "")
+        token = receipts.parse_form_token(keys.form, form.form_token.data or "")
     except receipts.FormTokenError:
         abort(400)
-    receipt = find_receipt(db.session, current_tenant().id, nonce=nonce, receipt_key=keys.receipt)
+    receipt = find_receipt(
+        db.session, current_tenant().id, nonce=token.nonce, receipt_key=keys.receipt
+    )
     if receipt is None:
         abort(404)
-    return _render_receipt(receipt, form.form_token.data or "")
+    return _render_receipt(receipt, token, is_new=False)
 
 
 def _new_submission(form: SubmissionForm) -> NewSubmission:

@@ -18,6 +18,27 @@ if TYPE_CHECKING:
     from dialogue.triage.models import Note, Tag
 
 
+# What a resident does (sending, adding to, withdrawing a case) is stored to the hour, not to
+# the microsecond, so a stored time cannot be matched against a log line of the request that
+# carried it. The hour, not the day: Stockholm's offset from UTC is whole hours, so every local
+# date, month and year (reports, the lägesbild, periods) stays exactly right, and the queue and
+# waiting times keep a useful grain. Ties within an hour are ordered by id everywhere.
+RESIDENT_TIME_GRAIN = dt.timedelta(hours=1)
+
+
+def resident_time(
+    moment: dt.datetime | None = None, *, not_before: dt.datetime | None = None
+) -> dt.datetime:
+    """When a resident's action is recorded: ``moment`` (now) truncated to the hour.
+
+    ``not_before`` keeps a later action from sorting before what already happened to the
+    case (a moderator's change earlier in the same hour); it is a time already stored.
+    """
+    moment = (moment or utcnow()).astimezone(dt.UTC)
+    hour = moment.replace(minute=0, second=0, microsecond=0)
+    return max(hour, not_before) if not_before is not None else hour
+
+
 class SubmissionKind(StrEnum):
     CONCERN = "concern"
     SUGGESTION = "suggestion"

@@ -8,6 +8,7 @@ keyed hash of the code. Without the secret, neither the token nor the hashes giv
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import re
@@ -26,21 +27,41 @@ class FormTokenError(Exception):
     """The form token is missing, forged or too old."""
 
 
-def new_form_token(form_key: bytes) -> str:
-    return _serializer(form_key).dumps(secrets.token_urlsafe(24))
+@dataclasses.dataclass(frozen=True)
+class FormToken:
+    nonce: str
+    binding: str  # the browser session the form was opened in ("" when none was given)
 
 
-def read_form_token(form_key: bytes, token: str, max_age: int = FORM_TOKEN_MAX_AGE) -> str:
-    """The nonce inside a valid token; raises :class:`FormTokenError`."""
+def new_form_token(form_key: bytes, binding: str = "") -> str:
+    """A signed token with a fresh nonce, tied to ``binding`` (a browser session) if given."""
+    nonce = secrets.token_urlsafe(24)
+    return _serializer(form_key).dumps([nonce, binding] if binding else nonce)
+
+
+def parse_form_token(form_key: bytes, token: str, max_age: int = FORM_TOKEN_MAX_AGE) -> FormToken:
+    """The nonce and binding inside a valid token; raises :class:`FormTokenError`."""
     try:
-        nonce = _serializer(form_key).loads(token, max_age=max_age)
+        value = _serializer(form_key).loads(token, max_age=max_age)
     except SignatureExpired as error:
         raise FormTokenError("expired") from error
     except BadSignature as error:
         raise FormTokenError("invalid") from error
-    if not isinstance(nonce, str) or not nonce:
+    nonce, binding = (value, "") if isinstance(value, str) else _pair(value)
+    if not nonce:
         raise FormTokenError("invalid")
-    return nonce
+    return FormToken(nonce, binding)
+
+
+def read_form_token(form_key: bytes, token: str, max_age: int = FORM_TOKEN_MAX_AGE) -> str:
+    """The nonce inside a valid token; raises :class:`FormTokenError`."""
+    return parse_form_token(form_key, token, max_age).nonce
+
+
+def _pair(value: object) -> tuple[str, str]:
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(item, str) for item in value):
+        return value[0], value[1]
+    raise FormTokenError("invalid")
 
 
 def idempotency_key(nonce: str) -> str:

@@ -183,3 +183,22 @@ def test_sensitive_category_marks_the_submission_sensitive(
         receipt_key=KEY,
     )
     assert receipt.submission.is_sensitive
+
+
+def test_a_submission_and_everything_stored_with_it_keep_only_the_hour(
+    db_session: Session, demo: Municipality
+) -> None:
+    data = _data(_category(db_session, demo), email="svar@example.org")
+    receipt = submit_concern(db_session, demo.id, data, nonce="hour", receipt_key=KEY)
+    db_session.expire_all()
+    stored = db_session.get(Submission, receipt.submission.id)
+    assert stored is not None and stored.contact is not None
+    times = [
+        stored.created_at,
+        stored.updated_at,
+        stored.contact.created_at,
+        stored.contact.consent_at,
+        *(event.created_at for event in stored.status_events),
+    ]
+    assert {(t.minute, t.second, t.microsecond) for t in times} == {(0, 0, 0)}
+    assert len(set(times)) == 1

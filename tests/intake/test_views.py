@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from dialogue.intake import receipt_display
 from dialogue.models import Category, Municipality, Place, Submission
 from tests.conftest import hidden_fields
 from tests.test_units import XSS_CORPUS
@@ -90,6 +94,96 @@ def test_double_post_of_the_same_form_stores_one_and_shows_the_same_code(
     second = CODE.search(client.post(FORM, data=data).get_data(as_text=True))
     assert first and second and first.group(1) == second.group(1)
     assert count(db_session) == 1
+
+
+def later(monkeypatch: pytest.MonkeyPatch, minutes: float) -> None:
+    """Let ``minutes`` pass for the receipt's re-display window."""
+    start = time.time()
+    monkeypatch.setattr(receipt_display, "clock", lambda: start + minutes * 60)
+
+
+def test_reloading_the_receipt_within_minutes_shows_the_code_again(
+    client: FlaskClient, db_session: Session, demo: Municipality, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = valid_form(client, db_session)
+    first = CODE.search(client.post(FORM, data=data).get_data(as_text=True))
+    later(monkeypatch, receipt_display.REDISPLAY_MINUTES - 1)
+    again = CODE.search(client.post(FORM, data=data).get_data(as_text=True))
+    assert first and again and first.group(1) == again.group(1)
+
+
+def test_reloading_the_receipt_later_shows_the_reference_but_not_the_code(
+    client: FlaskClient,
+    db_session: Session,
+    demo: Municipality,
+    monkeypatch: pytest.MonkeyPatch,
+    sv: Callable[[str], str],
+) -> None:
+    data = valid_form(client, db_session)
+    client.post(FORM, data=data)
+    later(monkeypatch, receipt_display.REDISPLAY_MINUTES + 1)
+    response = client.post(FORM, data=data)
+    html = response.get_data(as_text=True)
+    submission = db_session.scalars(select(Submission)).one()
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert not CODE.search(html)
+    assert not re.search(r"\d{4} \d{4} \d{4} \d{4}", html)
+    assert sv("The code was shown once") in html
+    assert submission.reference in html
+    assert count(db_session) == 1
+
+
+def test_the_receipt_code_is_not_shown_to_another_browser_session(
+    client: FlaskClient, db_session: Session, demo: Municipality, app: Flask
+) -> None:
+    data = valid_form(client, db_session)
+    assert CODE.search(client.post(FORM, data=data).get_data(as_text=True))
+    other = app.test_client()  # the next person, or a copied form, without this session
+    html = other.post(FORM, data=data).get_data(as_text=True)
+    assert not CODE.search(html)
+    assert count(db_session) == 1
+
+
+def test_a_double_click_whose_first_answer_was_lost_still_shows_the_code(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    data = valid_form(client, db_session)
+    before = client.get_cookie("dialogue_session")
+    assert before is not None
+    first = CODE.search(client.post(FORM, data=data).get_data(as_text=True))
+    # The browser dropped the first answer (and its cookie) and shows the second one.
+    client.set_cookie("dialogue_session", before.value)
+    second = CODE.search(client.post(FORM, data=data).get_data(as_text=True))
+    assert first and second and first.group(1) == second.group(1)
+    assert count(db_session) == 1
+
+
+def test_a_lost_first_answer_does_not_reopen_the_code_after_it_was_shown(
+    client: FlaskClient, db_session: Session, demo: Municipality, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = valid_form(client, db_session)
+    before = client.get_cookie("dialogue_session")
+    assert before is not None
+    client.post(FORM, data=data)
+    client.set_cookie("dialogue_session", before.value)
+    assert CODE.search(client.post(FORM, data=data).get_data(as_text=True))
+    later(monkeypatch, receipt_display.REDISPLAY_MINUTES + 1)
+    assert not CODE.search(client.post(FORM, data=data).get_data(as_text=True))
+
+
+def test_switching_the_receipts_language_later_does_not_show_the_code(
+    client: FlaskClient, db_session: Session, demo: Municipality, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html = client.post(FORM, data=valid_form(client, db_session)).get_data(as_text=True)
+    tokens = hidden_fields(html)
+    later(monkeypatch, receipt_display.REDISPLAY_MINUTES + 1)
+    switched = client.post(f"{FORM}/receipt", data={**tokens, "language": "en"})
+    page = switched.get_data(as_text=True)
+    assert switched.status_code == 200
+    assert '<html lang="en"' in page
+    assert "The code was shown once" in page
+    assert not CODE.search(page)
 
 
 def test_missing_fields_keep_every_value_and_list_errors(

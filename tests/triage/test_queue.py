@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from dialogue.accounts.access import Scope, load_scope
 from dialogue.accounts.models import Account
 from dialogue.errors import NotFoundError
+from dialogue.intake.services import NewSubmission, submit_concern
 from dialogue.models import (
     Category,
     Commitment,
@@ -23,6 +24,7 @@ from dialogue.models import (
     SubmitterType,
     Tag,
 )
+from dialogue.submissions import models as submission_models
 from dialogue.triage import queue
 from dialogue.triage.queue import (
     Cursor,
@@ -307,3 +309,29 @@ def test_options_offer_groups_places_commitments_moderators_and_tags(
     assert options.commitment_groups
     assert [m.id for m in options.moderators] == [moderator.id]
     assert options.tags == ("trafik",)
+
+
+def test_submissions_sent_within_one_hour_are_listed_in_the_order_they_came_in(
+    db_session: Session,
+    demo: Municipality,
+    scope: Scope,
+    light: Category,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sent = []
+    for n, minute in enumerate((5, 30, 55)):
+        moment = START.replace(minute=minute)
+        monkeypatch.setattr(submission_models, "utcnow", lambda moment=moment: moment)
+        data = NewSubmission(
+            kind=SubmissionKind.CONCERN,
+            category_id=light.id,
+            text="Mörkt vid tunneln.",
+            submitter_type=SubmitterType.RESIDENT,
+            locale="sv",
+        )
+        sent.append(
+            submit_concern(db_session, demo.id, data, nonce=f"hour{n}", receipt_key=b"k").submission
+        )
+    assert {s.created_at for s in sent} == {START.replace(minute=0)}
+    assert listed(db_session, scope, demo) == sent[::-1]
+    assert listed(db_session, scope, demo, sort=Sort.OLDEST) == sent
