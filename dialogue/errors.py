@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
+    SecurityError,
     ServiceUnavailable,
     default_exceptions,
 )
@@ -73,6 +75,22 @@ def handle_http_error(error: HTTPException) -> Response:
     return response
 
 
+def handle_untrusted_host(error: SecurityError) -> Response:
+    """A Host header outside ``TRUSTED_HOSTS`` answers 400, on a page built on the public URL.
+
+    Flask refuses the host before it binds the routes to the request, so there is nothing to
+    build the page's links with: bind them to ``DIALOGUE_PUBLIC_URL``, the service's own name.
+    """
+    from dialogue.web.urls import public_url_adapter
+
+    log.warning("refused a request for an untrusted host %r", request.environ.get("HTTP_HOST"))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    request.host = app.extensions["dialogue.settings"].public_base.netloc
+    if request_ctx.url_adapter is None:
+        request_ctx.url_adapter = public_url_adapter(app)
+    return handle_http_error(error)
+
+
 def handle_database_error(error: Exception) -> Response:
     log.error("database unavailable: %s", error)
     return handle_http_error(ServiceUnavailable())
@@ -89,6 +107,7 @@ def handle_named_error(error: DialogueError) -> Response:
 
 
 def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(DatabaseUnavailableError, handle_database_error)
