@@ -33,6 +33,7 @@ class ConfigError(ValueError):
     """A ``DIALOGUE_*`` value the service cannot use."""
 
     def __init__(self, name: str, value: Any, expected: str) -> None:
+        self.name = name
         self.variable = PREFIX + name.upper()
         self.expected = expected
         super().__init__(f"{self.variable}={_shown(name, value)} is not valid: expected {expected}")
@@ -110,7 +111,14 @@ class Settings:
                 # A warning, not a refusal: platforms set variables of their own under the
                 # service's name (Kubernetes adds DIALOGUE_PORT for a service "dialogue").
                 log.warning("%s is not a setting of Dialogue and is ignored", variable)
-        return cls(**values)
+        try:
+            return cls(**values)
+        except ConfigError as error:
+            raw = env.get(error.variable)
+            if raw is None:
+                raise
+            # Name the value as the operator wrote it, not as it was parsed.
+            raise ConfigError(error.name, raw, error.expected) from None
 
     @property
     def public_base(self) -> SplitResult:
