@@ -108,7 +108,9 @@ def test_a_forged_host_answers_400_on_every_page(client: FlaskClient, demo: Muni
     for path in ("/", "/falkoping/submit", "/staff/login", "/no/such/page"):
         response = client.get(path, headers={"Host": FORGED})
         assert response.status_code == 400, path
-        assert "Felkod: 400" in response.get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        assert "Felkod: 400" in html
+        assert f'<a href="{PUBLIC_URL}/">' in html  # the way to the right address
     assert client.get("/healthz", headers={"Host": FORGED}).json == {
         "error": "Bad Request",
         "status": 400,
