@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,12 +104,16 @@ def test_links_keep_a_port_and_a_path_prefix(database_url: str, tmp_path: Path) 
 # Forged hosts -------------------------------------------------------------------------------
 
 
-def test_a_forged_host_answers_400_on_every_page(client: FlaskClient, demo: Municipality) -> None:
+def test_a_forged_host_answers_400_on_every_page(
+    client: FlaskClient, demo: Municipality, sv: Callable[[str], str]
+) -> None:
+    notice = sv("This service does not answer at the address you used. Its address is %(address)s.")
     for path in ("/", "/falkoping/submit", "/staff/login", "/no/such/page"):
         response = client.get(path, headers={"Host": FORGED})
         assert response.status_code == 400, path
         html = response.get_data(as_text=True)
         assert "Felkod: 400" in html
+        assert notice % {"address": f"{PUBLIC_URL}/"} in html
         assert f'<a href="{PUBLIC_URL}/">' in html  # the way to the right address
     assert client.get("/healthz", headers={"Host": FORGED}).json == {
         "error": "Bad Request",
