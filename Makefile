@@ -17,7 +17,8 @@ run: $(BIN)/python
 	$(BIN)/pip install --quiet .
 	$(BIN)/dialogue db upgrade
 	$(BIN)/dialogue demo load --samples
-	$(BIN)/dialogue run --host $(HOST) --port $(PORT)
+	DIALOGUE_PUBLIC_URL="$${DIALOGUE_PUBLIC_URL:-http://$(HOST):$(PORT)}" \
+		$(BIN)/dialogue run --host $(HOST) --port $(PORT)
 
 ## Install what the tests need (Chromium included), then lint, type-check and run every test.
 test: $(BIN)/python chromium

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dialogue.cache import TTLCache
-from dialogue.config import Settings
+from dialogue.config import CONFIG_ERROR_EXIT, ConfigError, Settings
 from dialogue.keys import Keys, load_or_create_secret
 from dialogue.web.pagecache import PageCache
 from dialogue.web.requestlog import silence_request_log
@@ -28,7 +29,7 @@ def resource_path(name: str) -> Path:
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the application: a list of small, ordered init steps."""
-    settings = settings or Settings.from_env()
+    settings = settings or settings_from_environment()
     app = Flask(
         __name__,
         instance_path=settings.instance_path,  # None: Flask's default instance folder
@@ -47,6 +48,20 @@ def create_app(settings: Settings | None = None) -> Flask:
     ):
         step(app, settings)
     return app
+
+
+def settings_from_environment() -> Settings:
+    """The settings of ``DIALOGUE_*``; a bad value stops the process with one line, no traceback.
+
+    Every way in goes through here: the ``dialogue`` command, ``flask --app dialogue`` and a
+    WSGI server calling ``create_app()``.
+    """
+    try:
+        return Settings.from_env()
+    except ConfigError as error:
+        # Printed, not logged: logging is not set up yet, and this is the one line to show.
+        print(f"Dialogue cannot start: {error}", file=sys.stderr)
+        raise SystemExit(CONFIG_ERROR_EXIT) from None
 
 
 def _configure(app: Flask, settings: Settings) -> None:
@@ -74,10 +89,17 @@ def _configure(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="dialogue_session",
+        # Requests for any other Host answer 400: nothing may build on a forged host name.
+        TRUSTED_HOSTS=settings.allowed_hosts(),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: long forms are fine
         WTF_CSRF_SSL_STRICT=settings.session_cookie_secure,
         RATELIMIT_ENABLED=settings.ratelimit_enabled,
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        RATELIMIT_STORAGE_OPTIONS=_storage_options(settings.ratelimit_storage_uri),
+        # If the storage (Redis) cannot be reached, limits are kept in this process's memory
+        # (logged by Flask-Limiter), and any other limiter fault is logged, never a 500.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_KEY_PREFIX="dialogue",
         BABEL_DEFAULT_LOCALE=settings.default_locale,
@@ -93,6 +115,13 @@ def _configure(app: Flask, settings: Settings) -> None:
         logging.basicConfig(level=logging.INFO)
         # Alembic announces each of its plugins at INFO whenever it is imported.
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def _storage_options(uri: str) -> dict[str, Any]:
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        # An unreachable Redis must cost a request at most a second, not a hung worker.
+        return {"socket_connect_timeout": 1, "socket_timeout": 1}
+    return {}
 
 
 def _engine_options(url: str) -> dict[str, Any]:

@@ -39,13 +39,14 @@ def accounts_create(  # noqa: PLR0917 (click passes every option)
     password_stdin: bool,
 ) -> None:
     """Create an account; without --password-stdin, print a one-time link to set the password."""
-    from flask import current_app, url_for
+    from flask import current_app
 
     from dialogue.accounts.models import Role
     from dialogue.accounts.services import create_account, password_link_token
     from dialogue.errors import InvalidInputError
     from dialogue.extensions import db
     from dialogue.municipalities.models import Municipality, PoliceArea
+    from dialogue.web.urls import external_url
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     municipality_id = _id_by_slug(db.session, Municipality, municipality, "--municipality")
@@ -66,8 +67,7 @@ def accounts_create(  # noqa: PLR0917 (click passes every option)
     click.echo(f"Created {account.email} ({role}).")
     if password is None:
         token = password_link_token(current_app.extensions["dialogue.keys"].account_link, account)
-        with current_app.test_request_context():
-            link = url_for("accounts.set_password", token=token, _external=True)
+        link = external_url("accounts.set_password", token=token)
         click.echo(f"Set the password within three days: {link}")
 
 

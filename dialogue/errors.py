@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
+    SecurityError,
     ServiceUnavailable,
     default_exceptions,
 )
@@ -56,13 +58,17 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def handle_http_error(error: HTTPException) -> Response:
-    """A translated page (or JSON) for the error, keeping the headers it carries."""
+def handle_http_error(error: HTTPException, start_page: str | None = None) -> Response:
+    """A translated page (or JSON) for the error, keeping the headers it carries.
+
+    ``start_page`` replaces the page's link to the start page (by default this host's "/").
+    """
     code = error.code or 500
     if wants_json():
         response = jsonify(error=error.name, status=code)
     else:
-        response = make_response(render_template("errors/error.html", code=code))
+        page = render_template("errors/error.html", code=code, start_page=start_page)
+        response = make_response(page)
     response.status_code = code
     for name in ("Allow", "Retry-After"):
         value = error.get_response().headers.get(name)
@@ -71,6 +77,23 @@ def handle_http_error(error: HTTPException) -> Response:
     if code == 429:
         response.headers.setdefault("Retry-After", str(DEFAULT_RETRY_AFTER))
     return response
+
+
+def handle_untrusted_host(error: SecurityError) -> Response:
+    """A Host header outside ``TRUSTED_HOSTS`` answers 400, on a page built on the public URL.
+
+    Flask refuses the host before it binds the routes to the request, so there is nothing to
+    build the page's links with: bind them to ``DIALOGUE_PUBLIC_URL``, the service's own name.
+    """
+    from dialogue.web.urls import external_url, public_url_adapter
+
+    log.warning("refused a request for an untrusted host %r", request.environ.get("HTTP_HOST"))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    request.host = app.extensions["dialogue.settings"].public_base.netloc
+    if request_ctx.url_adapter is None:
+        request_ctx.url_adapter = public_url_adapter(app)
+    # Whoever came by a wrong name gets a way to the right one.
+    return handle_http_error(error, start_page=external_url("pages.index"))
 
 
 def handle_database_error(error: Exception) -> Response:
@@ -89,6 +112,7 @@ def handle_named_error(error: DialogueError) -> Response:
 
 
 def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(DatabaseUnavailableError, handle_database_error)

@@ -24,6 +24,8 @@ from dialogue.extensions import db
 from dialogue.municipalities.models import Municipality
 
 TEST_SECRET = "test-secret-key-not-for-production"
+# Every absolute link (e-mails, QR codes, links shown to staff) starts with this.
+PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 def _test_database_url(tmp_path_factory: pytest.TempPathFactory, name: str) -> str:
@@ -73,6 +75,9 @@ def make_settings(database_url: str, instance_path: Path, **overrides: Any) -> S
         "testing": True,
         "ratelimit_enabled": False,
         "reference_cache_seconds": 0.0,
+        "public_url": PUBLIC_URL,
+        # The test client's requests carry "Host: localhost"; links use the public URL.
+        "trusted_hosts": ("localhost",),
     }
     values.update(overrides)
     return Settings(**values)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dialogue.config import CONFIG_ERROR_EXIT
 from dialogue.demo.services import load_demo
 from dialogue.models import Category, Commitment, Initiative, Municipality, Place, Pledge
+from tests.conftest import make_settings, migrated_app
 
 
 def _counts(session: Session) -> dict[str, int]:
@@ -48,3 +56,76 @@ def test_packaged_demo_data_matches_the_shared_copy() -> None:
         return  # a clone without the shared folder beside it: nothing to compare
     for name in (DEMO_FILE, CATEGORIES_FILE):
         assert read_data_file(name) == (shared / name).read_text(encoding="utf-8"), name
+
+
+# Start-up with bad configuration ---------------------------------------------------------
+
+BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_with(
+    tmp_path: Path, command: list[str], **variables: str
+) -> subprocess.CompletedProcess[str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("DIALOGUE_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["DIALOGUE_INSTANCE_PATH"] = str(tmp_path / "instance")
+    env.update({f"DIALOGUE_{name.upper()}": value for name, value in variables.items()})
+    return subprocess.run(
+        command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [str(BIN / "dialogue"), "demo", "load"],
+        [str(BIN / "dialogue"), "--help"],
+        [str(BIN / "flask"), "--app", "dialogue", "routes"],
+        [sys.executable, "-c", "from dialogue import create_app; create_app()"],  # WSGI servers
+    ],
+    ids=["dialogue-command", "dialogue-help", "flask-app-factory", "wsgi-create-app"],
+)
+def test_a_bad_value_stops_every_entry_with_one_line(tmp_path: Path, command: list[str]) -> None:
+    result = run_with(tmp_path, command, ratelimit_submit="lots")
+    assert result.returncode == CONFIG_ERROR_EXIT
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Dialogue cannot start: DIALOGUE_RATELIMIT_SUBMIT='lots' is not valid: expected rate "
+        "limits of the limits package, such as 10 per hour;30 per day (amounts above 0)"
+    ]
+
+
+def test_a_non_numeric_idle_limit_is_named_without_a_traceback(tmp_path: Path) -> None:
+    result = run_with(tmp_path, [str(BIN / "dialogue"), "demo", "load"], staff_idle_minutes="30m")
+    assert result.returncode == CONFIG_ERROR_EXIT
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "Dialogue cannot start: DIALOGUE_STAFF_IDLE_MINUTES='30m' is not valid: expected a whole "
+        "number of minutes, at least 1"
+    )
+
+
+# Links the commands print ----------------------------------------------------------------
+
+
+def test_the_set_password_link_of_a_new_account_starts_with_the_public_url(
+    database_url: str, tmp_path: Path, db_session: Session, demo: Municipality
+) -> None:
+    public_url = "https://dialog.kommun.example:8443/trygghet"
+    app = migrated_app(make_settings(database_url, tmp_path, public_url=public_url))
+    result = app.test_cli_runner().invoke(
+        args=[
+            "accounts",
+            "create",
+            "--email",
+            "ny@falkoping.example",
+            "--role",
+            "moderator",
+            "--municipality",
+            "falkoping",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    link = result.output.split("Set the password within three days: ")[1].strip()
+    assert link.startswith(f"{public_url}/staff/set-password/")

@@ -21,7 +21,8 @@ SMOKE = textwrap.dedent(
     from dialogue.extensions import db
     assert dialogue.__file__.startswith(sys.argv[1]), dialogue.__file__
     app = create_app(Settings(database_url="sqlite:///" + sys.argv[2] + "/x.db",
-                              instance_path=sys.argv[2], secret_key="s", testing=True))
+                              instance_path=sys.argv[2], secret_key="s" * 32,
+                              public_url="http://localhost", testing=True))
     with app.app_context():
         flask_migrate.upgrade()
         load_demo(db.session)

@@ -30,14 +30,14 @@ def test_settings_read_dialogue_variables_only() -> None:
             "DIALOGUE_DATABASE_URL": "postgresql+psycopg://db/x",
             "DIALOGUE_RATELIMIT_ENABLED": "false",
             "DIALOGUE_MAX_TEXT_LENGTH": "2000",
-            "DIALOGUE_LOCALES": "sv, en, ar",
+            "DIALOGUE_LOCALES": " en, sv ",
             "DATABASE_URL": "ignored",
         }
     )
     assert settings.database_url == "postgresql+psycopg://db/x"
     assert settings.ratelimit_enabled is False
     assert settings.max_text_length == 2000
-    assert settings.locales == ("sv", "en", "ar")
+    assert settings.locales == ("en", "sv")
 
 
 def test_settings_refuse_a_bad_boolean() -> None:

@@ -46,6 +46,7 @@ from dialogue.i18n import _
 from dialogue.web.ratelimit import named
 from dialogue.web.staff import current_account, current_scope, require_staff
 from dialogue.web.templating import safe_next
+from dialogue.web.urls import external_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
@@ -238,7 +239,7 @@ def password_reset() -> Response:
     request_password_reset(
         db.session,
         form.email.data or "",
-        lambda token: url_for(".set_password", token=token, _external=True),
+        lambda token: external_url("accounts.set_password", token=token),
         keys.account_link,
     )
     return _page("accounts/password_reset_sent.html")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, current_app, request
 
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.services import password_link_token
@@ -13,6 +13,7 @@ from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.web.staff import admin_required, current_account, current_scope
+from dialogue.web.urls import external_url
 
 
 def _posted_id(name: str) -> int:
@@ -54,7 +55,7 @@ def new_account() -> Response:
 def _show_link(account: Account) -> Response:
     """The set-password link, shown this once and never stored: the new person's first step."""
     token = password_link_token(current_app.extensions["dialogue.keys"].account_link, account)
-    link = url_for("accounts.set_password", token=token, _external=True)
+    link = external_url("accounts.set_password", token=token)
     return page("admin/account_created.html", account=account, link=link)
 
 

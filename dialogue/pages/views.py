@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dialogue.extensions import db, limiter
 from dialogue.i18n import SESSION_KEY, supported_locales
 from dialogue.municipalities.services import list_municipalities
+from dialogue.web.ratelimit import ratelimit_storage_state
 from dialogue.web.templating import safe_next
 
 bp = Blueprint("pages", __name__)
@@ -58,9 +59,16 @@ def privacy() -> str:
 @bp.get("/healthz")
 @limiter.exempt
 def healthz() -> tuple[Response, int]:
+    """The database's and the rate-limit storage's state, for load balancers.
+
+    Only the database decides the status code: with the limiter's storage down, limits are kept
+    in each process's memory and residents are still served, so the answer is 200 "degraded".
+    """
+    limits = ratelimit_storage_state()
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.rollback()
-        return jsonify(status="unavailable", database="unavailable"), 503
-    return jsonify(status="ok", database="ok"), 200
+        return jsonify(status="unavailable", database="unavailable", ratelimit=limits), 503
+    status = "degraded" if limits == "memory-fallback" else "ok"
+    return jsonify(status=status, database="ok", ratelimit=limits), 200

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, url_for
+from flask import Response, abort, render_template
 
 from dialogue.errors import NotFoundError
 from dialogue.extensions import db
 from dialogue.places.models import Place
 from dialogue.places.services import get_place, list_initiatives_at, list_places, qr_code_svg
 from dialogue.web.tenancy import current_tenant, tenant_blueprint
+from dialogue.web.urls import external_url
 
 bp = tenant_blueprint("places", __name__)
 
@@ -21,7 +22,7 @@ def _place(slug: str) -> Place:
 
 
 def _form_url(place: Place) -> str:
-    return url_for("intake.new", place=place.slug, _external=True)
+    return external_url("intake.new", place=place.slug)
 
 
 @bp.get("/places")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 
 from flask_babel import force_locale
@@ -243,11 +243,6 @@ class OpenLinkDetails:
 def field_name(question: Question) -> str:
     """The form field (and error key) that carries a question's answer."""
     return f"q{question.id}"
-
-
-def answer_link(public_url: str, municipality_slug: str, token: str) -> str:
-    """An organisation's own link to its answers, as e-mails show it."""
-    return f"{public_url.rstrip('/')}/{municipality_slug}/rounds/{token}"
 
 
 # Finding the link ------------------------------------------------------------------------
@@ -723,8 +718,7 @@ def answer_via_open_link(
     *,
     key: bytes,
     today: dt.date,
-    public_url: str,
-    municipality_slug: str,
+    link: Callable[[str], str],
     municipality_name: str,
     locale: str,
     default_locale: str,
@@ -782,7 +776,7 @@ def answer_via_open_link(
         )
     )
     if contact_email:
-        link = answer_link(public_url, municipality_slug, token)
+        own_link = link(token)
         title = pick(input_round.title, locale, default_locale)[0]
         with force_locale(locale):
             subject = _(
@@ -801,7 +795,7 @@ def answer_via_open_link(
                         round=title,
                         date=input_round.closes_on.isoformat(),
                     ),
-                    link,
+                    own_link,
                     _(
                         "Keep the link to yourself: anyone who has it can change your "
                         "organisation's answers. Do not reply to this e-mail: answers to this "

@@ -39,6 +39,7 @@ from dialogue.web.forms import STALE_FORM_MESSAGE, DialogueForm, MaxChars, plain
 from dialogue.web.ratelimit import named
 from dialogue.web.templating import label
 from dialogue.web.tenancy import current_tenant, local_today, tenant_blueprint
+from dialogue.web.urls import external_url
 
 bp = tenant_blueprint("answer", __name__)
 # Every form here checks its own CSRF token (``DialogueForm``), so that a stale token
@@ -136,7 +137,12 @@ def _visit_status(visit: Visit, status: int = 200) -> Response:
 
 def _own_link(visit: Visit) -> str:
     """The link as the e-mails give it, so that the page and the mail show the same address."""
-    return answering.answer_link(_settings().public_url, current_tenant().slug, visit.token)
+    return own_link(visit.token)
+
+
+def own_link(token: str) -> str:
+    """An organisation's own link to its answers, on the public URL."""
+    return external_url("answer.start", token=token)
 
 
 def _language_only() -> bool:
@@ -399,8 +405,7 @@ def _register(input_round: InputRound, token: str) -> Response:
             ),
             key=_key(),
             today=local_today(),
-            public_url=_settings().public_url,
-            municipality_slug=tenant.slug,
+            link=own_link,
             municipality_name=tenant.name,
             locale=current_locale(),
             default_locale=_settings().default_locale,

@@ -33,6 +33,7 @@ from dialogue.submissions.personal_data import highlight
 from dialogue.web.staff import current_scope, moderator_required, staff_blueprint
 from dialogue.web.templating import label
 from dialogue.web.tenancy import current_tenant, local_today
+from dialogue.web.urls import external_url
 
 bp = staff_blueprint("rounds", __name__)
 
@@ -71,12 +72,12 @@ def _can_edit() -> bool:
 
 def answer_link(token: str) -> str:
     """The public address of an organisation's own link."""
-    return url_for("answer.start", token=token, _external=True)
+    return external_url("answer.start", token=token)
 
 
 def open_link(token: str) -> str:
     """The public address of the round's open link."""
-    return url_for("answer.open_link", token=token, _external=True)
+    return external_url("answer.open_link", token=token)
 
 
 def _shared(**context: Any) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -60,6 +59,7 @@ from dialogue.triage.services import (
 )
 from dialogue.web.staff import current_account, current_scope, moderator_required
 from dialogue.web.tenancy import current_tenant
+from dialogue.web.urls import external_url
 
 FormT = TypeVar("FormT", bound=DetailForm)
 
@@ -230,9 +230,9 @@ def post_note(submission_id: int) -> Response:
 @moderator_required
 def post_reply(submission_id: int) -> Response:
     def change(submission: Submission, form: ReplyForm) -> None:
-        public_url = current_app.extensions["dialogue.settings"].public_url
+        case_link = external_url("cases.show", municipality=current_tenant().slug)
         reply_to_submitter(
-            db.session, submission, form.body.data or "", public_url=public_url, **_actor()
+            db.session, submission, form.body.data or "", case_link=case_link, **_actor()
         )
 
     return _handle(

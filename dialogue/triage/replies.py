@@ -35,9 +35,12 @@ def reply_to_submitter(
     *,
     actor: Account,
     scope: Scope,
-    public_url: str,
+    case_link: str,
 ) -> Reply:
-    """Add a reply to the case page; queue an e-mail notice if the submitter left an address."""
+    """Add a reply to the case page; queue an e-mail notice if the submitter left an address.
+
+    ``case_link`` is the absolute address of the municipality's case page, the notice's link.
+    """
     require_moderator(scope, submission)
     cleaned = clean_text(body)
     if not cleaned:
@@ -50,7 +53,7 @@ def reply_to_submitter(
     submission.replies.append(reply)
     notified = submission.contact is not None
     if submission.contact is not None:
-        _queue_notice(session, submission, submission.contact.email, public_url)
+        _queue_notice(session, submission, submission.contact.email, case_link)
     session.flush()  # the reply's id, for the audit event
     record(
         session,
@@ -66,14 +69,7 @@ def reply_to_submitter(
     return reply
 
 
-def case_url(public_url: str, municipality_slug: str) -> str:
-    """The page where a resident opens a case with their code."""
-    return f"{public_url.rstrip('/')}/{municipality_slug}/case"
-
-
-def _queue_notice(
-    session: DbSession, submission: Submission, address: str, public_url: str
-) -> None:
+def _queue_notice(session: DbSession, submission: Submission, address: str, case_link: str) -> None:
     municipality = session.get(Municipality, submission.municipality_id)
     if municipality is None:  # pragma: no cover (a foreign key makes this impossible)
         raise NotFoundError(submission.municipality_id)
@@ -92,7 +88,7 @@ def _queue_notice(
                     "Read the reply on your case page. Open it with the 16-digit code from your "
                     "receipt:"
                 ),
-                case_url(public_url, municipality.slug),
+                case_link,
                 _(
                     "You get this e-mail because you asked to be told about replies to your "
                     "case. Do not reply to it: answers to this address are not read."

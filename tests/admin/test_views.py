@@ -20,7 +20,7 @@ from dialogue.models import (
 )
 from dialogue.web.theme import accent_colors
 from tests.admin.conftest import audit_actions, complete_draft
-from tests.conftest import hidden_fields, make_staff, sign_in
+from tests.conftest import PUBLIC_URL, hidden_fields, make_staff, sign_in
 from tests.factories import CategoryFactory, MunicipalityFactory, PlaceFactory
 
 ADMIN = "/staff/falkoping/admin"
@@ -366,11 +366,11 @@ def test_a_new_account_gets_a_set_password_link_shown_once(
     response = post(admin_client, f"{ADMIN}/accounts/new", data)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
-    link = re.search(r'value="(http://localhost/staff/set-password/[^"]+)"', text(response))
+    link = re.search(f'value="({PUBLIC_URL}/staff/set-password/[^"]+)"', text(response))
     assert link is not None
     assert "set-password" not in text(admin_client.get(f"{ADMIN}/accounts"))
     assert "Nils Ny" in text(admin_client.get(f"{ADMIN}/accounts"))
-    assert admin_client.get(link.group(1).removeprefix("http://localhost")).status_code == 200
+    assert admin_client.get(link.group(1).removeprefix(PUBLIC_URL)).status_code == 200
 
 
 def test_an_account_that_exists_is_not_created_twice(

@@ -43,17 +43,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 class LiveServer:
-    def __init__(self, app: Any) -> None:
+    """A server on a free port; the app is given once the port, its public URL, is known."""
+
+    def __init__(self) -> None:
         from werkzeug.serving import make_server
 
-        self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.app: Any = None
+        self.server = make_server("127.0.0.1", 0, self._serve, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(
             target=self.server.serve_forever, name="live-server", daemon=True
         )
 
-    def start(self) -> None:
+    def _serve(self, environ: Any, start_response: Any) -> Any:
+        return self.app(environ, start_response)
+
+    def start(self, app: Any) -> None:
+        self.app = app
         self.thread.start()
 
     def stop(self) -> None:
@@ -75,15 +81,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'browser.sqlite3'}"
     instance = tmp_path_factory.mktemp("browser-instance")
-    app = migrated_app(make_settings(url, instance, reference_cache_seconds=0.0))
+    server = LiveServer()
+    settings = make_settings(url, instance, reference_cache_seconds=0.0, public_url=server.url)
+    app = migrated_app(settings)
     with app.app_context():
         from dialogue.demo.services import load_demo
         from dialogue.extensions import db
 
         load_demo(db.session)
         db.session.remove()
-    server = LiveServer(app)
-    server.start()
+    server.start(app)
     try:
         yield server
     finally:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from dialogue.models import Municipality
+from tests.conftest import PUBLIC_URL
 from tests.factories import MunicipalityFactory, PlaceFactory
 
 
@@ -24,7 +25,7 @@ def test_place_page_links_the_form_with_the_place_chosen(
 def test_poster_has_a_qr_code_for_the_form(client: FlaskClient, demo: Municipality) -> None:
     html = client.get("/falkoping/places/ranten/poster").get_data(as_text=True)
     assert 'src="/falkoping/places/ranten/qr.svg"' in html
-    assert "http://localhost/falkoping/submit?place=ranten" in html
+    assert f"{PUBLIC_URL}/falkoping/submit?place=ranten" in html
     svg = client.get("/falkoping/places/ranten/qr.svg")
     assert svg.status_code == 200
     assert svg.mimetype == "image/svg+xml"

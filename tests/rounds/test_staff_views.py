@@ -14,7 +14,7 @@ from dialogue.accounts.models import Account
 from dialogue.models import Municipality, Place
 from dialogue.outbox.models import OutboxMessage
 from dialogue.rounds.models import InputRound, Invitation, Question, QuestionKind, ResponseVia
-from tests.conftest import hidden_fields, make_staff, sign_in
+from tests.conftest import PUBLIC_URL, hidden_fields, make_staff, sign_in
 from tests.factories import (
     InputRoundFactory,
     MunicipalityFactory,
@@ -221,8 +221,8 @@ def test_inviting_sending_and_showing_the_links(
     assert "Utan adress" in page and "no e-mail address" in page
     [message] = db_session.scalars(select(OutboxMessage)).all()
     assert message.to_address == with_mail.contact_email
-    link = message.body.split("http://localhost/falkoping/rounds/")[1].split()[0]
-    assert f"http://localhost/falkoping/rounds/{link}" in page
+    link = message.body.split(f"{PUBLIC_URL}/falkoping/rounds/")[1].split()[0]
+    assert f"{PUBLIC_URL}/falkoping/rounds/{link}" in page
     reminded = post(mod_client, f"{BASE}/{open_round.id}/invitations/remind")
     assert reminded.status_code == 303
     assert "less than a day ago" in text(mod_client.get(reminded.headers["Location"]))
@@ -243,7 +243,7 @@ def test_the_open_link_is_shown_once_on(
     response = post(mod_client, f"{BASE}/{open_round.id}/open-link", {"action": "enable"})
     assert response.status_code == 303
     html = text(mod_client.get(f"{BASE}/{open_round.id}"))
-    assert "http://localhost/falkoping/rounds/open/" in html
+    assert f"{PUBLIC_URL}/falkoping/rounds/open/" in html
     assert open_round.open_token_hash is not None
 
 

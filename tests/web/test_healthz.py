@@ -9,7 +9,7 @@ from tests.conftest import make_settings
 def test_healthz_reports_the_database_ok(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "ratelimit": "off"}
 
 
 def test_healthz_answers_503_when_the_database_is_down(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -18,7 +18,7 @@ def test_healthz_answers_503_when_the_database_is_down(tmp_path) -> None:  # typ
     app = create_app(make_settings(url, tmp_path))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.json == {"status": "unavailable", "database": "unavailable"}
+    assert response.json == {"status": "unavailable", "database": "unavailable", "ratelimit": "off"}
 
 
 def test_pages_answer_503_when_the_database_is_down(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from dialogue.extensions import limiter
 from dialogue.models import Municipality
+from dialogue.web.ratelimit import client_bucket
 from tests.conftest import hidden_fields, make_settings, migrated_app
-from tests.intake.test_views import FORM, valid_form
+from tests.intake.test_views import FORM, count, valid_form
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -120,3 +121,94 @@ def test_a_municipality_can_set_its_own_submit_limit(
         for _ in range(2)
     ]
     assert statuses == [200, 429]
+
+
+# Buckets per client ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("address", "bucket"),
+    [
+        ("203.0.113.45", "203.0.113.45"),
+        ("::ffff:203.0.113.45", "203.0.113.45"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        (None, "unknown"),
+        ("not-an-address", "not-an-address"),
+    ],
+)
+def test_ipv4_clients_are_limited_per_address_and_ipv6_clients_per_64(
+    address: str | None, bucket: str
+) -> None:
+    assert client_bucket(address) == bucket
+
+
+def test_addresses_of_one_ipv6_64_share_their_limit(
+    limited_client: FlaskClient, db_session: Session
+) -> None:
+    def submit(address: str) -> int:
+        data = valid_form(limited_client, db_session)
+        return limited_client.post(
+            FORM, data=data, environ_base={"REMOTE_ADDR": address}
+        ).status_code
+
+    assert submit("2001:db8:1:2::1") == 200
+    assert submit("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == 200
+    assert submit("2001:db8:1:2::ffff") == 429
+    assert submit("2001:db8:1:3::1") == 200  # the next /64 is another subscriber
+
+
+# Redis unreachable -------------------------------------------------------------------------
+
+CLOSED_REDIS = "redis://127.0.0.1:9/0"  # nothing listens on port 9: refused at once
+
+
+@pytest.fixture
+def revive_limiter() -> Iterator[None]:
+    yield
+    # The shared limiter remembers a dead storage; the next app in this process has its own.
+    limiter._storage_dead = False
+
+
+def test_an_unreachable_redis_falls_back_to_memory_and_healthz_says_so(
+    database_url: str,
+    tmp_path,  # type: ignore[no-untyped-def]
+    db_session: Session,
+    demo: Municipality,
+    caplog: pytest.LogCaptureFixture,
+    revive_limiter: None,
+) -> None:
+    app = limited_app(
+        database_url, tmp_path, ratelimit_storage_uri=CLOSED_REDIS, ratelimit_submit="1 per hour"
+    )
+    client = app.test_client()
+    assert client.get("/healthz").json == {
+        "status": "degraded",
+        "database": "ok",
+        "ratelimit": "memory-fallback",
+    }
+
+    first = client.post(FORM, data=valid_form(client, db_session))
+    second = client.post(FORM, data=valid_form(client, db_session))
+
+    assert first.status_code == 200
+    assert count(db_session) == 1  # the resident's submission is stored
+    assert second.status_code == 429  # the limit still holds, in this process's memory
+    assert "falling back to in-memory storage" in caplog.text
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.json["status"] == "degraded"
+
+
+def test_healthz_reports_a_reachable_limiter_storage(
+    database_url: str,
+    tmp_path,  # type: ignore[no-untyped-def]
+    db_session: Session,
+) -> None:
+    app = limited_app(database_url, tmp_path, ratelimit_storage_uri=REDIS_URL)
+    assert app.test_client().get("/healthz").json == {
+        "status": "ok",
+        "database": "ok",
+        "ratelimit": "ok",
+    }

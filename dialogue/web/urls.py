@@ -1,0 +1,41 @@
+"""Every absolute link the service gives out, built from ``DIALOGUE_PUBLIC_URL``.
+
+A link that leaves the service (an e-mail, a QR poster, a link staff copy to someone) must
+never be built from the request: its Host header is whatever the client sent. ``external_url``
+builds it from the public URL's scheme, host, port and path prefix alone, and works the same
+inside a request and outside one (the ``dialogue`` commands).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import Flask, current_app
+from werkzeug.routing import MapAdapter
+
+
+def public_url_adapter(app: Flask) -> MapAdapter:
+    """The app's routes bound to the public URL instead of to a request."""
+    base = app.extensions["dialogue.settings"].public_base
+    return app.url_map.bind(
+        base.netloc,
+        script_name=base.path or "/",
+        url_scheme=base.scheme,
+    )
+
+
+def external_url(endpoint: str, /, *, _anchor: str | None = None, **values: Any) -> str:
+    """The absolute address of ``endpoint`` on the public URL, e.g. for an e-mail.
+
+    ``endpoint`` is a full name (``"accounts.set_password"``); the URL defaults of its
+    blueprint apply, so a page of a municipality takes the current one unless
+    ``municipality=`` is given.
+    """
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    values = dict(values)
+    app.inject_url_defaults(endpoint, values)
+    url = public_url_adapter(app).build(endpoint, values, force_external=True)
+    if _anchor is not None:
+        url += "#" + quote(_anchor, safe="%!#$&'()*+,/:;=?@")
+    return url
