@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 
@@ -89,7 +90,7 @@ def enqueue(
     return message
 
 
-def cancel_pending(session: DbSession, submission_ids: Select[tuple[int]] | list[int]) -> None:
+def cancel_pending(session: DbSession, submission_ids: Select[Any] | list[int]) -> None:
     """Forget the address of unsent notices about these submissions, so they are never sent."""
     session.execute(
         update(OutboxMessage)

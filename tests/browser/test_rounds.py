@@ -406,7 +406,7 @@ def second_visit(
         expect(heading(page)).to_have_text(en("Your answers have been sent"))
         expect(main(page)).to_contain_text(
             en(
-                "We have sent a copy of your answers to the e-mail address we have for your "
+                "We will e-mail a copy of your answers to the address we have for your "
                 "organisation."
             )
         )

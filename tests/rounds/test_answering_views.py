@@ -292,7 +292,8 @@ def test_review_lists_answers_with_change_links_and_sends(
     assert f"http://127.0.0.1:5000{link.url}" in mail.body  # the public_url setting
     done = english.get(f"{link.url}/done").get_data(as_text=True)
     assert "Your answers have been sent" in done
-    assert "We have sent a copy of your answers" in done
+    assert "We will e-mail a copy of your answers" in done
+    assert "We have sent" not in done
 
 
 def test_review_without_a_required_answer_links_to_its_step(
