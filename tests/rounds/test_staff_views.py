@@ -350,7 +350,7 @@ def test_the_invitation_table_says_what_happened_to_each_mail(
     post(mod_client, f"{BASE}/{open_round.id}/invitations", {"who": "all"})
     sent = post(mod_client, f"{BASE}/{open_round.id}/invitations/send")
     table = text(mod_client.get(sent.headers["Location"]))
-    assert "Invited" in table and ", not sent yet" in table
+    assert "Invited to the round" in table and ", not sent yet" in table
     assert "E-mail: Sent" not in table
     [message] = db_session.scalars(select(OutboxMessage)).all()
     message.state, message.sent_at = (
