@@ -22,6 +22,8 @@ from dialogue.lagesbild.data import Period
 from dialogue.lagesbild.report import build_report
 from dialogue.lagesbild.snapshots import freeze
 from dialogue.models import Category, Municipality, Place
+from dialogue.outbox.models import OutboxMessage, OutboxState
+from dialogue.outbox.services import enqueue
 from dialogue.rounds import tokens
 from dialogue.rounds.models import Invitation, RoundResponse
 from tests.conftest import hidden_fields, make_staff, sign_in
@@ -81,6 +83,7 @@ def world(app: Flask, db_session: Session, demo: Municipality) -> dict[str, Any]
     snapshot = freeze(
         db_session, demo, period, report, actor=moderator, scope=load_scope(db_session, moderator)
     )
+    message = failed_message(db_session, demo.id)
     make_staff(db_session, "ana-b@x.example", "analyst", police_area_id=other.police_area_id)
     make_staff(db_session, "adm-b@x.example", "admin", municipality_id=other.id)
     return {
@@ -93,7 +96,23 @@ def world(app: Flask, db_session: Session, demo: Municipality) -> dict[str, Any]
         "question": question,
         "response": response,
         "snapshot": snapshot,
+        "message": message,
     }
+
+
+def failed_message(session: Session, municipality_id: int) -> OutboxMessage:
+    """A message that failed for good, so retrying it is allowed."""
+    message = enqueue(
+        session,
+        municipality_id=municipality_id,
+        to_address="kontakt@example.se",
+        subject="Inbjudan",
+        body="Hej!",
+        kind="round_invitation",
+    )
+    message.state, message.attempts = OutboxState.FAILED, 8
+    session.commit()
+    return message
 
 
 def ids(world: dict[str, Any], db_session: Session) -> dict[str, Any]:
@@ -122,6 +141,7 @@ def ids(world: dict[str, Any], db_session: Session) -> dict[str, Any]:
         "question_id": world["question"].id,
         "response_id": world["response"].id,
         "snapshot_id": world["snapshot"].id,
+        "message_id": world["message"].id,
         "fmt": "csv",
     }
 
@@ -222,6 +242,7 @@ def foreign_ids(db_session: Session, other: Municipality) -> dict[str, int]:
         "round_id": input_round.id,
         "question_id": question.id,
         "response_id": response.id,
+        "message_id": failed_message(db_session, other.id).id,
     }
 
 

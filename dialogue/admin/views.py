@@ -11,6 +11,7 @@ from flask import Response, current_app
 from dialogue.admin import (  # noqa: F401 (their routes join the blueprint)
     account_pages,
     category_pages,
+    outbox_pages,
     place_pages,
     pledge_pages,
     settings,

@@ -82,8 +82,8 @@ ACTION_LABELS = {
     "round.deleted": _l("Deleted an input round"),
     "round.published": _l("Published an input round"),
     "round.invited": _l("Invited organisations to an input round"),
-    "round.invitations_sent": _l("Sent the invitations of an input round"),
-    "round.reminders_sent": _l("Sent reminders for an input round"),
+    "round.invitations_sent": _l("Queued the invitations of an input round for e-mail"),
+    "round.reminders_sent": _l("Queued reminders for an input round for e-mail"),
     "round.open_link_enabled": _l("Turned on the open link of an input round"),
     "round.open_link_renewed": _l("Renewed the open link of an input round"),
     "round.open_link_disabled": _l("Turned off the open link of an input round"),
@@ -95,6 +95,7 @@ ACTION_LABELS = {
     "lagesbild.frozen": _l("Froze a lägesbild snapshot"),
     "lagesbild.quote_chosen": _l("Chose a quote for the lägesbild"),
     "lagesbild.quote_removed": _l("Removed a quote from the lägesbild"),
+    "outbox.retried": _l("Queued a failed e-mail again"),
 }
 FIELD_LABELS = {
     "category_id": _l("Category"),

@@ -1,4 +1,7 @@
-"""``dialogue outbox send``: send the e-mail that is due, for cron or a systemd timer."""
+"""``dialogue outbox send``: send the e-mail that is due, for cron or a systemd timer.
+
+Several may run at once (on one host or many): each claims its own messages first.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +18,16 @@ def outbox_send(limit: int) -> None:
     """Send due messages through the SMTP server set by DIALOGUE_SMTP_*."""
     from dialogue.db import utcnow
     from dialogue.extensions import db
-    from dialogue.outbox.services import send_pending
+    from dialogue.outbox.services import MAX_ATTEMPTS, count_unsent, send_pending
 
-    result = send_pending(db.session, current_app.extensions["dialogue.settings"], utcnow(), limit)
+    settings = current_app.extensions["dialogue.settings"]
+    result = send_pending(db.session, settings, utcnow(), limit)
     if not result.configured:
-        raise click.ClickException("DIALOGUE_SMTP_HOST is not set; nothing was sent.")
-    click.echo(f"Sent {result.sent} messages; {result.failed} failed and will be tried again.")
+        raise click.ClickException(
+            "Nothing was sent: no mail server is set (DIALOGUE_SMTP_HOST is empty). "
+            f"{count_unsent(db.session)} messages are waiting in the outbox."
+        )
+    click.echo(
+        f"Sent {result.sent} messages; {result.failed} failed "
+        f"(each is tried again later, and failed for good after {MAX_ATTEMPTS} tries)."
+    )

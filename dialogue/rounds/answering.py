@@ -75,12 +75,12 @@ CHOOSE_CATEGORIES = _l("Choose only from the concerns in the list.")
 TEXT_FORBIDDEN = _l("The text contains characters that cannot be saved. Remove them and try again.")
 NOTHING_ANSWERED = _l("Answer at least one question before you send your answers.")
 ALREADY_ANSWERED = _l(
-    "Your organisation has already answered this round. Use the link you were sent to see or "
-    "change the answers."
+    "Your organisation has already answered this round. Use your organisation's own link to "
+    "see or change the answers."
 )
 ALREADY_INVITED = _l(
-    "Your organisation already has its own link to this round. Use the link you were sent "
-    "by e-mail to answer."
+    "Your organisation already has its own link to this round. Use that link to answer, or ask "
+    "the municipality for it."
 )
 
 

@@ -200,7 +200,7 @@ def send_invitations(
             without.append(invitation.organisation)
             continue
         subject, body = _invitation_message(input_round, invitation, key, link, locale)
-        enqueue(
+        invitation.message = enqueue(
             session,
             municipality_id=municipality_id,
             to_address=address,
@@ -260,7 +260,7 @@ def send_reminders(
             too_recent += 1
             continue
         subject, body = _reminder_message(input_round, invitation, key, link, locale)
-        enqueue(
+        invitation.message = enqueue(
             session,
             municipality_id=municipality_id,
             to_address=invitation.organisation.contact_email,
@@ -310,6 +310,7 @@ def _invitations(session: DbSession, input_round: InputRound) -> list[Invitation
             .where(Invitation.round_id == input_round.id)
             .options(
                 selectinload(Invitation.organisation),
+                selectinload(Invitation.message),
                 selectinload(Invitation.response).load_only(
                     RoundResponse.id, RoundResponse.submitted_at
                 ),

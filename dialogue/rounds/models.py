@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.db import Base, Localized, created_at, intpk, utcnow
 from dialogue.organisations.models import Organisation
+from dialogue.outbox.models import OutboxMessage
 
 
 class QuestionKind(StrEnum):
@@ -93,12 +94,16 @@ class Invitation(Base):
     via: Mapped[ResponseVia] = mapped_column(default=ResponseVia.INVITATION)
     token_salt: Mapped[str] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # When the invitation e-mail was queued; whether it went is ``message.state``.
     sent_at: Mapped[dt.datetime | None]
     reminded_at: Mapped[dt.datetime | None]
     reminder_count: Mapped[int] = mapped_column(default=0)
+    # The latest e-mail queued for this invitation (the invitation or a reminder).
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id"))
     created_at: Mapped[created_at]
 
     organisation: Mapped[Organisation] = relationship()
+    message: Mapped[OutboxMessage | None] = relationship()
     round: Mapped[InputRound] = relationship()
     response: Mapped[RoundResponse | None] = relationship(back_populates="invitation")
 

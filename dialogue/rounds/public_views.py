@@ -419,8 +419,8 @@ def _register(input_round: InputRound, token: str) -> Response:
     if form.contact_email.data:
         flash(
             _(
-                "This is your organisation's own link. We have also sent it to the e-mail "
-                "address you gave. Use it to continue where you left off."
+                "This is your organisation's own link. We will also e-mail it to the address "
+                "you gave. Use it to continue where you left off."
             ),
             "success",
         )

@@ -45,7 +45,8 @@ STATE_LABELS = {
 }
 INVITATION_STATUS_LABELS = {
     InvitationStatus.NOT_SENT: _l("Not sent"),
-    InvitationStatus.SENT: _l("Sent"),
+    # Queued for e-mail; whether the mail server accepted it is shown beside it.
+    InvitationStatus.SENT: _l("Invited to the round"),
     InvitationStatus.REMINDED: _l("Reminded"),
     InvitationStatus.STARTED: _l("Started, not submitted"),
     InvitationStatus.ANSWERED: _l("Answered"),

@@ -239,7 +239,10 @@ def post_reply(submission_id: int) -> Response:
         submission_id,
         ReplyForm,
         change,
-        _("The reply has been sent. The submitter can read it on their case page."),
+        _(
+            "The reply is published on the submitter's case page. If they gave an e-mail "
+            "address, a notice is queued and goes out when the mail server accepts it."
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from dialogue.audit.models import AuditEvent
 from dialogue.categories.models import Category
 from dialogue.db import DbSession, Localized
 from dialogue.errors import NotFoundError
+from dialogue.outbox.models import OutboxMessage
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment, Pledge
 from dialogue.submissions.models import Reply, Status, Submission
@@ -61,6 +62,8 @@ class SubmissionPage:
     options: Options
     reply_template: ResponseTemplate | None
     names: dict[tuple[str, int], object]
+    # The e-mail notices about replies, so the moderator sees whether each one went.
+    notices: list[OutboxMessage] = dataclasses.field(default_factory=list)
 
     def name(self, kind: str, object_id: int | None) -> object:
         """A loaded name: ``name("account", note.author_id)``."""
@@ -112,6 +115,16 @@ def load_submission_page(
             get_response_template(session, municipality_id, template_id) if template_id else None
         ),
         names=load_names(session, history, also={"account": _people(submission)}),
+        notices=list(
+            session.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.municipality_id == municipality_id,
+                    OutboxMessage.submission_id == submission.id,
+                )
+                .order_by(OutboxMessage.id)
+            )
+        ),
     )
 
 

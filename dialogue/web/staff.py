@@ -110,7 +110,7 @@ def init_app(app: Any) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = ""  # the sign-in page explains itself
     login_manager.session_protection = "basic"
-    app.jinja_env.globals.update(staff_links=staff_links)
+    app.jinja_env.globals.update(staff_links=staff_links, mail_not_sent=mail_not_sent)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,3 +139,9 @@ def staff_links() -> list[NavLink]:
         NavLink(label, url_for(target), endpoint.startswith(prefix))
         for prefix, label, target in links
     ]
+
+
+def mail_not_sent() -> bool:
+    """Whether to tell an administrator of this municipality that no mail server is set."""
+    settings = current_app.extensions["dialogue.settings"]
+    return not settings.smtp_host and current_scope().can_administer(g.tenant.id)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pyotp
 from flask import Flask
@@ -186,7 +187,7 @@ def test_two_factor_requirement_holds_on_every_workspace_page(
 
 
 def test_password_reset_mails_a_one_hour_link_and_answers_alike_for_unknown_addresses(
-    client: FlaskClient, db_session: Session, moderator: Account
+    client: FlaskClient, db_session: Session, moderator: Account, sv: Callable[[str], str]
 ) -> None:
     from sqlalchemy import select
 
@@ -197,6 +198,10 @@ def test_password_reset_mails_a_one_hour_link_and_answers_alike_for_unknown_addr
     unknown = client.post("/staff/password-reset", data={**tokens, "email": "ingen@x.example"})
     assert known.status_code == unknown.status_code == 200
     assert known.get_data(as_text=True) == unknown.get_data(as_text=True)
+    assert sv(
+        "If there is an account with that address, we will e-mail it a link for setting a new "
+        "password. The link works for one hour."
+    ) in known.get_data(as_text=True)
     message = db_session.scalars(select(OutboxMessage)).one()
     assert message.to_address == moderator.email and message.municipality_id is None
     link = next(word for word in message.body.split() if "/staff/set-password/" in word)

@@ -201,7 +201,10 @@ def test_moderator_triages_a_fresh_submission(
     reply.fill(reply_text)
     page.get_by_role("button", name=t("Send the reply")).click()
     expect(status_message(page)).to_have_text(
-        t("The reply has been sent. The submitter can read it on their case page.")
+        t(
+            "The reply is published on the submitter's case page. If they gave an e-mail "
+            "address, a notice is queued and goes out when the mail server accepts it."
+        )
     )
     replies = page.get_by_role("region", name=t("Replies to the submitter"))
     expect(replies.locator(".submitted-text")).to_have_text(reply_text)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from dialogue.extensions import limiter
 from dialogue.models import Municipality
 from dialogue.organisations.models import Organisation
-from dialogue.outbox.models import OutboxMessage
+from dialogue.outbox.models import OutboxMessage, OutboxState
 from dialogue.rounds.models import Answer, Invitation, RoundResponse
 from tests.conftest import hidden_fields, make_settings, migrated_app
 from tests.factories import valid_org_number
@@ -292,7 +292,8 @@ def test_review_lists_answers_with_change_links_and_sends(
     assert f"http://127.0.0.1:5000{link.url}" in mail.body  # the public_url setting
     done = english.get(f"{link.url}/done").get_data(as_text=True)
     assert "Your answers have been sent" in done
-    assert "We have sent a copy of your answers" in done
+    assert "We will e-mail a copy of your answers" in done
+    assert "We have sent" not in done
 
 
 def test_review_without_a_required_answer_links_to_its_step(
@@ -490,3 +491,14 @@ def test_posting_answers_is_rate_limited(
     assert [client.post(url, data=data).status_code for _ in range(3)] == [303, 303, 429]
     switch = client.post(url, data={**data, "language": "en"})
     assert switch.status_code == 200  # the language switch is not counted
+
+
+def test_the_open_link_with_an_address_says_the_link_will_be_emailed_not_that_it_was(
+    english: FlaskClient, db_session: Session, open_url: str
+) -> None:
+    response = english.post(open_url, data=open_form(english, open_url, contact_email="c@ex.se"))
+    html = english.get(response.headers["Location"]).get_data(as_text=True)
+    assert "We will also e-mail it to the address you gave." in html
+    assert "We have also sent it" not in html
+    mail = db_session.scalars(select(OutboxMessage)).one()
+    assert mail.state == OutboxState.QUEUED and mail.to_address == "c@ex.se"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from dialogue.accounts.models import Account
 from dialogue.models import Municipality, Place
-from dialogue.outbox.models import OutboxMessage
+from dialogue.outbox.models import OutboxMessage, OutboxState
 from dialogue.rounds.models import InputRound, Invitation, Question, QuestionKind, ResponseVia
 from tests.conftest import PUBLIC_URL, hidden_fields, make_staff, sign_in
 from tests.factories import (
@@ -341,3 +341,28 @@ def test_another_municipalitys_rounds_answer_404(
     assert client.get(f"/staff/{other.slug}/rounds/{open_round.id}/results").status_code == 404
     assert db_session.get(Question, foreign_question.id) is not None
     assert len(open_round.questions) == 2
+
+
+def test_the_invitation_table_says_what_happened_to_each_mail(
+    mod_client: FlaskClient, db_session: Session, demo: Municipality, open_round: InputRound
+) -> None:
+    OrganisationFactory(municipality_id=demo.id, name="Affären")
+    post(mod_client, f"{BASE}/{open_round.id}/invitations", {"who": "all"})
+    sent = post(mod_client, f"{BASE}/{open_round.id}/invitations/send")
+    table = text(mod_client.get(sent.headers["Location"]))
+    assert "Invited to the round" in table and ", not sent yet" in table
+    assert "E-mail: Sent" not in table
+    [message] = db_session.scalars(select(OutboxMessage)).all()
+    message.state, message.sent_at = (
+        OutboxState.SENT,
+        dt.datetime(2026, 12, 5, 9, 30, tzinfo=dt.UTC),
+    )
+    db_session.commit()
+    assert "E-mail: Sent 12/5/26, 10:30" in text(mod_client.get(sent.headers["Location"]))
+    message.state, message.sent_at = OutboxState.FAILED, None
+    message.last_error = "SMTPRecipientsRefused: 550 5.1.1 No such mailbox"
+    db_session.commit()
+    table = text(mod_client.get(sent.headers["Location"]))
+    assert (
+        'E-mail: Failed: <span lang="en">SMTPRecipientsRefused: 550 5.1.1 No such mailbox' in table
+    )

@@ -292,6 +292,12 @@ def open_case(app: Flask) -> FlaskClient:
     return resident
 
 
+def notices_on_page(client: FlaskClient, submission: Submission) -> str:
+    """The list of e-mail notices on the submission's page."""
+    html = client.get(page_url(submission)).get_data(as_text=True)
+    return html.split("E-mail notices to the submitter")[1].split("</ul>")[0]
+
+
 def test_a_reply_shows_on_the_case_page_and_reaches_the_submitter_by_email(
     app: Flask,
     staff: FlaskClient,
@@ -307,6 +313,8 @@ def test_a_reply_shows_on_the_case_page_and_reaches_the_submitter_by_email(
     response = post(staff, submission, "replies", "reply", body=body)
     assert response.status_code == 303  # type: ignore[attr-defined]
     assert body in open_case(app).get("/falkoping/case").get_data(as_text=True)
+    notices = notices_on_page(staff, submission)
+    assert ", not sent yet" in notices and "Sent " not in notices
 
     mailbox, port = smtp_server
     settings = dataclasses.replace(
@@ -321,6 +329,8 @@ def test_a_reply_shows_on_the_case_page_and_reaches_the_submitter_by_email(
     assert CODE not in text and "1234 5678" not in text
     assert body not in text
     assert db_session.scalars(select(OutboxMessage)).one().to_address is None
+    notices = notices_on_page(staff, submission)
+    assert "Sent " in notices and "not sent yet" not in notices
 
 
 def test_a_reply_without_contact_details_queues_no_email(
