@@ -15,6 +15,12 @@ over that range (see ``bench/report.py``):
 - the months of receipt of both periods: one range of receipt per local calendar month and
   municipality, joined to the submissions;
 - the clusters of the period; the chosen quotes; the input rounds that closed in it.
+
+No free text reaches the report unless a moderator reviewed it, since snapshots freeze the
+report and public pages show its quotes: quotes are reviewed public summaries (a chosen quote
+whose summary was changed since is left out and listed in ``quotes_awaiting_review``), cluster
+titles are reviewed summaries or case references, and input rounds give the number of their
+free-text answers, not the texts.
 """
 
 from __future__ import annotations
@@ -72,6 +78,7 @@ from dialogue.submissions.models import (
     SubmitterType,
 )
 from dialogue.submissions.personal_data import redact
+from dialogue.triage.clusters import cluster_title
 from dialogue.triage.labels import KIND_LABELS, PART_OF_DAY_LABELS, SUBMITTER_LABELS
 from dialogue.triage.models import Cluster
 
@@ -404,6 +411,7 @@ def build_report(
         known.add(name, session.execute(select(*known.columns).where(counted)).one())
 
     ids = [m.id for m in municipalities]
+    quotes, awaiting = _quotes(session, municipalities, period, reference)
     return Report(
         municipalities=tuple(m.slug for m in municipalities),
         title=title,
@@ -428,8 +436,9 @@ def build_report(
         matrix=by_place.matrix(),
         clusters=_clusters(session, municipalities, period),
         rounds=_rounds(session, ids, period),
-        quotes=_quotes(session, municipalities, period, reference),
+        quotes=quotes,
         generated_at=now or utcnow(),
+        quotes_awaiting_review=awaiting,
     )
 
 
@@ -627,14 +636,34 @@ def _clusters(
         )
     ).all()
     ranked = sorted(rows, key=lambda row: (-row[2], row[0]))
+    titles = _cluster_titles(
+        session, [cluster_id for cluster_id, *_rest in ranked[:LARGEST_CLUSTERS]]
+    )
     return Clusters(
         clusters=len(ranked),
         clustered=sum(count for _id, _title, count in ranked),
         largest=tuple(
-            ClusterCount(key=str(cluster_id), title=title, count=count)
-            for cluster_id, title, count in ranked[:LARGEST_CLUSTERS]
+            ClusterCount(key=str(cluster_id), title=titles.get(cluster_id, ""), count=count)
+            for cluster_id, _title, count in ranked[:LARGEST_CLUSTERS]
         ),
     )
+
+
+def _cluster_titles(session: DbSession, cluster_ids: Sequence[int]) -> dict[int, str]:
+    """Each cluster's title as :func:`cluster_title` gives it for its first submission: a
+    reviewed public summary or a case reference, whatever title was stored before."""
+    if not cluster_ids:
+        return {}
+    first: dict[int, Submission] = {}
+    members = session.scalars(
+        select(Submission)
+        .where(Submission.cluster_id.in_(cluster_ids))
+        .order_by(Submission.created_at, Submission.id)
+    )
+    for member in members:
+        if member.cluster_id is not None:
+            first.setdefault(member.cluster_id, member)
+    return {cluster_id: cluster_title(member) for cluster_id, member in first.items()}
 
 
 def _quotes(
@@ -642,8 +671,9 @@ def _quotes(
     municipalities: Sequence[Municipality],
     period: Period,
     reference: _Reference,
-) -> tuple[QuoteItem, ...]:
-    """Chosen quotes of accepted input received in the period: only the public summary."""
+) -> tuple[tuple[QuoteItem, ...], tuple[str, ...]]:
+    """Chosen quotes of accepted input received in the period whose public summary a
+    moderator has reviewed, and the references of those left out for want of a review."""
     # The few chosen quotes drive the query; the period is checked here, since a range on
     # created_at would tempt SQLite into reading the period's submissions instead.
     received = {m.id: received_between(period, m.timezone) for m in municipalities}
@@ -653,6 +683,7 @@ def _quotes(
             Submission.created_at,
             Submission.reference,
             Submission.public_summary,
+            Submission.summary_reviewed_at,
             Submission.category_id,
             Submission.place_id,
         )
@@ -672,11 +703,15 @@ def _quotes(
         .order_by(Submission.created_at, Submission.id)
     ).all()
     quotes = []
+    awaiting = []
     for row in rows:
         start, end = received[row.municipality_id]
-        # Summaries are redacted when moderators write them; once more costs little.
+        # Summaries are masked when moderators save them; once more costs little.
         text = redact(row.public_summary.strip())
         if not start <= row.created_at < end or not text:
+            continue
+        if row.summary_reviewed_at is None:  # edited since it was chosen: not published
+            awaiting.append(row.reference)
             continue
         place = reference.places.get(row.place_id) if row.place_id else None
         quotes.append(
@@ -685,9 +720,10 @@ def _quotes(
                 text=text,
                 category=reference.category_label[reference.category_code[row.category_id]],
                 place=place.label if place else None,
+                reviewed_at=row.summary_reviewed_at.isoformat(),
             )
         )
-    return tuple(quotes)
+    return tuple(quotes), tuple(awaiting)
 
 
 def _rounds(session: DbSession, municipality_ids: Sequence[int], period: Period) -> tuple[Any, ...]:

@@ -195,6 +195,7 @@ def test_est_never_exports_the_raw_text_or_an_email_address(
         utc(2024, 5, 2, 9),
         text="Hemligt: " + raw,
         public_summary="Trasig lampa vid torget.",
+        summary_reviewed_at=utc(2024, 5, 3, 9),
     )
     unsummarised = add_input(
         estate, utc(2024, 5, 3, 9), text=raw, location_text="Hos per@example.org"

@@ -146,6 +146,7 @@ def test_candidates_are_accepted_input_of_the_period_with_a_summary(
 ) -> None:
     account = moderator(db_session, seeded)
     seeded.submissions[2].public_summary = "Fler lampor behövs i parken."
+    seeded.submissions[2].summary_reviewed_at = dt.datetime(2024, 12, 1, tzinfo=dt.UTC)
     db_session.commit()
     scope = load_scope(db_session, account)
     quotes.choose_quote(

@@ -351,6 +351,8 @@ RAW = "Jag heter Kim Svensson och min granne på Storgatan 3 har ring 070-123 45
 
 
 def quote(db_session: Session, town: Town, **kwargs: Any) -> None:
+    """A chosen quote; its summary is reviewed unless ``summary_reviewed_at=None`` is given."""
+    kwargs.setdefault("summary_reviewed_at", utc(2024, 12, 1, 10))
     submission = add(town, **{"text": RAW, **kwargs})
     db_session.add(Quote(municipality_id=town.municipality.id, submission_id=submission.id))
     db_session.commit()

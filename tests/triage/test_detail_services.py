@@ -31,7 +31,8 @@ from dialogue.triage.clusters import (
     text_similarity,
     unlink_from_cluster,
 )
-from dialogue.triage.notes import MAX_NOTE_LENGTH, add_note, set_public_summary
+from dialogue.triage.notes import MAX_NOTE_LENGTH, add_note
+from dialogue.triage.summaries import set_public_summary
 from dialogue.triage.page import load_submission_page
 from dialogue.triage.references import change_status_by_reference, normalize_reference
 from dialogue.triage.replies import (
