@@ -47,6 +47,7 @@ from sqlalchemy import (
     select,
     values,
 )
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import CTE
 
 from dialogue.categories.models import Category
@@ -78,9 +79,8 @@ from dialogue.submissions.models import (
     SubmitterType,
 )
 from dialogue.submissions.personal_data import redact
-from dialogue.triage.clusters import cluster_title
+from dialogue.triage.clusters import title_of
 from dialogue.triage.labels import KIND_LABELS, PART_OF_DAY_LABELS, SUBMITTER_LABELS
-from dialogue.triage.models import Cluster
 
 __all__ = [
     "LARGEST_CLUSTERS",
@@ -630,40 +630,41 @@ def _clusters(
         .group_by(Submission.cluster_id)
         .subquery()
     )
-    rows: Sequence[Any] = session.execute(
-        select(Cluster.id, Cluster.title, counted.c.count).join(
-            counted, counted.c.cluster_id == Cluster.id
-        )
-    ).all()
-    ranked = sorted(rows, key=lambda row: (-row[2], row[0]))
-    titles = _cluster_titles(
-        session, [cluster_id for cluster_id, *_rest in ranked[:LARGEST_CLUSTERS]]
+    # Named as :func:`cluster_title` names it, from the cluster's first submission: a reviewed
+    # public summary or a case reference, whatever title was stored before.
+    first = aliased(Submission)
+    first_id = (
+        select(Submission.id)
+        .where(Submission.cluster_id == counted.c.cluster_id)
+        .order_by(Submission.created_at, Submission.id)
+        .limit(1)
+        .scalar_subquery()
     )
+    rows: Sequence[Any] = session.execute(
+        select(
+            counted.c.cluster_id,
+            counted.c.count,
+            first.reference,
+            first.public_summary,
+            first.summary_reviewed_at,
+        ).join(first, first.id == first_id)
+    ).all()
+    ranked = sorted(rows, key=lambda row: (-row.count, row.cluster_id))
     return Clusters(
         clusters=len(ranked),
-        clustered=sum(count for _id, _title, count in ranked),
+        clustered=sum(row.count for row in ranked),
         largest=tuple(
-            ClusterCount(key=str(cluster_id), title=titles.get(cluster_id, ""), count=count)
-            for cluster_id, _title, count in ranked[:LARGEST_CLUSTERS]
+            ClusterCount(
+                key=str(row.cluster_id),
+                title=title_of(
+                    row.reference,
+                    row.public_summary if row.summary_reviewed_at is not None else None,
+                ),
+                count=row.count,
+            )
+            for row in ranked[:LARGEST_CLUSTERS]
         ),
     )
-
-
-def _cluster_titles(session: DbSession, cluster_ids: Sequence[int]) -> dict[int, str]:
-    """Each cluster's title as :func:`cluster_title` gives it for its first submission: a
-    reviewed public summary or a case reference, whatever title was stored before."""
-    if not cluster_ids:
-        return {}
-    first: dict[int, Submission] = {}
-    members = session.scalars(
-        select(Submission)
-        .where(Submission.cluster_id.in_(cluster_ids))
-        .order_by(Submission.created_at, Submission.id)
-    )
-    for member in members:
-        if member.cluster_id is not None:
-            first.setdefault(member.cluster_id, member)
-    return {cluster_id: cluster_title(member) for cluster_id, member in first.items()}
 
 
 def _quotes(

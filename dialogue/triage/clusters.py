@@ -175,9 +175,15 @@ def cluster_title(submission: Submission) -> str:
 
     Titles reach the lägesbild report and its snapshots, so they are never unreviewed text.
     """
-    if not submission.is_summary_reviewed:
-        return submission.reference
-    text = clean_line(submission.public_summary or "")
+    reviewed = submission.public_summary if submission.is_summary_reviewed else None
+    return title_of(submission.reference, reviewed)
+
+
+def title_of(reference: str, reviewed_summary: str | None) -> str:
+    """:func:`cluster_title` from the values it needs, for queries that read only those."""
+    text = clean_line(reviewed_summary or "")
+    if not text:
+        return reference
     if len(text) <= TITLE_LENGTH:
         return text
     return text[: TITLE_LENGTH - 1].rstrip() + "…"
