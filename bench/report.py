@@ -229,6 +229,7 @@ def add_quotes(app: Flask, demo: Demo) -> None:
         ).all()
         for submission in chosen:
             submission.public_summary = f"Sammanfattning av {submission.reference}."
+            submission.summary_reviewed_at = submission.created_at
             db.session.add(Quote(municipality_id=demo.municipality_id, submission_id=submission.id))
         db.session.commit()
 

@@ -35,6 +35,8 @@ ACTION_LABELS = {
     "submission.note_added": _l("Wrote an internal note"),
     "submission.replied": _l("Replied to the submitter"),
     "submission.summary_set": _l("Wrote the public summary"),
+    "submission.summary_reviewed": _l("Marked the public summary as reviewed"),
+    "submission.summary_review_withdrawn": _l("Withdrew the review of the public summary"),
     "submission.linked": _l("Linked the submission to a cluster"),
     "submission.unlinked": _l("Took the submission out of its cluster"),
     "account.signed_in": _l("Signed in"),
@@ -238,6 +240,9 @@ _DETAIL_WRITERS: dict[str, Callable[[Mapping[str, Any], Names], DetailLine]] = {
         _("Tags"), f"{_names_list(d.get('before'))} → {_names_list(d.get('after'))}"
     ),
     "summary": lambda d, n: DetailLine(_("Public summary"), d.get("summary") or "–"),
+    "review_cleared": lambda d, n: DetailLine(
+        _("Earlier review cleared"), _yes_no(d.get("review_cleared"))
+    ),
     "notified": lambda d, n: DetailLine(_("E-mail notice queued"), _yes_no(d.get("notified"))),
     "cluster": lambda d, n: DetailLine(_("Cluster"), str(d.get("cluster"))),
     "linked_with": lambda d, n: DetailLine(_("Linked with"), str(d.get("linked_with"))),

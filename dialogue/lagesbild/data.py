@@ -14,7 +14,9 @@ from typing import Any
 
 from dialogue.db import Localized
 
-REPORT_FORMAT = 1  # bump when the JSON shape changes; snapshots keep the version they had
+# Bump when the JSON shape changes; snapshots keep the version they had. 2: quotes say when
+# their summary was reviewed, rounds give the number of free-text answers instead of the texts.
+REPORT_FORMAT = 2
 
 
 class Dimension(StrEnum):
@@ -134,12 +136,15 @@ class Clusters:
 
 @dataclasses.dataclass(frozen=True)
 class QuoteItem:
-    """A moderator-chosen quote: only ever the redacted public summary."""
+    """A moderator-chosen quote: only ever the redacted public summary, as reviewed."""
 
     reference: str
     text: str
     category: Localized
     place: Localized | None
+    # When a moderator marked the summary reviewed (ISO 8601). Snapshots frozen before
+    # summaries were reviewed have none, and the public view leaves their quotes out.
+    reviewed_at: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,6 +163,8 @@ class Report:
     rounds: tuple[dict[str, Any], ...]
     quotes: tuple[QuoteItem, ...]
     generated_at: dt.datetime
+    # Chosen quotes left out because their summary is not reviewed (edited since): references.
+    quotes_awaiting_review: tuple[str, ...] = ()
 
     def breakdown(self, dimension: Dimension) -> Breakdown:
         return next(b for b in self.breakdowns if b.dimension == dimension)
@@ -202,6 +209,7 @@ class Report:
             rounds=tuple(data["rounds"]),
             quotes=tuple(QuoteItem(**item) for item in data["quotes"]),
             generated_at=dt.datetime.fromisoformat(data["generated_at"]),
+            quotes_awaiting_review=tuple(data.get("quotes_awaiting_review", ())),
         )
 
 

@@ -6,9 +6,10 @@ written with a point so the files stay machine-readable. The report is small and
 memory; the EST list can be long, so it is read with a server-side cursor in batches and
 written as it is read (CSV) or through a temporary file (XLSX): memory stays flat.
 
-Free text never leaves as it was typed: EST's "what" is the moderators' redacted public summary
-or else the text with likely personal data masked; contact details and notes are never read.
-Text cells that a spreadsheet would take for a formula are written as text.
+Free text leaves only when a moderator has reviewed it: EST's "what" is the public summary once
+a moderator marked it reviewed, and empty otherwise; "where" is the place from the gazetteer,
+never the location in the submitter's own words. The submitted text, contact details and notes
+are never read. Text cells that a spreadsheet would take for a formula are written as text.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from dialogue.lagesbild.charts import DIMENSION_ORDER, DIMENSION_TITLES, text_of
 from dialogue.lagesbild.data import Period, Report
 from dialogue.municipalities.models import Municipality
 from dialogue.places.models import Place
+from dialogue.places.services import place_names
 from dialogue.submissions.models import Status, Submission
 from dialogue.submissions.personal_data import redact
 from dialogue.triage.labels import KIND_LABELS, PART_OF_DAY_LABELS
@@ -343,7 +345,7 @@ def est_batches(
     """Accepted input received in the period, oldest first, in batches of rows.
 
     The header comes first as a batch of its own, once the query has run. Only the columns
-    shown are read: never the contact details or notes, and the text only to be redacted.
+    shown are read: never the submitted text, the contact details or notes.
     """
     with force_locale(locale):
         header = _est_header()
@@ -358,9 +360,8 @@ def est_batches(
             Category.label,
             Category.code,
             Submission.public_summary,
-            Submission.text,
+            Submission.summary_reviewed_at,
             Place.name,
-            Submission.location_text,
             Submission.occurred_on,
             Submission.part_of_day,
             Submission.latitude,
@@ -377,6 +378,7 @@ def est_batches(
     )
     # Run the query before the header is given, so a caller that reads the header first
     # learns of a database fault while it can still answer with a status code.
+    places = {m.id: place_names(session, m.id) for m in municipalities}
     result = session.execute(query)
     # Closed however the reading ends: a download given up half-way closes this generator,
     # and the server-side cursor must not wait for the garbage collector.
@@ -385,6 +387,7 @@ def est_batches(
         with force_locale(locale):
             words = _EstWords(
                 zones={m.id: ZoneInfo(m.timezone) for m in municipalities},
+                places=places,
                 kinds={key: str(value) for key, value in KIND_LABELS.items()},
                 parts={key: str(value) for key, value in PART_OF_DAY_LABELS.items()},
                 locale=locale,
@@ -403,6 +406,7 @@ class _EstWords:
     """What every EST line is written with: time zones and labels in the export's language."""
 
     zones: dict[int, ZoneInfo]
+    places: dict[int, frozenset[str]]  # never masked in a summary
     kinds: dict[Any, str]
     parts: dict[Any, str]
     locale: str
@@ -417,9 +421,8 @@ def _est_row(row: Any, words: _EstWords) -> list[Any]:
         category_label,
         category_code,
         summary,
-        text,
+        reviewed_at,
         place_name,
-        location_text,
         occurred_on,
         part_of_day,
         latitude,
@@ -437,15 +440,17 @@ def _est_row(row: Any, words: _EstWords) -> list[Any]:
         latitude, longitude = round(latitude, 6), round(longitude, 6)
     else:
         latitude = longitude = None
-    where = place_name or (redact(location_text) if location_text else None)
+    # Only a reviewed summary; masked again in case the finders learned more since the review.
+    reviewed = summary and reviewed_at is not None
+    what = redact(summary, places=words.places[municipality_id]) if reviewed else None
     return [
         iso_week(received),
         received,
         words.kinds.get(kind, str(kind)),
         text_of(category_label, words.locale, words.fallback),
         category_code,
-        redact(summary or text),  # summaries are written redacted; masked again to be sure
-        where,
+        what,
+        place_name,
         occurred_on,
         words.parts.get(part_of_day) if part_of_day else None,
         latitude,

@@ -3,7 +3,9 @@ we do", and the snapshots published pledges are based on.
 
 Everything here passes through :func:`dialogue.lagesbild.suppression.suppress`: no exact
 count below the municipality's threshold, no submitted text, no contact details, no notes,
-no cluster titles and no free texts of input rounds. Caching is the views' business.
+no cluster titles and no free texts of input rounds. The only free text is a chosen quote's
+public summary, and only one a moderator marked reviewed (a snapshot's quote without a review
+is left out). Caching is the views' business.
 """
 
 from __future__ import annotations

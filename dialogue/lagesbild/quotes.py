@@ -1,6 +1,9 @@
-"""Quotes moderators choose for the lägesbild: only accepted input with a public summary.
+"""Quotes moderators choose for the lägesbild: only accepted input whose public summary a
+moderator has marked reviewed.
 
-The report shows a quote's redacted public summary, never the submitted text.
+The report shows a quote's redacted public summary, never the submitted text. A summary changed
+after it was chosen loses its review (:mod:`dialogue.triage.summaries`): the quote stays chosen
+but no report, public page, export or snapshot shows it until the summary is reviewed again.
 """
 
 from __future__ import annotations
@@ -37,6 +40,11 @@ class Candidate:
     def is_chosen(self) -> bool:
         return self.quote is not None
 
+    @property
+    def is_reviewed(self) -> bool:
+        """Whether the summary may be published: a moderator reviewed it as it reads now."""
+        return self.submission.is_summary_reviewed
+
 
 def _quotable(submission: Submission | None, municipality_id: int) -> Submission:
     if submission is None or submission.municipality_id != municipality_id:
@@ -46,6 +54,16 @@ def _quotable(submission: Submission | None, municipality_id: int) -> Submission
     if not (submission.public_summary or "").strip():
         raise InvalidInputError(
             {"submission": _("Write a public summary of this input before quoting it.")}
+        )
+    if not submission.is_summary_reviewed:
+        raise InvalidInputError(
+            {
+                "submission": _(
+                    "The public summary of %(reference)s is not reviewed, so it cannot be "
+                    "quoted. Read it on the submission's page and mark it as reviewed first.",
+                    reference=submission.reference,
+                )
+            }
         )
     return submission
 
@@ -109,7 +127,7 @@ def unchoose_quote(
 
 
 def list_quotes(session: DbSession, municipality_id: int, *, scope: Scope) -> list[Candidate]:
-    """Chosen quotes still quotable (accepted, with a summary), oldest input first."""
+    """Chosen quotes still quotable (accepted, with a reviewed summary), oldest input first."""
     require_reader(scope, municipality_id)
     query = (
         select(Submission, Quote)
@@ -119,6 +137,7 @@ def list_quotes(session: DbSession, municipality_id: int, *, scope: Scope) -> li
             Submission.municipality_id == municipality_id,
             Submission.status == Status.ACCEPTED,
             func.length(func.trim(func.coalesce(Submission.public_summary, ""))) > 0,
+            Submission.summary_reviewed_at.is_not(None),
         )
         .options(selectinload(Submission.category), selectinload(Submission.place))
         .order_by(Submission.created_at, Submission.id)
@@ -129,7 +148,8 @@ def list_quotes(session: DbSession, municipality_id: int, *, scope: Scope) -> li
 def list_candidates(
     session: DbSession, municipality: Municipality, period: Period, *, scope: Scope
 ) -> list[Candidate]:
-    """Accepted input received in ``period`` with a public summary: chosen ones first."""
+    """Accepted input received in ``period`` with a public summary, reviewed or not (the page
+    says which may be quoted): chosen ones first."""
     if not scope.can_read(municipality.id):
         raise NotFoundError(municipality.id)
     zone = ZoneInfo(municipality.timezone)

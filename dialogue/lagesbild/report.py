@@ -15,6 +15,12 @@ over that range (see ``bench/report.py``):
 - the months of receipt of both periods: one range of receipt per local calendar month and
   municipality, joined to the submissions;
 - the clusters of the period; the chosen quotes; the input rounds that closed in it.
+
+No free text reaches the report unless a moderator reviewed it, since snapshots freeze the
+report and public pages show its quotes: quotes are reviewed public summaries (a chosen quote
+whose summary was changed since is left out and listed in ``quotes_awaiting_review``), cluster
+titles are reviewed summaries or case references, and input rounds give the number of their
+free-text answers, not the texts.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from sqlalchemy import (
     select,
     values,
 )
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import CTE
 
 from dialogue.categories.models import Category
@@ -62,6 +69,7 @@ from dialogue.lagesbild.data import (
 from dialogue.lagesbild.models import Quote
 from dialogue.municipalities.models import Municipality
 from dialogue.places.models import Place
+from dialogue.places.services import place_names
 from dialogue.pledges.models import Commitment, Pledge, PledgeStatus
 from dialogue.rounds.results import round_results, rounds_closing_in
 from dialogue.submissions.models import (
@@ -72,8 +80,8 @@ from dialogue.submissions.models import (
     SubmitterType,
 )
 from dialogue.submissions.personal_data import redact
+from dialogue.triage.clusters import title_of
 from dialogue.triage.labels import KIND_LABELS, PART_OF_DAY_LABELS, SUBMITTER_LABELS
-from dialogue.triage.models import Cluster
 
 __all__ = [
     "LARGEST_CLUSTERS",
@@ -404,6 +412,7 @@ def build_report(
         known.add(name, session.execute(select(*known.columns).where(counted)).one())
 
     ids = [m.id for m in municipalities]
+    quotes, awaiting = _quotes(session, municipalities, period, reference)
     return Report(
         municipalities=tuple(m.slug for m in municipalities),
         title=title,
@@ -428,8 +437,9 @@ def build_report(
         matrix=by_place.matrix(),
         clusters=_clusters(session, municipalities, period),
         rounds=_rounds(session, ids, period),
-        quotes=_quotes(session, municipalities, period, reference),
+        quotes=quotes,
         generated_at=now or utcnow(),
+        quotes_awaiting_review=awaiting,
     )
 
 
@@ -621,18 +631,39 @@ def _clusters(
         .group_by(Submission.cluster_id)
         .subquery()
     )
+    # Named as :func:`cluster_title` names it, from the cluster's first submission: a reviewed
+    # public summary or a case reference, whatever title was stored before.
+    first = aliased(Submission)
+    first_id = (
+        select(Submission.id)
+        .where(Submission.cluster_id == counted.c.cluster_id)
+        .order_by(Submission.created_at, Submission.id)
+        .limit(1)
+        .scalar_subquery()
+    )
     rows: Sequence[Any] = session.execute(
-        select(Cluster.id, Cluster.title, counted.c.count).join(
-            counted, counted.c.cluster_id == Cluster.id
-        )
+        select(
+            counted.c.cluster_id,
+            counted.c.count,
+            first.reference,
+            first.public_summary,
+            first.summary_reviewed_at,
+        ).join(first, first.id == first_id)
     ).all()
-    ranked = sorted(rows, key=lambda row: (-row[2], row[0]))
+    ranked = sorted(rows, key=lambda row: (-row.count, row.cluster_id))
     return Clusters(
         clusters=len(ranked),
-        clustered=sum(count for _id, _title, count in ranked),
+        clustered=sum(row.count for row in ranked),
         largest=tuple(
-            ClusterCount(key=str(cluster_id), title=title, count=count)
-            for cluster_id, title, count in ranked[:LARGEST_CLUSTERS]
+            ClusterCount(
+                key=str(row.cluster_id),
+                title=title_of(
+                    row.reference,
+                    row.public_summary if row.summary_reviewed_at is not None else None,
+                ),
+                count=row.count,
+            )
+            for row in ranked[:LARGEST_CLUSTERS]
         ),
     )
 
@@ -642,8 +673,9 @@ def _quotes(
     municipalities: Sequence[Municipality],
     period: Period,
     reference: _Reference,
-) -> tuple[QuoteItem, ...]:
-    """Chosen quotes of accepted input received in the period: only the public summary."""
+) -> tuple[tuple[QuoteItem, ...], tuple[str, ...]]:
+    """Chosen quotes of accepted input received in the period whose public summary a
+    moderator has reviewed, and the references of those left out for want of a review."""
     # The few chosen quotes drive the query; the period is checked here, since a range on
     # created_at would tempt SQLite into reading the period's submissions instead.
     received = {m.id: received_between(period, m.timezone) for m in municipalities}
@@ -653,6 +685,7 @@ def _quotes(
             Submission.created_at,
             Submission.reference,
             Submission.public_summary,
+            Submission.summary_reviewed_at,
             Submission.category_id,
             Submission.place_id,
         )
@@ -672,11 +705,16 @@ def _quotes(
         .order_by(Submission.created_at, Submission.id)
     ).all()
     quotes = []
+    awaiting = []
+    places = {m.id: place_names(session, m.id) for m in municipalities if rows}
     for row in rows:
         start, end = received[row.municipality_id]
-        # Summaries are redacted when moderators write them; once more costs little.
-        text = redact(row.public_summary.strip())
+        # Summaries are masked when moderators save them; once more costs little.
+        text = redact(row.public_summary.strip(), places=places[row.municipality_id])
         if not start <= row.created_at < end or not text:
+            continue
+        if row.summary_reviewed_at is None:  # edited since it was chosen: not published
+            awaiting.append(row.reference)
             continue
         place = reference.places.get(row.place_id) if row.place_id else None
         quotes.append(
@@ -685,9 +723,10 @@ def _quotes(
                 text=text,
                 category=reference.category_label[reference.category_code[row.category_id]],
                 place=place.label if place else None,
+                reviewed_at=row.summary_reviewed_at.isoformat(),
             )
         )
-    return tuple(quotes)
+    return tuple(quotes), tuple(awaiting)
 
 
 def _rounds(session: DbSession, municipality_ids: Sequence[int], period: Period) -> tuple[Any, ...]:

@@ -27,7 +27,9 @@ like any other. Rows are listed in an order that does not reveal hidden sizes.
 
 Cluster titles, cluster counts and input rounds' results (free texts) are not part of the
 public view at all, nor the category groups (their sums over categories are not in the report
-as a relation we could protect). Quotes are moderators' redacted public summaries.
+as a relation we could protect). Quotes are moderators' redacted public summaries, and only
+those a moderator marked reviewed: a quote without ``reviewed_at`` (a snapshot frozen before
+summaries were reviewed) is left out.
 """
 
 from __future__ import annotations
@@ -453,7 +455,7 @@ def suppress(report: Report, threshold: int) -> PublicReport:
         quotes=tuple(
             PublicQuote(quote.text, quote.category, quote.place)
             for quote in report.quotes
-            if quote.text.strip()
+            if quote.text.strip() and quote.reviewed_at is not None
         ),
         generated_at=report.generated_at,
         has_input=report.total > 0,

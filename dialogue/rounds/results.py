@@ -5,6 +5,10 @@ Only submitted responses count. Answers through the open link count as soon as t
 submitted, and are also reported as ``unverified`` until a moderator confirms them. An
 organisation counts as invited if it got its own link, or if it answered through the open
 link, so that the response rate never goes above one.
+
+Free-text answers are staff-only: the round's results page shows them with likely personal
+data highlighted, and the shape the lägesbild report and its snapshots take (``to_json``) holds
+only how many there are. No automatic masking of them is published.
 """
 
 from __future__ import annotations
@@ -38,7 +42,6 @@ from dialogue.rounds.models import (
 )
 from dialogue.rounds.questionnaire import SCALE_KINDS, in_every_language
 from dialogue.rounds.services import find_round
-from dialogue.submissions.personal_data import redact
 
 SCALE = range(1, 6)
 MEAN_DECIMALS = 2
@@ -135,7 +138,7 @@ class QuestionResult:
     distribution: tuple[int, ...]  # answers 1 to 5, for the scale kinds
     mean_by_type: tuple[TypeMean, ...]
     choices: tuple[ChoiceCount, ...]  # top categories, most chosen first
-    texts: tuple[str, ...]  # free-text answers as written: highlight them, or redact
+    texts: tuple[str, ...]  # free-text answers as written: staff pages only, highlighted
 
     @property
     def is_scale(self) -> bool:
@@ -157,7 +160,7 @@ class QuestionResult:
             "distribution": list(self.distribution),
             "mean_by_type": [m.to_json() for m in self.mean_by_type],
             "choices": [c.to_json() for c in self.choices],
-            "texts": [redact(text) for text in self.texts],
+            "text_count": len(self.texts),
         }
 
 
@@ -174,7 +177,8 @@ class RoundResults:
     questions: tuple[QuestionResult, ...]
 
     def to_json(self) -> dict[str, Any]:
-        """The shape the lägesbild report embeds and snapshots freeze; free texts redacted."""
+        """The shape the lägesbild report embeds and snapshots freeze: the number of free-text
+        answers, never their texts (nobody has reviewed them for publication)."""
         return {
             "round_id": self.round_id,
             "title": dict(self.title),

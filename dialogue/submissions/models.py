@@ -157,8 +157,11 @@ class Submission(Base):
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
     forwarded_to: Mapped[str | None] = mapped_column(String(200))
-    # A redacted text moderators wrote, the only text public reports may quote.
+    # A redacted text moderators wrote, the only text public reports may quote, and only once
+    # a moderator has marked it reviewed; changing the text clears the review.
     public_summary: Mapped[str | None] = mapped_column(Text)
+    summary_reviewed_at: Mapped[dt.datetime | None]
+    summary_reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     # When the submitter last added information, so the queue can show it.
     submitter_activity_at: Mapped[dt.datetime | None]
 
@@ -181,6 +184,11 @@ class Submission(Base):
     @property
     def is_withdrawable(self) -> bool:
         return self.status in WITHDRAWABLE
+
+    @property
+    def is_summary_reviewed(self) -> bool:
+        """Whether a moderator has reviewed the public summary as it reads now."""
+        return bool((self.public_summary or "").strip()) and self.summary_reviewed_at is not None
 
 
 class Contact(Base):

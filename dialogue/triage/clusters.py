@@ -3,6 +3,10 @@
 Linking only sets ``cluster_id``. Every submission stays in the queue with its own status and
 keeps counting in every figure; unlinking puts it back as it was. A cluster that would be left
 with a single submission is dissolved, so a cluster always links at least two.
+
+A cluster's title is its first submission's reviewed public summary or else that submission's
+case reference (:func:`cluster_title`): never unreviewed free text, since the lägesbild report
+and its frozen snapshots name the largest clusters.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
 from dialogue.sanitize import clean_line
 from dialogue.submissions.models import Status, Submission
-from dialogue.submissions.personal_data import redact
 from dialogue.triage.models import Cluster
 from dialogue.triage.references import find_by_reference
 from dialogue.triage.services import require_moderator
@@ -168,8 +171,19 @@ def unlink_from_cluster(
 
 
 def cluster_title(submission: Submission) -> str:
-    """A short title from the submission's public summary or masked text."""
-    text = clean_line(submission.public_summary or redact(submission.text))
+    """A short title: the submission's reviewed public summary, or else its case reference.
+
+    Titles reach the lägesbild report and its snapshots, so they are never unreviewed text.
+    """
+    reviewed = submission.public_summary if submission.is_summary_reviewed else None
+    return title_of(submission.reference, reviewed)
+
+
+def title_of(reference: str, reviewed_summary: str | None) -> str:
+    """:func:`cluster_title` from the values it needs, for queries that read only those."""
+    text = clean_line(reviewed_summary or "")
+    if not text:
+        return reference
     if len(text) <= TITLE_LENGTH:
         return text
     return text[: TITLE_LENGTH - 1].rstrip() + "…"

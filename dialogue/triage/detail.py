@@ -38,6 +38,7 @@ from dialogue.triage.detail_forms import (
     LinkForm,
     NoteForm,
     ReplyForm,
+    ReviewForm,
     StatusForm,
     SummaryForm,
     TagsForm,
@@ -46,7 +47,7 @@ from dialogue.triage.detail_forms import (
     initial_data,
     parse_id,
 )
-from dialogue.triage.notes import add_note, set_public_summary
+from dialogue.triage.notes import add_note
 from dialogue.triage.page import SubmissionPage, load_submission_page
 from dialogue.triage.references import change_status_by_reference
 from dialogue.triage.replies import reply_to_submitter
@@ -57,6 +58,7 @@ from dialogue.triage.services import (
     get_submission,
     set_tags,
 )
+from dialogue.triage.summaries import set_public_summary, withdraw_summary_review
 from dialogue.web.staff import current_account, current_scope, moderator_required
 from dialogue.web.tenancy import current_tenant
 from dialogue.web.urls import external_url
@@ -206,14 +208,41 @@ def post_tags(submission_id: int) -> Response:
 @bp.post("/submissions/<int:submission_id>/summary", endpoint="set_summary")
 @moderator_required
 def post_summary(submission_id: int) -> Response:
+    form = SummaryForm()  # which button was pressed decides the message
+    review = bool(form.review.data)
+
     def change(submission: Submission, form: SummaryForm) -> None:
-        set_public_summary(db.session, submission, form.summary.data or "", **_actor())
+        set_public_summary(
+            db.session, submission, form.summary.data or "", review=review, **_actor()
+        )
+
+    if review:
+        done = _(
+            "The public summary has been saved and marked as reviewed. It may now be quoted "
+            "in public reports."
+        )
+    else:
+        done = _(
+            "The public summary has been saved without review. It is not published anywhere "
+            "until a moderator marks it as reviewed."
+        )
+    return _handle(submission_id, SummaryForm, change, done)
+
+
+@bp.post("/submissions/<int:submission_id>/summary/review/withdraw", endpoint="withdraw_review")
+@moderator_required
+def post_withdraw_review(submission_id: int) -> Response:
+    def change(submission: Submission, form: ReviewForm) -> None:
+        withdraw_summary_review(db.session, submission, **_actor())
 
     return _handle(
         submission_id,
-        SummaryForm,
+        ReviewForm,
         change,
-        _("The public summary has been saved. Personal data in it was masked."),
+        _(
+            "The review has been withdrawn. The summary is not published anywhere until a "
+            "moderator marks it as reviewed again."
+        ),
     )
 
 

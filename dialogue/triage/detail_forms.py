@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from dialogue.i18n import _l
 from dialogue.submissions.models import Priority
-from dialogue.submissions.personal_data import redact
 from dialogue.triage.labels import PRIORITY_LABELS, STATUS_LABELS
-from dialogue.triage.notes import MAX_NOTE_LENGTH, MAX_SUMMARY_LENGTH
+from dialogue.triage.notes import MAX_NOTE_LENGTH
 from dialogue.triage.page import SubmissionPage
 from dialogue.triage.replies import MAX_REPLY_LENGTH
+from dialogue.triage.summaries import MAX_SUMMARY_LENGTH
 from dialogue.web.forms import DialogueForm, MaxChars, plain_text
 from dialogue.web.templating import label
 
@@ -95,6 +95,14 @@ class SummaryForm(DetailForm):
     summary = TextAreaField(
         _l("Public summary"), validators=[plain_text, MaxChars(MAX_SUMMARY_LENGTH)]
     )
+    # Two buttons: saving a draft, or saving and vouching that nothing in it identifies anyone.
+    review = SubmitField(_l("Save and mark as reviewed"))
+    draft = SubmitField(_l("Save without review"))
+
+
+class ReviewForm(DetailForm):
+    key = "review"
+    section = "summary-section"
 
 
 class NoteForm(DetailForm):
@@ -131,6 +139,7 @@ FORMS: tuple[type[DetailForm], ...] = (
     AssignForm,
     TagsForm,
     SummaryForm,
+    ReviewForm,
     NoteForm,
     ReplyForm,
     LinkForm,
@@ -151,7 +160,7 @@ def initial_data(page: SubmissionPage) -> dict[str, dict[str, Any]]:
         },
         "assign": {"assignee": _id(submission.assignee_id)},
         "tags": {"tags": ", ".join(tag.name for tag in submission.tags)},
-        "summary": {"summary": submission.public_summary or redact(submission.text)},
+        "summary": {"summary": submission.public_summary or page.summary_suggestion.text},
         "reply": {"body": page.reply_template.body if page.reply_template else ""},
     }
 

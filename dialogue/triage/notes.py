@@ -1,8 +1,7 @@
-"""Internal notes and the public summary of a submission.
+"""Internal notes on a submission.
 
 A note is for colleagues only: it never reaches the submitter or a public export. The public
-summary is the one text about a submission that public reports may quote, so personal data is
-masked every time it is saved, whatever the moderator typed.
+summary, the one text that may, lives in :mod:`dialogue.triage.summaries`.
 """
 
 from __future__ import annotations
@@ -15,12 +14,10 @@ from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
 from dialogue.sanitize import clean_text
 from dialogue.submissions.models import Submission
-from dialogue.submissions.personal_data import redact
 from dialogue.triage.models import Note
 from dialogue.triage.services import require_moderator
 
 MAX_NOTE_LENGTH = 4000
-MAX_SUMMARY_LENGTH = 2000
 
 
 def add_note(
@@ -49,28 +46,3 @@ def add_note(
     )
     session.commit()
     return note
-
-
-def set_public_summary(
-    session: DbSession, submission: Submission, text: str, *, actor: Account, scope: Scope
-) -> str | None:
-    """Save the redacted public summary (empty text removes it); returns what was stored."""
-    require_moderator(scope, submission)
-    summary = redact(clean_text(text)) or None
-    if summary is not None and len(summary) > MAX_SUMMARY_LENGTH:
-        raise InvalidInputError(
-            {"summary": _l("Use at most %(limit)d characters.", limit=MAX_SUMMARY_LENGTH)}
-        )
-    if summary != submission.public_summary:
-        submission.public_summary = summary
-        record(
-            session,
-            "submission.summary_set",
-            actor_id=actor.id,
-            municipality_id=submission.municipality_id,
-            object_type="submission",
-            object_id=submission.id,
-            summary=summary,
-        )
-    session.commit()
-    return summary

@@ -23,6 +23,7 @@ from dialogue.triage.clusters import Suggestion, list_cluster_members, suggest_s
 from dialogue.triage.models import Cluster, Note, ResponseTemplate
 from dialogue.triage.replies import get_response_template, list_response_templates
 from dialogue.triage.services import TRANSITIONS, list_moderators
+from dialogue.triage.summaries import SummarySuggestion, suggest_summary
 
 T = TypeVar("T")
 
@@ -59,6 +60,7 @@ class SubmissionPage:
     cluster: Cluster | None
     cluster_members: list[Submission]
     suggestions: list[Suggestion]
+    summary_suggestion: SummarySuggestion
     options: Options
     reply_template: ResponseTemplate | None
     names: dict[tuple[str, int], object]
@@ -110,6 +112,7 @@ def load_submission_page(
             if s.id != submission.id
         ],
         suggestions=suggest_similar(session, submission),
+        summary_suggestion=suggest_summary(session, submission),
         options=_options(session, submission),
         reply_template=(
             get_response_template(session, municipality_id, template_id) if template_id else None
@@ -156,9 +159,11 @@ def _get(session: DbSession, model: type[T], object_id: int | None) -> T | None:
 
 
 def _people(submission: Submission) -> set[int]:
-    """Accounts the page names besides those in the history: authors and the assignee."""
+    """Accounts the page names besides those in the history: authors, the assignee and the
+    summary's reviewer."""
     authors = {n.author_id for n in submission.notes} | {r.author_id for r in submission.replies}
-    return {i for i in (*authors, submission.assignee_id) if i is not None}
+    people = (*authors, submission.assignee_id, submission.summary_reviewed_by_id)
+    return {i for i in people if i is not None}
 
 
 def _options(session: DbSession, submission: Submission) -> Options:

@@ -1,7 +1,7 @@
 """Outbox states and claims: queued, sending, sent, failed, cancelled; invitations know their mail.
 
 Revision ID: d4e6f8a0b2c4
-Revises: c3d5e7f9a1b2
+Revises: d4e6f8a0b2c3
 Create Date: 2026-12-05 21:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4e6f8a0b2c4'
-down_revision = 'c3d5e7f9a1b2'
+down_revision = 'd4e6f8a0b2c3'
 branch_labels = None
 depends_on = None
 

@@ -115,6 +115,7 @@ def _submission(
         is_sensitive=category.is_sensitive,
         created_at=at,
         public_summary=summary,
+        summary_reviewed_at=at if summary else None,
     )
     submission.status_events.append(
         StatusEvent(

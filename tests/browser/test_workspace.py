@@ -597,3 +597,55 @@ def test_the_chosen_language_is_kept_through_two_factor_sign_in(
     page.get_by_role("button", name=en("Continue"), exact=True).click()
     expect(page).to_have_url(live_server("/staff/"))
     assert page.locator("html").get_attribute("lang") == "en", "the workspace is not in English"
+
+
+def test_moderator_reviews_the_public_summary_before_it_can_be_quoted(
+    page: Page, live_server: LiveServer, sv: Translate
+) -> None:
+    t = sv
+    text = (
+        "Grannen Kalle Andersson på Storgatan 12 säljer knark. "
+        f"Ring honom på 070-123 45 67 ({unique('granne')})."
+    )
+    [(submission_id, _reference)] = create_submissions(live_server, [text])
+    moderator = make_staff(live_server, "moderator")
+    sign_in(page, live_server, t, moderator)
+    page.goto(live_server(f"/staff/{MUNICIPALITY}/submissions/{submission_id}"))
+
+    # The suggestion masks the phone number and says what was masked and why.
+    section = page.locator("#summary-section")
+    masked = section.get_by_role("table", name=t("What was masked and why"))
+    expect(masked.get_by_role("row").filter(has_text="070-123 45 67")).to_contain_text(
+        str(t("(possible phone number)")).strip("()")
+    )
+    summary = section.get_by_role("textbox", name=t("Public summary"))
+    expect(summary).not_to_have_value(re.compile("070-123"))
+    assert_accessible(page)
+
+    # Saved without review, it is not published; saved and marked reviewed, it is.
+    summary.fill("Någon säljer narkotika i ett bostadsområde.")
+    section.get_by_role("button", name=t("Save without review")).click()
+    expect(status_message(page)).to_contain_text(
+        t(
+            "The public summary has been saved without review. It is not published anywhere "
+            "until a moderator marks it as reviewed."
+        )
+    )
+    expect(page.locator("#summary-section")).to_contain_text(t("Not reviewed"))
+    assert submission_state(live_server, submission_id)["public_summary"] == (
+        "Någon säljer narkotika i ett bostadsområde."
+    )
+    page.locator("#summary-section").get_by_role(
+        "button", name=t("Save and mark as reviewed")
+    ).click()
+    expect(page.locator("#summary-section")).to_contain_text(t("Reviewed"))
+    expect(page.locator("#summary-section")).to_contain_text(moderator.name)
+    assert submission_state(live_server, submission_id)["summary_reviewed_by_id"] == moderator.id
+    assert_accessible(page)
+
+    # Withdrawn, the review is gone and the text stays.
+    page.get_by_role("button", name=t("Withdraw the review")).click()
+    expect(page.locator("#summary-section")).to_contain_text(t("Not reviewed"))
+    expect(page.get_by_role("textbox", name=t("Public summary"))).to_have_value(
+        "Någon säljer narkotika i ett bostadsområde."
+    )

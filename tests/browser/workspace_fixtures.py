@@ -201,7 +201,7 @@ def create_response_template(live_server: LiveServer, admin: Staff, title: str, 
 
 
 def submission_state(live_server: LiveServer, submission_id: int) -> dict[str, Any]:
-    """What the database holds about a submission: status, category, tags, notices."""
+    """What the database holds about a submission: status, category, tags, notices, summary."""
     from dialogue.models import Category
     from dialogue.outbox.models import OutboxMessage
     from dialogue.submissions.models import Submission
@@ -217,6 +217,8 @@ def submission_state(live_server: LiveServer, submission_id: int) -> dict[str, A
             "category": category.code,
             "tags": sorted(tag.name for tag in submission.tags),
             "notices": [(n.kind, n.to_address) for n in notices],
+            "public_summary": submission.public_summary,
+            "summary_reviewed_by_id": submission.summary_reviewed_by_id,
         }
 
 

@@ -86,7 +86,7 @@ ROUND: dict[str, Any] = {
                 }
             ],
             "choices": [],
-            "texts": [],
+            "text_count": 0,
         },
         {
             "id": 2,
@@ -98,7 +98,7 @@ ROUND: dict[str, Any] = {
             "distribution": [],
             "mean_by_type": [],
             "choices": [{"key": "TRYGG.LIGHT", "label": both("Belysning", "Lighting"), "count": 4}],
-            "texts": [],
+            "text_count": 0,
         },
         {
             "id": 3,
@@ -110,7 +110,7 @@ ROUND: dict[str, Any] = {
             "distribution": [],
             "mean_by_type": [],
             "choices": [],
-            "texts": ["Ring [phone number] om det behövs."],
+            "text_count": 1,
         },
     ],
 }

@@ -210,6 +210,7 @@ def seed(
         session.flush()
         first.cluster_id = cluster.id
         first.public_summary = SUMMARY
+        first.summary_reviewed_at = received(4)
         session.add(
             Contact(
                 municipality_id=municipality.id,

@@ -177,7 +177,8 @@ def test_est_csv_lists_accepted_input_of_the_period_oldest_first(
         "Lighting and darkness",
         "TRYGG.LIGHT",
     ]
-    assert first[6] == "Bakom skolan"
+    # The location in the submitter's own words is free text nobody reviewed: never exported.
+    assert first[6] == ""
     assert second[:2] == ["2024-W07", "2024-02-14"]
     assert second[6:9] == ["Stora torget", "2024-02-13", "Evening"]
     assert second[9:13] == ["58.17", "13.55", "6448554", "414702"]
@@ -195,6 +196,7 @@ def test_est_never_exports_the_raw_text_or_an_email_address(
         utc(2024, 5, 2, 9),
         text="Hemligt: " + raw,
         public_summary="Trasig lampa vid torget.",
+        summary_reviewed_at=utc(2024, 5, 3, 9),
     )
     unsummarised = add_input(
         estate, utc(2024, 5, 3, 9), text=raw, location_text="Hos per@example.org"
@@ -210,7 +212,31 @@ def test_est_never_exports_the_raw_text_or_an_email_address(
     assert "Hemligt" not in text
     assert "070-123 45 67" not in text
     assert "Trasig lampa vid torget." in text
-    assert "[e-postadress]" in text or "[e-mail address]" in text
+    assert "Hos per" not in text  # the location in the submitter's own words
+    unsummarised_line = next(line for line in text.splitlines() if unsummarised.reference in line)
+    assert unsummarised_line.split(";")[5:7] == ["", ""]
+
+
+@pytest.mark.usefixtures("in_request")
+def test_est_leaves_out_a_summary_nobody_reviewed(db_session: Session, estate: Estate) -> None:
+    written = add_input(
+        estate,
+        utc(2024, 5, 2, 9),
+        text="Kalle Andersson säljer knark på Storgatan 3, ring 070-123 45 67.",
+        public_summary="Kalle Andersson säljer knark på Storgatan 3.",
+    )
+    reviewed = add_input(
+        estate,
+        utc(2024, 5, 3, 9),
+        public_summary="Någon säljer narkotika i området.",
+        summary_reviewed_at=utc(2024, 5, 4, 9),
+    )
+
+    lines = {line[-1]: line for line in est_lines(db_session, estate)[1:]}
+
+    assert lines[written.reference][5] == ""
+    assert lines[reviewed.reference][5] == "Någon säljer narkotika i området."
+    assert "Kalle" not in repr(lines)
 
 
 @pytest.mark.usefixtures("in_request")
@@ -251,7 +277,12 @@ def test_est_csv_streams_in_batches(
 def test_est_csv_writes_text_that_looks_like_a_formula_as_text(
     db_session: Session, estate: Estate
 ) -> None:
-    add_input(estate, utc(2024, 6, 1, 9), text='=HYPERLINK("http://evil.example","klicka")')
+    add_input(
+        estate,
+        utc(2024, 6, 1, 9),
+        public_summary='=HYPERLINK("http://evil.example","klicka")',
+        summary_reviewed_at=utc(2024, 6, 2, 9),
+    )
 
     lines = est_lines(db_session, estate)
 
@@ -260,7 +291,13 @@ def test_est_csv_writes_text_that_looks_like_a_formula_as_text(
 
 @pytest.mark.usefixtures("in_request")
 def test_est_xlsx_reads_back_with_dates_and_numbers(db_session: Session, estate: Estate) -> None:
-    add_input(estate, utc(2024, 2, 14, 9), place=estate.square, text="=1+1 i Åsarp")
+    add_input(
+        estate,
+        utc(2024, 2, 14, 9),
+        place=estate.square,
+        public_summary="=1+1 i Åsarp",
+        summary_reviewed_at=utc(2024, 2, 15, 9),
+    )
     add_input(estate, utc(2024, 2, 15, 9), place=estate.unplaced)
 
     data = b"".join(exports.est_xlsx(db_session, [estate.municipality], YEAR_2024, locale="en"))

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import load_scope
@@ -320,3 +321,96 @@ def test_public_figures_are_cached_per_pledge(
             client.get(f"/{seeded.municipality.slug}/pledges/{seeded.pledge.id}").status_code == 200
         )
     assert len(calls) == 1
+
+
+# Nothing unreviewed reaches the public
+
+KALLE = (
+    "Grannen Kalle Andersson på Storgatan 12 säljer knark från lägenheten. "
+    "Ring honom på 070-123 45 67."
+)
+
+
+def test_a_neighbours_name_never_reaches_a_public_page_without_a_review(
+    client: FlaskClient, app: Flask, db_session: Session
+) -> None:
+    from dialogue.errors import InvalidInputError
+    from dialogue.lagesbild import quotes
+    from dialogue.models import AuditEvent
+    from dialogue.triage.summaries import set_public_summary, suggest_summary
+
+    seeded = seed(app, db_session)
+    account = make_staff(
+        db_session, "granskare@lagesby.example", "moderator", municipality_id=seeded.municipality.id
+    )
+    scope = load_scope(db_session, account)
+    tipped, quoted = seeded.submissions[1], seeded.submissions[0]
+    tipped.text = KALLE
+    db_session.commit()
+
+    # The moderator saves the pre-filled suggestion without reviewing it: it cannot be quoted.
+    suggestion = suggest_summary(db_session, tipped)
+    assert "070-123 45 67" not in suggestion.text
+    set_public_summary(db_session, tipped, suggestion.text, actor=account, scope=scope)
+    with pytest.raises(InvalidInputError):
+        quotes.choose_quote(
+            db_session, seeded.municipality.id, tipped.id, actor=account, scope=scope
+        )
+    # A reviewed summary is quoted, then edited to name the neighbour: its review is cleared.
+    quotes.choose_quote(db_session, seeded.municipality.id, quoted.id, actor=account, scope=scope)
+    set_public_summary(db_session, quoted, KALLE, actor=account, scope=scope)
+    assert not quoted.is_summary_reviewed
+
+    snapshot = freeze(db_session, seeded)
+    publish(db_session, next_pledge(db_session, seeded, snapshot))
+    assert snapshot.content["quotes"] == []
+    assert snapshot.content["quotes_awaiting_review"] == [quoted.reference]
+    english(client)
+    slug = seeded.municipality.slug
+    for url in (
+        f"/{slug}/lagesbild/{snapshot.id}",
+        f"/{slug}/lagesbild/{snapshot.id}/export.csv",
+        f"/{slug}/pledges/{seeded.pledge.id}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = response.get_data(as_text=True)
+        for secret in ("Kalle", "Andersson", "Storgatan", "knark", SUMMARY):
+            assert secret not in text, (url, secret)
+
+    cleared = [
+        event.details["review_cleared"]
+        for event in db_session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "submission.summary_set", AuditEvent.object_id == quoted.id
+            )
+        )
+    ]
+    assert cleared == [True]
+
+
+def test_a_snapshot_frozen_before_reviews_shows_no_quote_in_public(
+    client: FlaskClient, app: Flask, db_session: Session
+) -> None:
+    from dialogue.lagesbild.data import Report
+
+    seeded = seed(app, db_session)
+    quote_first(db_session, seeded)
+    content = live_report(db_session, seeded, YEAR_2024).to_json()
+    for quote in content["quotes"]:
+        del quote["reviewed_at"]  # the shape snapshots had before summaries were reviewed
+    account = make_staff(
+        db_session, "moa@lagesby.example", "moderator", municipality_id=seeded.municipality.id
+    )
+    snapshot = snapshots.freeze(
+        db_session,
+        seeded.municipality,
+        YEAR_2024,
+        Report.from_json(content),
+        actor=account,
+        scope=load_scope(db_session, account),
+    )
+    publish(db_session, next_pledge(db_session, seeded, snapshot))
+    assert [q["text"] for q in snapshot.content["quotes"]] == [SUMMARY]
+    html = client.get(f"/{seeded.municipality.slug}/lagesbild/{snapshot.id}").get_data(as_text=True)
+    assert SUMMARY not in html

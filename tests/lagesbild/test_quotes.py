@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -146,6 +147,7 @@ def test_candidates_are_accepted_input_of_the_period_with_a_summary(
 ) -> None:
     account = moderator(db_session, seeded)
     seeded.submissions[2].public_summary = "Fler lampor behövs i parken."
+    seeded.submissions[2].summary_reviewed_at = dt.datetime(2024, 12, 1, tzinfo=dt.UTC)
     db_session.commit()
     scope = load_scope(db_session, account)
     quotes.choose_quote(
@@ -195,3 +197,90 @@ def test_analyst_sees_quotes_page_but_cannot_post(
     assert "Quote it" not in html
     url = f"/staff/{seeded.municipality.slug}/lagesbild/quotes/{seeded.submissions[0].id}"
     assert client.post(url, data=hidden_fields(html)).status_code == 403
+
+
+# Only reviewed summaries
+
+
+def unreviewed(session: Session, seeded: Seeded, text: str) -> Any:
+    """The second submission with a public summary that nobody reviewed."""
+    submission = seeded.submissions[1]
+    submission.public_summary = text
+    session.commit()
+    return submission
+
+
+def test_an_unreviewed_summary_cannot_be_quoted(db_session: Session, seeded: Seeded) -> None:
+    account = moderator(db_session, seeded)
+    submission = unreviewed(db_session, seeded, "Kalle Andersson säljer knark.")
+    with pytest.raises(InvalidInputError) as error:
+        quotes.choose_quote(
+            db_session,
+            seeded.municipality.id,
+            submission.id,
+            actor=account,
+            scope=load_scope(db_session, account),
+        )
+    assert "is not reviewed, so it cannot be quoted" in str(error.value.errors["submission"])
+    assert submission.reference in str(error.value.errors["submission"])
+    assert db_session.scalar(select(Quote)) is None
+
+
+def test_the_quotes_page_refuses_an_unreviewed_summary_with_a_translated_message(
+    client: FlaskClient, db_session: Session, seeded: Seeded, sv: Callable[[str], str]
+) -> None:
+    moderator(db_session, seeded)
+    submission = unreviewed(db_session, seeded, "Kalle Andersson säljer knark.")
+    sign_in(client, "moa@lagesby.example")
+    page_url = f"/staff/{seeded.municipality.slug}/lagesbild/quotes?start=2024-01-01&end=2024-12-31"
+    html = client.get(page_url).get_data(as_text=True)
+    row = html[html.index(submission.reference) :].split("</tr>", 1)[0]
+    assert sv("Not reviewed") in row and sv("Review the summary") in row
+    assert sv("Quote it") not in row  # no button to press
+    base = f"/staff/{seeded.municipality.slug}/lagesbild/quotes/{submission.id}"
+    response = client.post(base, data=hidden_fields(html), follow_redirects=True)
+    assert response.status_code == 200
+    message = sv(
+        "The public summary of %(reference)s is not reviewed, so it cannot be quoted. Read it "
+        "on the submission's page and mark it as reviewed first."
+    ) % {"reference": submission.reference}
+    assert str(escape(message)) in response.get_data(as_text=True)
+    assert db_session.scalar(select(Quote)) is None
+
+
+def test_a_quote_edited_after_it_was_chosen_is_left_out_until_reviewed_again(
+    client: FlaskClient, db_session: Session, seeded: Seeded, sv: Callable[[str], str]
+) -> None:
+    from dialogue.triage.summaries import set_public_summary
+
+    account = moderator(db_session, seeded)
+    scope = load_scope(db_session, account)
+    quoted = seeded.submissions[0]
+    quotes.choose_quote(db_session, seeded.municipality.id, quoted.id, actor=account, scope=scope)
+    edited = "Det säljs knark i trapphuset på kvällarna."
+    set_public_summary(db_session, quoted, edited, actor=account, scope=scope)
+
+    report = live_report(db_session, seeded, YEAR_2024)
+    assert report.quotes == ()
+    assert report.quotes_awaiting_review == (quoted.reference,)
+    assert quotes.list_quotes(db_session, seeded.municipality.id, scope=scope) == []
+    [candidate] = [
+        c
+        for c in quotes.list_candidates(db_session, seeded.municipality, YEAR_2024, scope=scope)
+        if c.submission.id == quoted.id
+    ]
+    assert candidate.is_chosen and not candidate.is_reviewed
+
+    # The staff report says which chosen quote is left out, and why.
+    sign_in(client, "moa@lagesby.example")
+    url = f"/staff/{seeded.municipality.slug}/lagesbild?from=2024-01-01&to=2024-12-31"
+    html = client.get(url).get_data(as_text=True)
+    section = html[html.index('id="quotes"') :].split("</section>", 1)[0]
+    assert quoted.reference in section and edited not in section
+    assert sv("Review the summary on the submission's page to show the quote again.") in section
+
+    set_public_summary(db_session, quoted, edited, review=True, actor=account, scope=scope)
+    report = live_report(db_session, seeded, YEAR_2024)
+    assert [q.text for q in report.quotes] == [edited]
+    assert report.quotes[0].reviewed_at is not None
+    assert report.quotes_awaiting_review == ()

@@ -315,9 +315,12 @@ def test_clusters_count_as_the_submissions_they_hold(
     big, small, old, declined = (
         cluster(db_session, town, title) for title in ("Mörk tunnel", "Mopeder", "Gammal", "Nej")
     )
-    for day in range(1, 5):
+    add(town, utc(2024, 2, 1, 10), cluster=big, public_summary="Mörk tunnel",
+        summary_reviewed_at=utc(2024, 2, 5, 10))  # fmt: skip
+    for day in range(2, 5):
         add(town, utc(2024, 2, day, 10), cluster=big)
-    add(town, utc(2024, 2, 9, 10), cluster=small, category="TRYGG.YOUTH")
+    first_small = add(town, utc(2024, 2, 9, 10), cluster=small, category="TRYGG.YOUTH",
+                      public_summary="Mopeder hos Kalle Andersson")  # fmt: skip
     add(town, utc(2024, 2, 10, 10), cluster=small, status=Status.NEW)
     add(town, utc(2023, 2, 10, 10), cluster=old)  # the previous period
     add(town, utc(2024, 2, 10, 10), cluster=declined, status=Status.REJECTED)
@@ -327,7 +330,8 @@ def test_clusters_count_as_the_submissions_they_hold(
     assert (result.clusters.clusters, result.clusters.clustered) == (2, 5)
     assert [(c.key, c.title, c.count) for c in result.clusters.largest] == [
         (str(big.id), "Mörk tunnel", 4),
-        (str(small.id), "Mopeder", 1),
+        # Titles are never unreviewed text: the first submission's reference stands in.
+        (str(small.id), first_small.reference, 1),
     ]
     # Linked, never merged: each submission of a cluster still counts in every dimension.
     assert counts(result, Dimension.CATEGORY)[0] == ("TRYGG.LIGHT", 5, 1)
@@ -351,6 +355,8 @@ RAW = "Jag heter Kim Svensson och min granne på Storgatan 3 har ring 070-123 45
 
 
 def quote(db_session: Session, town: Town, **kwargs: Any) -> None:
+    """A chosen quote; its summary is reviewed unless ``summary_reviewed_at=None`` is given."""
+    kwargs.setdefault("summary_reviewed_at", utc(2024, 12, 1, 10))
     submission = add(town, **{"text": RAW, **kwargs})
     db_session.add(Quote(municipality_id=town.municipality.id, submission_id=submission.id))
     db_session.commit()

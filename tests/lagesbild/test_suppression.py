@@ -256,13 +256,27 @@ def test_order_of_rows_does_not_reveal_hidden_sizes() -> None:
 
 
 def test_public_view_leaves_out_clusters_rounds_and_category_groups() -> None:
-    quote = QuoteItem("ABC-123", "Belysningen i parken är trasig.", {"sv": "Belysning"}, None)
+    quote = QuoteItem(
+        "ABC-123",
+        "Belysningen i parken är trasig.",
+        {"sv": "Belysning"},
+        None,
+        reviewed_at="2024-12-01T10:00:00+00:00",
+    )
     public = suppress(make_report(quotes=[quote]), T)
     text = repr(public)
     assert CLUSTER_MARKER not in text and ROUND_MARKER not in text
     assert "ABC-123" not in text  # the case reference is not public either
     assert public.breakdown(Dimension.CATEGORY_GROUP) is None
     assert [q.text for q in public.quotes] == ["Belysningen i parken är trasig."]
+
+
+def test_a_quote_without_a_review_is_not_public() -> None:
+    # As in a snapshot frozen before summaries were reviewed: its quotes are left out.
+    quote = QuoteItem("ABC-123", "Kalle Andersson på Storgatan 3.", {"sv": "Narkotika"}, None)
+    public = suppress(make_report(quotes=[quote]), T)
+    assert public.quotes == ()
+    assert "Kalle" not in repr(public)
 
 
 # The subtraction attack

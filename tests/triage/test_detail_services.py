@@ -31,7 +31,7 @@ from dialogue.triage.clusters import (
     text_similarity,
     unlink_from_cluster,
 )
-from dialogue.triage.notes import MAX_NOTE_LENGTH, add_note, set_public_summary
+from dialogue.triage.notes import MAX_NOTE_LENGTH, add_note
 from dialogue.triage.page import load_submission_page
 from dialogue.triage.references import change_status_by_reference, normalize_reference
 from dialogue.triage.replies import (
@@ -123,35 +123,6 @@ def test_analysts_cannot_write_notes_or_replies(
         reply_to_submitter(
             db_session, submission, "Hej", actor=analyst, scope=scope, case_link=CASE_LINK
         )
-
-
-# The public summary
-
-
-def test_the_public_summary_is_masked_on_save_and_audited(
-    db_session: Session, submission: Submission, moderator: Account, scope: Scope
-) -> None:
-    stored = set_public_summary(
-        db_session,
-        submission,
-        "Mörkt vid Ranten. <i>Mejla</i> a@b.se eller ring +46 70 123 45 67.",
-        actor=moderator,
-        scope=scope,
-    )
-    expected = "Mörkt vid Ranten. Mejla [e-mail address] eller ring [phone number]."
-    assert stored == submission.public_summary == expected
-    [event] = actions(db_session, "submission.summary_set")
-    assert event.details["summary"] == expected
-
-
-def test_saving_the_same_summary_again_writes_no_event_and_empty_text_removes_it(
-    db_session: Session, submission: Submission, moderator: Account, scope: Scope
-) -> None:
-    set_public_summary(db_session, submission, "Mörkt.", actor=moderator, scope=scope)
-    set_public_summary(db_session, submission, "Mörkt.", actor=moderator, scope=scope)
-    assert len(actions(db_session, "submission.summary_set")) == 1
-    assert set_public_summary(db_session, submission, "  ", actor=moderator, scope=scope) is None
-    assert submission.public_summary is None
 
 
 # Replies
@@ -327,17 +298,27 @@ def test_similar_submissions_are_suggested_by_place_category_and_text(
     assert found[1].similarity >= 0.2 and not found[1].same_place
 
 
-def test_linking_starts_a_cluster_titled_from_the_first_submission_without_personal_data(
+def test_a_cluster_title_is_the_reviewed_summary_shortened(
+    db_session: Session, submission: Submission
+) -> None:
+    submission.public_summary = "Mörkt vid Ranten på kvällarna. " * 5
+    submission.summary_reviewed_at = utcnow()
+    title = cluster_title(submission)
+    assert title.startswith("Mörkt vid Ranten på kvällarna.") and title.endswith("…")
+    assert len(title) <= 80
+
+
+def test_linking_starts_a_cluster_titled_by_the_first_submissions_reference_without_review(
     db_session: Session, submission: Submission, moderator: Account, scope: Scope
 ) -> None:
+    submission.public_summary = "Mörkt vid Ranten, ring Kalle."  # written, not reviewed
     later = SubmissionFactory(
         category=submission.category,
         receipt_key=b"k",
         created_at=submission.created_at + dt.timedelta(hours=1),
     )
     cluster = link_to_cluster(db_session, later, submission.reference, actor=moderator, scope=scope)
-    assert cluster.title == cluster_title(submission)
-    assert "070" not in cluster.title and "[phone number]" in cluster.title
+    assert cluster.title == cluster_title(submission) == submission.reference
     assert submission.cluster_id == later.cluster_id == cluster.id
     events = actions(db_session, "submission.linked")
     assert sorted(e.object_id for e in events) == sorted([submission.id, later.id])

@@ -78,6 +78,8 @@ ACTIONS = [
     ("assignee", "assign", {"assignee": ""}),
     ("tags", "tags", {"tags": "kväll"}),
     ("summary", "summary", {"summary": "Mörkt"}),
+    ("summary", "summary", {"summary": "Mörkt", "review": "y"}),
+    ("summary/review/withdraw", "review", {}),
     ("notes", "note", {"body": "Internt"}),
     ("replies", "reply", {"body": "Hej"}),
     ("cluster", "link", {"other": "ABCD-EFGH"}),
@@ -270,6 +272,68 @@ def test_the_public_summary_starts_masked_and_is_masked_again_on_save(
     assert response.status_code == 303  # type: ignore[attr-defined]
     db_session.refresh(submission)
     assert submission.public_summary == "Mörkt vid Ranten, ring [phone number]."
+    assert submission.summary_reviewed_at is None
+
+
+def test_the_summary_section_shows_what_was_masked_and_why(
+    staff: FlaskClient, submission: Submission
+) -> None:
+    html = staff.get(page_url(submission)).get_data(as_text=True)
+    section = html[html.index('id="summary-section"') : html.index('id="replies-section"')]
+    assert "What was masked and why" in section
+    assert "<td>[phone number]</td><td>possible phone number</td>" in section
+    assert '<mark class="pii pii-mask" data-kind="phone">[phone number]' in section
+    assert '<mark class="pii" data-kind="phone">070-123 45 67' in section
+    assert "Save and mark as reviewed" in section and "Save without review" in section
+
+
+def test_save_and_mark_as_reviewed_publishes_nothing_until_pressed(
+    staff: FlaskClient, db_session: Session, submission: Submission, moderator: Account
+) -> None:
+    post(staff, submission, "summary", "summary", summary="Mörkt vid Ranten.", draft="y")
+    db_session.refresh(submission)
+    assert submission.summary_reviewed_at is None
+    page = staff.get(page_url(submission)).get_data(as_text=True)
+    assert "It is not published anywhere" in page
+    assert "Withdraw the review" not in page
+
+    response = post(
+        staff, submission, "summary", "summary", summary="Mörkt vid Ranten.", review="y"
+    )
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    db_session.refresh(submission)
+    assert submission.summary_reviewed_by_id == moderator.id
+    page = staff.get(page_url(submission)).get_data(as_text=True)
+    assert "marked as reviewed. It may now be quoted" in page  # the flash message
+    assert f"by {moderator.name} on" in page
+    assert "Marked the public summary as reviewed" in page  # the history
+
+    response = post(staff, submission, "summary/review/withdraw", "review")
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    db_session.refresh(submission)
+    assert submission.summary_reviewed_at is None
+    assert submission.public_summary == "Mörkt vid Ranten."
+
+
+def test_editing_a_reviewed_summary_clears_the_review(
+    staff: FlaskClient, db_session: Session, submission: Submission
+) -> None:
+    post(staff, submission, "summary", "summary", summary="Mörkt vid Ranten.", review="y")
+    post(staff, submission, "summary", "summary", summary="Mörkt vid Ranten, sa en granne.")
+    db_session.refresh(submission)
+    assert submission.public_summary == "Mörkt vid Ranten, sa en granne."
+    assert submission.summary_reviewed_at is None
+
+
+def test_marking_an_empty_summary_reviewed_rerenders_with_the_error(
+    staff: FlaskClient, db_session: Session, submission: Submission
+) -> None:
+    response = post(staff, submission, "summary", "summary", summary="  ", review="y")
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "Write the public summary before you mark it as reviewed." in html
+    db_session.refresh(submission)
+    assert submission.summary_reviewed_at is None
 
 
 def test_notes_are_marked_internal_and_never_reach_the_case_page(
