@@ -92,7 +92,7 @@ def _sign_in(account: Account, next_url: str | None) -> Response:
     _fresh_session()
     login_user(account)
     record_sign_in(db.session, account)
-    target = safe_next(next_url) if next_url else url_for("accounts.dashboard")
+    target = safe_next(next_url, default=url_for("accounts.dashboard"))
     return redirect(target, code=303)  # type: ignore[return-value]
 
 

@@ -31,13 +31,12 @@ def get_page_path(target: str | None, *, host: str | None = None) -> str | None:
     adapter = current_app.url_map.bind("localhost")
     try:
         endpoint, _args = adapter.match(path, method="GET")
-    except RequestRedirect:
-        pass  # e.g. a missing trailing slash: the redirect still lands on a GET page
-    except HTTPException:
-        return None  # 404, or 405: a POST-only URL
-    else:
-        if endpoint == "static":
-            return None
+    except (HTTPException, RequestRedirect):
+        # 404; 405, a POST-only URL; or a redirect (a missing slash), which could itself be
+        # taken for another rule: only a page's exact path is a place to return to.
+        return None
+    if endpoint == "static":
+        return None
     return path + (f"?{parts.query}" if parts.query else "")
 
 
@@ -50,4 +49,15 @@ def page_of_request() -> str | None:
     """The page this request belongs to: itself for a GET, the page a posted form was on."""
     if request.method in {"GET", "HEAD"}:
         return get_page_path(request.full_path.rstrip("?"))
-    return get_page_path(request.referrer, host=request.host) or get_page_path(request.path)
+    referrer = get_page_path(request.referrer, host=request.host)
+    if referrer is not None:
+        return referrer
+    # No referrer (a privacy setting): the posted URL itself, or the nearest page above it,
+    # e.g. /staff/<municipality>/submissions/7 for a reply posted to .../submissions/7/reply.
+    path = request.path.rstrip("/")
+    while path:
+        found = get_page_path(path) or get_page_path(path + "/")
+        if found is not None:
+            return found
+        path = path.rpartition("/")[0]
+    return None
