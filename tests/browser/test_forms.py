@@ -61,7 +61,10 @@ _DESCRIBE = """([selector, types]) => {
   }
   const buttons = Array.from(form.elements).filter(
     (el) => (el.tagName === "BUTTON" || el.tagName === "INPUT") && el.type === "submit");
-  const primary = buttons.find((b) => form.contains(b) && shown(b));
+  // The primary action: the form's own visible button that is not styled as a secondary one.
+  const own = buttons.filter((b) => form.contains(b) && shown(b));
+  const secondary = /\b(button-secondary|button-warning|link-button)\b/;
+  const primary = own.find((b) => !secondary.test(b.className)) || own[0];
   return {
     action: form.action,
     method: (form.getAttribute("method") || "get").toLowerCase(),
