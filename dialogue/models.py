@@ -3,6 +3,7 @@
 from dialogue.accounts.models import Account, Membership, RecoveryCode, Role
 from dialogue.audit.models import AuditEvent
 from dialogue.categories.models import Category, Route
+from dialogue.drafts.models import KeptDraft
 from dialogue.lagesbild.models import LagesbildSnapshot, Quote
 from dialogue.municipalities.models import Municipality, PoliceArea
 from dialogue.organisations.models import Organisation, OrganisationType, organisation_places
@@ -47,6 +48,7 @@ __all__ = [
     "Initiative",
     "InputRound",
     "Invitation",
+    "KeptDraft",
     "LagesbildSnapshot",
     "Membership",
     "Municipality",

@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -43,9 +44,16 @@ from dialogue.accounts.services import (
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.extensions import db, limiter
 from dialogue.i18n import _
+from dialogue.web.next_page import safe_next
 from dialogue.web.ratelimit import named
-from dialogue.web.staff import current_account, current_scope, require_staff
-from dialogue.web.templating import safe_next
+from dialogue.web.staff import (
+    current_account,
+    current_scope,
+    idle_seconds,
+    is_idle,
+    mark_seen,
+    require_staff,
+)
 from dialogue.web.urls import external_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
@@ -104,7 +112,7 @@ def _sign_in(account: Account, identity: str, next_url: str | None) -> Response:
     _fresh_session()
     login_user(account)
     record_sign_in(db.session, account)
-    target = safe_next(next_url) if next_url else url_for("accounts.dashboard")
+    target = safe_next(next_url, default=url_for("accounts.dashboard"))
     response: Response = redirect(target, code=303)  # type: ignore[assignment]
     limits.remember_device(response, identity)
     return response
@@ -172,6 +180,19 @@ def logout() -> Response:
     _fresh_session()
     flash(_("You are signed out."), "success")
     return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
+
+
+@bp.post("/session")
+def keep_alive() -> Response:
+    """Start the idle limit again (the "Stay signed in" button); 401 once the session ended."""
+    if not current_user.is_authenticated or is_idle():
+        response = jsonify(signed_in=False)
+        response.status_code = 401
+    else:
+        mark_seen()
+        response = jsonify(signed_in=True, idle_seconds=idle_seconds())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/")

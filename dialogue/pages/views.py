@@ -20,8 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from dialogue.extensions import db, limiter
 from dialogue.i18n import SESSION_KEY, supported_locales
 from dialogue.municipalities.services import list_municipalities
+from dialogue.web.next_page import safe_next
 from dialogue.web.ratelimit import ratelimit_storage_state
-from dialogue.web.templating import safe_next
 
 bp = Blueprint("pages", __name__)
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import flash, g, has_request_context, request
 from flask_wtf import FlaskForm
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 from wtforms import Field, Form
 from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import HiddenInput
 
-from dialogue.i18n import _l
+from dialogue.drafts.services import FORM_NAME_FIELD, Draft
+from dialogue.i18n import _, _l
 from dialogue.sanitize import has_forbidden_characters
 
 
@@ -53,8 +58,57 @@ STALE_FORM_MESSAGE = _l(
 HIDDEN_TYPES = frozenset({"CSRFTokenField", "HiddenField"})
 
 
+class NamedCSRFInput(HiddenInput):
+    """The CSRF token, and beside it which form this is, so a kept draft finds its way back."""
+
+    def __init__(self, form_name: str) -> None:
+        super().__init__()
+        self.form_name = form_name
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        identity = Markup('<input type="hidden" name="{}" value="{}">').format(
+            FORM_NAME_FIELD, self.form_name
+        )
+        token: Markup = super().__call__(field, **kwargs)
+        return token + identity
+
+
 class DialogueForm(FlaskForm):
-    """A Flask-WTF form whose errors list themselves for the error summary."""
+    """A Flask-WTF form whose errors list themselves for the error summary.
+
+    When the page shows again after its author was signed out in the middle of sending this
+    form, the form is filled with what they had typed (``g.kept_draft``, loaded by the staff
+    blueprints), not applied: they check it and send it again.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        csrf_field = getattr(self, "csrf_token", None)
+        if csrf_field is not None:
+            csrf_field.widget = NamedCSRFInput(type(self).__name__)
+        self._restore_kept_draft()
+
+    def _restore_kept_draft(self) -> None:
+        if not has_request_context() or request.method != "GET":
+            return
+        draft: Draft | None = g.get("kept_draft")
+        if draft is None or g.get("kept_draft_restored") or not self._is_form_of(draft):
+            return
+        self.process(MultiDict(draft.fields))
+        g.kept_draft_restored = True
+        flash(
+            _(
+                "You were signed out before this form was sent, so nothing was saved or sent. "
+                "What you typed is back in the form: check it and send it again."
+            ),
+            "info",
+        )
+
+    def _is_form_of(self, draft: Draft) -> bool:
+        if draft.form_name is not None:
+            return draft.form_name == type(self).__name__
+        names = draft.names()
+        return bool(names) and names <= {field.name for field in self}
 
     def error_items(self) -> list[tuple[str, str]]:
         """(field id, message) for the error summary, in the order the fields appear."""

@@ -12,13 +12,26 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, logout_user
 
 from dialogue.accounts.access import Scope, load_scope
 from dialogue.accounts.models import Account
+from dialogue.drafts.services import Draft, forget_draft, get_draft, keep_draft
 from dialogue.extensions import db, login_manager
 from dialogue.i18n import _
+from dialogue.web.next_page import page_of_request
 from dialogue.web.tenancy import add_tenant, load_tenant
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -48,22 +61,79 @@ def _load_account(user_id: str) -> Account | None:
     return account
 
 
+def idle_seconds() -> int:
+    """How long a workspace session may stay unused before it ends."""
+    minutes: int = current_app.extensions["dialogue.settings"].staff_idle_minutes
+    return minutes * 60
+
+
+def is_idle() -> bool:
+    """True when the session has been unused for longer than the idle limit."""
+    now = time.time()
+    return now - float(session.get(SEEN_KEY, now)) > idle_seconds()
+
+
+def mark_seen() -> None:
+    """Start the idle limit again from now."""
+    session[SEEN_KEY] = time.time()
+
+
+def _sign_in_again() -> Any:
+    """To the sign-in page, returning afterwards to the page this request came from."""
+    return redirect(url_for("accounts.login", next=page_of_request()))
+
+
 def require_staff(*, enforce_totp: bool = True) -> Any:
     """Before every workspace request: signed in, not idle, two-factor when required."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    idle_limit = current_app.extensions["dialogue.settings"].staff_idle_minutes * 60
-    now = time.time()
-    if now - float(session.get(SEEN_KEY, now)) > idle_limit:
+    if is_idle():
+        account = current_account()
+        kept = _keep_posted_form(account)
         logout_user()
         session.clear()
-        flash(_("You were signed out after a period of inactivity. Sign in again."), "info")
-        return redirect(url_for("accounts.login", next=request.full_path))
-    session[SEEN_KEY] = now
+        if kept:
+            flash(
+                _(
+                    "You were signed out after a period of inactivity, so what you sent was not "
+                    "saved. Sign in again: what you typed will be back in the form, for you to "
+                    "check and send again."
+                ),
+                "info",
+            )
+        else:
+            flash(_("You were signed out after a period of inactivity. Sign in again."), "info")
+        return _sign_in_again()
+    mark_seen()
     if enforce_totp and current_scope().totp_required and not current_account().has_totp:
         flash(_("Your municipality requires two-factor sign-in. Set it up to continue."), "info")
         return redirect(url_for("accounts.two_factor"), code=303)
     return None
+
+
+def _keep_posted_form(account: Account) -> bool:
+    """Keep the text of a form posted after the session ended (CSRF already checked)."""
+    page = page_of_request()
+    if request.method != "POST" or page is None:
+        return False
+    fields = [(name, value) for name, value in request.form.items(multi=True)]
+    return keep_draft(db.session, account, page, fields) is not None
+
+
+def _load_kept_draft() -> None:
+    """Offer this page's kept draft to the forms it renders (see DialogueForm)."""
+    if request.method != "GET":
+        return
+    page = page_of_request()
+    if page is not None:
+        g.kept_draft = get_draft(db.session, current_account(), page)
+
+
+def _forget_restored_draft(response: Response) -> Response:
+    draft: Draft | None = g.get("kept_draft")
+    if draft is not None and g.get("kept_draft_restored"):
+        forget_draft(db.session, current_account(), draft.id)
+    return response
 
 
 def _require_readable_tenant() -> None:
@@ -78,6 +148,8 @@ def staff_blueprint(name: str, import_name: str) -> Blueprint:
     bp.url_defaults(add_tenant)
     bp.before_request(require_staff)
     bp.before_request(_require_readable_tenant)
+    bp.before_request(_load_kept_draft)
+    bp.after_request(_forget_restored_draft)
     return bp
 
 
@@ -110,7 +182,13 @@ def init_app(app: Any) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = ""  # the sign-in page explains itself
     login_manager.session_protection = "basic"
-    app.jinja_env.globals.update(staff_links=staff_links, mail_not_sent=mail_not_sent)
+    login_manager.unauthorized_handler(_sign_in_again)
+    app.jinja_env.globals.update(
+        staff_links=staff_links,
+        staff_idle_seconds=idle_seconds,
+        page_of_request=page_of_request,
+        mail_not_sent=mail_not_sent,
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -39,16 +39,6 @@ def field_attrs(field: Any, hint: Any = None, **attrs: Any) -> dict[str, Any]:
     return attrs
 
 
-def safe_next(target: str | None) -> str:
-    """A same-site path to return to; anything else becomes the start page."""
-    if not target:
-        return url_for("pages.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("pages.index")
-    return target
-
-
 def _here() -> str:
     """Where the language switch returns to: this page, or for a posted form the page it was on."""
     if request.method == "GET":

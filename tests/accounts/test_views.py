@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pyotp
 from flask import Flask
@@ -242,3 +243,65 @@ def test_a_moderator_sees_no_police_area_report(
 ) -> None:
     sign_in(client, moderator.email)
     assert "/staff/area/" not in client.get("/staff/").get_data(as_text=True)
+
+
+def _keep_alive(client: FlaskClient, token: str | None) -> Any:
+    headers = {"X-CSRFToken": token} if token else {}
+    return client.post("/staff/session", headers=headers)
+
+
+def _csrf(client: FlaskClient) -> str:
+    return hidden_fields(client.get("/staff/").get_data(as_text=True))["csrf_token"]
+
+
+def test_staying_signed_in_starts_the_idle_limit_again(
+    client: FlaskClient, moderator: Account
+) -> None:
+    sign_in(client, moderator.email)
+    token = _csrf(client)
+    almost = time.time() - 29 * 60
+    with client.session_transaction() as session:
+        session["staff_seen_at"] = almost
+    response = _keep_alive(client, token)
+    assert response.status_code == 200
+    assert response.get_json() == {"signed_in": True, "idle_seconds": 30 * 60}
+    assert response.headers["Cache-Control"] == "no-store"
+    with client.session_transaction() as session:
+        assert session["staff_seen_at"] > almost + 60
+    assert client.get("/staff/falkoping/").status_code == 200
+
+
+def test_staying_signed_in_needs_the_csrf_token(client: FlaskClient, moderator: Account) -> None:
+    sign_in(client, moderator.email)
+    with client.session_transaction() as session:
+        session["staff_seen_at"] = 0
+    assert _keep_alive(client, None).status_code == 400
+    with client.session_transaction() as session:
+        assert session["staff_seen_at"] == 0
+
+
+def test_an_ended_session_cannot_be_extended(client: FlaskClient, moderator: Account) -> None:
+    sign_in(client, moderator.email)
+    token = _csrf(client)
+    with client.session_transaction() as session:
+        session["staff_seen_at"] = 0
+    response = _keep_alive(client, token)
+    assert response.status_code == 401
+    assert response.get_json() == {"signed_in": False}
+    assert client.get("/staff/falkoping/").status_code == 302
+
+
+def test_workspace_pages_carry_the_idle_warning_and_its_script(
+    client: FlaskClient, moderator: Account, sv: Any
+) -> None:
+    sign_in(client, moderator.email)
+    html = client.get("/staff/falkoping/").get_data(as_text=True)
+    assert 'role="alertdialog"' in html
+    assert 'data-idle-seconds="1800"' in html
+    assert 'data-keep-alive-url="/staff/session"' in html
+    assert sv("Stay signed in") in html
+    assert "js/session.js" in html
+    script = client.get("/static/js/session.js")
+    assert script.status_code == 200
+    assert "X-CSRFToken" in script.get_data(as_text=True)
+    script.close()

@@ -1,0 +1,1 @@
+"""Drafts kept for staff whose session ended while they were typing."""
