@@ -1,4 +1,4 @@
-"""The data migration d4e6f8a0b2c4 cleans text stored before the sanitiser defused half-tags."""
+"""The data migration a7c9e1f3b5d7 cleans text stored before the sanitiser defused half-tags."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from dialogue.sanitize import holds_markup
 from dialogue.triage.models import Tag
 from tests.conftest import _test_database_url, make_settings, migrated_app
 
-BEFORE = "c3d5e7f9a1b2"
+BEFORE = "5d7e9a1c3b40"  # the revision before it
 HALF_TAG = "Eve <input autofocus onfocus=alert(1)//"
 
 

@@ -15,8 +15,8 @@ A text that cleaning would empty (it was nothing but markup) keeps its character
 with every ``<`` that could open a tag defused, so nothing typed is lost and no required
 field becomes empty.
 
-Revision ID: d4e6f8a0b2c4
-Revises: c3d5e7f9a1b2
+Revision ID: a7c9e1f3b5d7
+Revises: 5d7e9a1c3b40
 Create Date: 2026-12-05 22:00:00.000000
 
 """
@@ -30,8 +30,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = 'd4e6f8a0b2c4'
-down_revision = 'c3d5e7f9a1b2'
+revision = 'a7c9e1f3b5d7'
+down_revision = '5d7e9a1c3b40'
 branch_labels = None
 depends_on = None
 
