@@ -4,23 +4,50 @@ Locale precedence: the visitor's explicit choice (kept in the session by the lan
 switch), then the service default (``DIALOGUE_DEFAULT_LOCALE``, Swedish). Browsers' language
 headers are deliberately not followed: a public service answers in its own language until the
 visitor asks for another, and every page offers the switch.
+
+Translated text from Python is plain text, never markup. ``_`` returns a ``str`` and ``_l`` a
+lazy string that renders escaped, translation and interpolated values alike, so a value from a
+request or the database (a CSV cell, a category group's name) cannot become HTML whichever way
+the sentence reaches a template: ``{{ }}``, a WTForms label or option, ``Markup % value`` or
+``escape()``. Flask-Babel's own lazy strings declare ``__html__`` and so pass as trusted
+markup; nothing outside this module may build one (``tests/test_i18n.py`` checks). Sentences that
+need markup around a value are written in templates, where Jinja's ``{% trans %}`` and ``_()``
+escape the values they interpolate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from flask import current_app, g, has_request_context, session
 from flask_babel import get_locale, refresh
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _babel_gettext
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
 __all__ = ["_", "_l", "localized", "select_locale", "select_timezone", "text_direction"]
 
 SESSION_KEY = "locale"
+
+
+def _(string: str, **variables: Any) -> str:
+    """``string`` translated into the current locale, ``variables`` interpolated: plain text."""
+    return str(_babel_gettext(string, **variables))
+
+
+class PlainLazyString(LazyString):  # type: ignore[misc]  # Flask-Babel ships no types
+    """A sentence translated when used; in HTML it is text, escaped in full."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def _l(string: str, **variables: Any) -> PlainLazyString:
+    """Like :func:`_`, translated when used (form labels, messages built outside a request)."""
+    return PlainLazyString(_, string, **variables)
 
 
 def supported_locales() -> tuple[str, ...]:

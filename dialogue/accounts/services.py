@@ -17,6 +17,7 @@ from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.municipalities.models import Municipality, PoliceArea
 from dialogue.outbox.services import enqueue
+from dialogue.sanitize import clean_line
 
 LINK_MAX_AGE = 3 * 24 * 3600
 RESET_LINK_MAX_AGE = 3600
@@ -56,7 +57,7 @@ def create_account(
             raise InvalidInputError({"password": problem})
     account = Account(
         email=address,
-        name=name.strip() or address,
+        name=clean_line(name) or address,
         password_hash=passwords.hash_password(password) if password else None,
     )
     session.add(account)

@@ -152,3 +152,14 @@ def test_changing_the_password_ends_other_sessions(db_session: Session, moderato
     before = moderator.get_id()
     change_password(db_session, moderator, "ett helt annat långt lösenord")
     assert moderator.get_id() != before
+
+
+def test_display_names_are_cleaned_of_markup(db_session: Session, demo: Municipality) -> None:
+    account = create_account(
+        db_session,
+        email="eve@falkoping.example",
+        name="Eve <b>Admin</b> <input autofocus onfocus=alert(1)//",
+        role=Role.MODERATOR,
+        municipality_id=demo.id,
+    )
+    assert account.name == "Eve Admin < input autofocus onfocus=alert(1)//"
