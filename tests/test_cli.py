@@ -7,7 +7,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dialogue.demo.services import load_demo
-from dialogue.models import Category, Commitment, Initiative, Municipality, Place, Pledge
+from dialogue.models import (
+    Account,
+    Category,
+    Commitment,
+    Initiative,
+    Municipality,
+    Place,
+    Pledge,
+    StaffSession,
+)
 
 
 def _counts(session: Session) -> dict[str, int]:
@@ -48,3 +57,22 @@ def test_packaged_demo_data_matches_the_shared_copy() -> None:
         return  # a clone without the shared folder beside it: nothing to compare
     for name in (DEMO_FILE, CATEGORIES_FILE):
         assert read_data_file(name) == (shared / name).read_text(encoding="utf-8"), name
+
+
+def test_retention_run_deletes_staff_sessions_that_ended_more_than_a_day_ago(
+    app: Flask, db_session: Session, moderator: Account
+) -> None:
+    import datetime as dt
+
+    from dialogue.accounts.sessions import KEPT_AFTER_END, start_session
+    from dialogue.db import utcnow
+
+    key = app.extensions["dialogue.keys"].staff_session
+    idle = dt.timedelta(minutes=app.extensions["dialogue.settings"].staff_idle_minutes)
+    start_session(db_session, moderator, key, idle)
+    start_session(db_session, moderator, key, idle, now=utcnow() - idle - KEPT_AFTER_END * 2)
+    db_session.commit()
+    result = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 staff sessions that ended more than a day ago." in result.output
+    assert db_session.scalar(select(func.count()).select_from(StaffSession)) == 1

@@ -41,11 +41,19 @@ from dialogue.accounts.services import (
     record_sign_in,
     request_password_reset,
 )
+from dialogue.accounts.sessions import end_session
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.extensions import db, limiter
 from dialogue.i18n import _
 from dialogue.web.ratelimit import named
-from dialogue.web.staff import current_account, current_scope, require_staff
+from dialogue.web.staff import (
+    STAFF_SESSION_KEY,
+    current_account,
+    current_scope,
+    current_session_check,
+    idle_limit,
+    require_staff,
+)
 from dialogue.web.templating import safe_next
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
@@ -82,8 +90,10 @@ def _fresh_session() -> None:
 def _sign_in(account: Account, next_url: str | None) -> Response:
     """Start a fresh session for ``account``: nothing of the anonymous one is carried over."""
     _fresh_session()
+    keys = current_app.extensions["dialogue.keys"]
+    token = record_sign_in(db.session, account, keys.staff_session, idle_limit())
     login_user(account)
-    record_sign_in(db.session, account)
+    session[STAFF_SESSION_KEY] = token
     target = safe_next(next_url) if next_url else url_for("accounts.dashboard")
     return redirect(target, code=303)  # type: ignore[return-value]
 
@@ -143,6 +153,10 @@ def _pending_account() -> Account | None:
 def logout() -> Response:
     if LogoutForm().validate_on_submit() and current_user.is_authenticated:
         logout_user()
+    # The cookie is dropped below in any case: its server-side session ends with it.
+    token = session.get(STAFF_SESSION_KEY)
+    if isinstance(token, str):
+        end_session(db.session, current_app.extensions["dialogue.keys"].staff_session, token)
     _fresh_session()
     flash(_("You are signed out."), "success")
     return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
@@ -229,11 +243,18 @@ def set_password(token: str) -> Response:
         abort(404)
     form = SetPasswordForm()
     if request.method == "POST" and form.validate_on_submit():
+        # The person's own session in this browser goes on; every other one ends.
+        own = current_user.is_authenticated and current_account().id == account.id
+        keep = current_session_check().session_id if own else None
         try:
-            change_password(db.session, account, form.password.data or "")
+            change_password(db.session, account, form.password.data or "", keep_session=keep)
         except InvalidInputError as error:
             form.password.errors = [str(error.errors["password"])]
         else:
+            if own:
+                login_user(account)  # the cookie names the new session version
+                flash(_("Your password is set. You are still signed in here."), "success")
+                return redirect(url_for(".dashboard"), code=303)  # type: ignore[return-value]
             flash(_("Your password is set. Sign in with it."), "success")
             return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
     status = 422 if request.method == "POST" else 200

@@ -2,12 +2,16 @@
 
 Workspace pages of a municipality live under ``/staff/<municipality>/``. A municipality the
 account may not read answers 404, as if it did not exist.
+
+The signed cookie names a server-side session (``dialogue.accounts.sessions``); loading the
+account for a request checks it, so sign-out, a password change, a deactivation and the idle
+limit hold on the server whatever a copied or edited cookie says.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import time
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -17,12 +21,14 @@ from flask_login import current_user, logout_user
 
 from dialogue.accounts.access import Scope, load_scope
 from dialogue.accounts.models import Account
+from dialogue.accounts.sessions import NO_SESSION, SessionCheck, SessionState, touch_session
 from dialogue.extensions import db, login_manager
 from dialogue.i18n import _
 from dialogue.web.tenancy import add_tenant, load_tenant
 
 F = TypeVar("F", bound=Callable[..., Any])
-SEEN_KEY = "staff_seen_at"
+# The cookie's name for the server-side session; the check of it is kept in g for the request.
+STAFF_SESSION_KEY = "staff_session"
 
 
 def current_account() -> Account:
@@ -45,21 +51,38 @@ def _load_account(user_id: str) -> Account | None:
     account = db.session.get(Account, int(account_id))
     if account is None or not account.is_active or str(account.session_version) != version:
         return None
-    return account
+    token = session.get(STAFF_SESSION_KEY)
+    g.staff_session = touch_session(
+        db.session,
+        current_app.extensions["dialogue.keys"].staff_session,
+        token if isinstance(token, str) else None,
+        idle_limit(),
+        account_id=account.id,
+    )
+    return account if g.staff_session.is_live else None
+
+
+def idle_limit() -> dt.timedelta:
+    return dt.timedelta(minutes=current_app.extensions["dialogue.settings"].staff_idle_minutes)
+
+
+def current_session_check() -> SessionCheck:
+    """How this request's server-side session stands (live, idle or ended)."""
+    if not current_user.is_authenticated:  # loading the account checks the session
+        return g.get("staff_session", NO_SESSION)  # type: ignore[no-any-return]
+    check: SessionCheck = g.staff_session
+    return check
 
 
 def require_staff(*, enforce_totp: bool = True) -> Any:
     """Before every workspace request: signed in, not idle, two-factor when required."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    idle_limit = current_app.extensions["dialogue.settings"].staff_idle_minutes * 60
-    now = time.time()
-    if now - float(session.get(SEEN_KEY, now)) > idle_limit:
+    if current_session_check().state is SessionState.IDLE:
         logout_user()
         session.clear()
         flash(_("You were signed out after a period of inactivity. Sign in again."), "info")
         return redirect(url_for("accounts.login", next=request.full_path))
-    session[SEEN_KEY] = now
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
     if enforce_totp and current_scope().totp_required and not current_account().has_totp:
         flash(_("Your municipality requires two-factor sign-in. Set it up to continue."), "info")
         return redirect(url_for("accounts.two_factor"), code=303)

@@ -104,10 +104,20 @@ def test_administrators_can(client: FlaskClient, administrator: Account) -> None
     assert client.get("/staff/falkoping/audit").status_code == 200
 
 
-def test_idle_sessions_end(app: Flask, client: FlaskClient, moderator: Account) -> None:
+def test_idle_sessions_end(
+    app: Flask, client: FlaskClient, db_session: Session, moderator: Account
+) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from dialogue.accounts.models import StaffSession
+    from dialogue.db import utcnow
+
     sign_in(client, moderator.email)
-    with client.session_transaction() as session:
-        session["staff_seen_at"] = 0
+    long_ago = utcnow() - dt.timedelta(days=1)
+    db_session.execute(update(StaffSession).values(last_seen_at=long_ago))
+    db_session.commit()
     response = client.get("/staff/falkoping/")
     assert response.status_code == 302
     assert "/staff/login" in response.headers["Location"]
