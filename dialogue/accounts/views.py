@@ -19,7 +19,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from dialogue.accounts import totp
 from dialogue.accounts.access import list_readable_municipalities
@@ -163,7 +163,6 @@ def logout() -> Response:
 
 
 @bp.get("/")
-@login_required
 def dashboard() -> Response:
     if (redirect_to := require_staff()) is not None:
         return redirect_to  # type: ignore[no-any-return]
@@ -178,7 +177,6 @@ def dashboard() -> Response:
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
-@login_required
 def two_factor() -> Response:
     response = require_staff(enforce_totp=False)
     if response is not None:

@@ -162,6 +162,23 @@ def test_the_idle_limit_holds_on_the_server_whatever_the_cookie_says(
     assert refused(replayed(app, copied).get(WORKSPACE)), "the session stays ended"
 
 
+@pytest.mark.parametrize("path", ["/staff/", "/staff/account/two-factor"])
+def test_pages_outside_a_municipality_say_an_idle_session_ended(
+    app: Flask,
+    client: FlaskClient,
+    db_session: Session,
+    moderator: Account,
+    sv: Callable[[str], str],
+    path: str,
+) -> None:
+    browser = signed_in_browser(app, moderator)
+    idle_for(db_session, moderator, app.extensions["dialogue.settings"].staff_idle_minutes + 1)
+    response = browser.get(path)
+    assert refused(response)
+    page = browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert sv("You were signed out after a period of inactivity. Sign in again.") in page
+
+
 def test_a_session_used_within_the_idle_limit_goes_on(
     app: Flask, client: FlaskClient, db_session: Session, moderator: Account
 ) -> None:
