@@ -87,17 +87,27 @@ def _id_by_slug(session: Any, model: Any, slug: str | None, option: str) -> int 
     "--days", type=click.IntRange(min=0), help="Override DIALOGUE_CONTACT_RETENTION_DAYS."
 )
 def retention_run(days: int | None) -> None:
-    """Delete contact details of cases handled longer ago than the retention period."""
+    """Delete contact details of cases handled longer ago than the retention period.
+
+    Staff sessions that stopped working more than a day ago are deleted too.
+    """
+    import datetime as dt
+
     from flask import current_app
 
+    from dialogue.accounts.sessions import purge_sessions
     from dialogue.db import utcnow
     from dialogue.extensions import db
     from dialogue.submissions.services import purge_expired_contacts
 
     settings = current_app.extensions["dialogue.settings"]
     period = settings.contact_retention_days if days is None else days
-    deleted = purge_expired_contacts(db.session, utcnow(), period)
+    now = utcnow()
+    deleted = purge_expired_contacts(db.session, now, period)
     click.echo(f"Deleted {deleted} contact details of cases handled more than {period} days ago.")
+    idle = dt.timedelta(minutes=settings.staff_idle_minutes)
+    sessions = purge_sessions(db.session, now, idle)
+    click.echo(f"Deleted {sessions} staff sessions that ended more than a day ago.")
 
 
 @demo.command("load")

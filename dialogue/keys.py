@@ -27,6 +27,7 @@ class Keys:
     account_link: bytes
     invitation: bytes
     snapshot: bytes
+    staff_session: bytes
 
     @classmethod
     def derive(cls, secret: str) -> Keys:
@@ -42,6 +43,7 @@ class Keys:
             account_link=sub("dialogue.account-link"),
             invitation=sub("dialogue.round-invitation"),
             snapshot=sub("dialogue.lagesbild-snapshot"),
+            staff_session=sub("dialogue.staff-session"),
         )
 
 

@@ -1,6 +1,13 @@
 """Every model, imported once so metadata and Alembic see the whole schema."""
 
-from dialogue.accounts.models import Account, Membership, RecoveryCode, Role
+from dialogue.accounts.models import (
+    Account,
+    Membership,
+    RecoveryCode,
+    Role,
+    SessionEnd,
+    StaffSession,
+)
 from dialogue.audit.models import AuditEvent
 from dialogue.categories.models import Category, Route
 from dialogue.drafts.models import KeptDraft
@@ -74,6 +81,8 @@ __all__ = [
     "Role",
     "RoundResponse",
     "Route",
+    "SessionEnd",
+    "StaffSession",
     "Status",
     "StatusEvent",
     "Submission",

@@ -14,7 +14,16 @@ from sqlalchemy.orm import Session
 
 from dialogue.config import CONFIG_ERROR_EXIT
 from dialogue.demo.services import load_demo
-from dialogue.models import Category, Commitment, Initiative, Municipality, Place, Pledge
+from dialogue.models import (
+    Account,
+    Category,
+    Commitment,
+    Initiative,
+    Municipality,
+    Place,
+    Pledge,
+    StaffSession,
+)
 from tests.conftest import make_settings, migrated_app
 
 
@@ -129,3 +138,22 @@ def test_the_set_password_link_of_a_new_account_starts_with_the_public_url(
     assert result.exit_code == 0, result.output
     link = result.output.split("Set the password within three days: ")[1].strip()
     assert link.startswith(f"{public_url}/staff/set-password/")
+
+
+def test_retention_run_deletes_staff_sessions_that_ended_more_than_a_day_ago(
+    app: Flask, db_session: Session, moderator: Account
+) -> None:
+    import datetime as dt
+
+    from dialogue.accounts.sessions import KEPT_AFTER_END, start_session
+    from dialogue.db import utcnow
+
+    key = app.extensions["dialogue.keys"].staff_session
+    idle = dt.timedelta(minutes=app.extensions["dialogue.settings"].staff_idle_minutes)
+    start_session(db_session, moderator, key, idle)
+    start_session(db_session, moderator, key, idle, now=utcnow() - idle - KEPT_AFTER_END * 2)
+    db_session.commit()
+    result = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 staff sessions that ended more than a day ago." in result.output
+    assert db_session.scalar(select(func.count()).select_from(StaffSession)) == 1

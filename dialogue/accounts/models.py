@@ -80,6 +80,40 @@ class Membership(Base):
     police_area: Mapped[PoliceArea | None] = relationship()
 
 
+class SessionEnd(StrEnum):
+    """Why a staff session ended."""
+
+    SIGNED_OUT = "signed_out"
+    IDLE = "idle"  # no request for longer than the idle limit
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 (a reason, not a password)
+    DEACTIVATED = "deactivated"
+    ROLES_REMOVED = "roles_removed"  # the account has no role left anywhere
+
+
+class StaffSession(Base):
+    """A signed-in browser: the signed cookie names it by a random token, stored here hashed.
+
+    A request is accepted only while the row is not ended and was seen within the idle limit
+    (see ``dialogue.accounts.sessions``), so a copied cookie stops working at sign-out.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[intpk]
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    # HMAC-SHA256 of the token under a key derived from the secret key; the token itself
+    # lives only in the person's cookie.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]
+    end_reason: Mapped[SessionEnd | None]
+
+    account: Mapped[Account] = relationship()
+
+
 class RecoveryCode(Base):
     """A one-time code that stands in for the authenticator app; stored hashed."""
 

@@ -10,7 +10,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from dialogue.accounts import passwords, totp
-from dialogue.accounts.models import Account, Membership, RecoveryCode, Role
+from dialogue.accounts.models import Account, Membership, RecoveryCode, Role, SessionEnd
+from dialogue.accounts.sessions import end_all_sessions, start_session
 from dialogue.audit.services import record
 from dialogue.db import DbSession, utcnow
 from dialogue.errors import InvalidInputError, NotFoundError
@@ -137,10 +138,15 @@ def _audit_own(session: DbSession, account: Account, action: str) -> None:
     )
 
 
-def record_sign_in(session: DbSession, account: Account) -> None:
+def record_sign_in(
+    session: DbSession, account: Account, key: bytes, idle_limit: dt.timedelta
+) -> str:
+    """Note the sign-in and start a server-side session; returns the token for the cookie."""
     account.last_login_at = utcnow()
     _audit_own(session, account, "account.signed_in")
+    token = start_session(session, account, key, idle_limit)
     session.commit()
+    return token
 
 
 def check_second_factor(session: DbSession, account: Account, code: str, key: bytes) -> bool:
@@ -183,13 +189,19 @@ def enable_totp(
     return codes
 
 
-def change_password(session: DbSession, account: Account, new_password: str) -> None:
-    """Set a new password and end every other session of the account."""
+def change_password(
+    session: DbSession, account: Account, new_password: str, *, keep_session: int | None = None
+) -> None:
+    """Set a new password and end every session of the account but ``keep_session``.
+
+    Set-password links and half-finished two-factor sign-ins of the old version stop working.
+    """
     problem = passwords.password_problem(new_password, account.email)
     if problem:
         raise InvalidInputError({"password": problem})
     account.password_hash = passwords.hash_password(new_password)
     account.session_version += 1
+    end_all_sessions(session, account, SessionEnd.PASSWORD_CHANGED, keep=keep_session)
     _audit_own(session, account, "account.password_changed")
     session.commit()
 

@@ -19,7 +19,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from dialogue.accounts import limits, totp
 from dialogue.accounts.access import list_readable_municipalities
@@ -41,17 +41,19 @@ from dialogue.accounts.services import (
     record_sign_in,
     request_password_reset,
 )
+from dialogue.accounts.sessions import end_session
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.extensions import db, limiter
 from dialogue.i18n import _
 from dialogue.web.next_page import safe_next
 from dialogue.web.ratelimit import named
 from dialogue.web.staff import (
+    STAFF_SESSION_KEY,
     current_account,
     current_scope,
+    current_session_check,
+    idle_limit,
     idle_seconds,
-    is_idle,
-    mark_seen,
     require_staff,
 )
 from dialogue.web.urls import external_url
@@ -110,8 +112,10 @@ def _sign_in(account: Account, identity: str, next_url: str | None) -> Response:
     for this address cannot keep it out (see :mod:`dialogue.accounts.limits`).
     """
     _fresh_session()
+    keys = current_app.extensions["dialogue.keys"]
+    token = record_sign_in(db.session, account, keys.staff_session, idle_limit())
     login_user(account)
-    record_sign_in(db.session, account)
+    session[STAFF_SESSION_KEY] = token
     target = safe_next(next_url, default=url_for("accounts.dashboard"))
     response: Response = redirect(target, code=303)  # type: ignore[assignment]
     limits.remember_device(response, identity)
@@ -177,6 +181,10 @@ def _pending_account() -> Account | None:
 def logout() -> Response:
     if LogoutForm().validate_on_submit() and current_user.is_authenticated:
         logout_user()
+    # The cookie is dropped below in any case: its server-side session ends with it.
+    token = session.get(STAFF_SESSION_KEY)
+    if isinstance(token, str):
+        end_session(db.session, current_app.extensions["dialogue.keys"].staff_session, token)
     _fresh_session()
     flash(_("You are signed out."), "success")
     return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
@@ -185,18 +193,17 @@ def logout() -> Response:
 @bp.post("/session")
 def keep_alive() -> Response:
     """Start the idle limit again (the "Stay signed in" button); 401 once the session ended."""
-    if not current_user.is_authenticated or is_idle():
+    # Loading the account touched the server-side session: the idle limit starts again.
+    if not current_user.is_authenticated:
         response = jsonify(signed_in=False)
         response.status_code = 401
     else:
-        mark_seen()
         response = jsonify(signed_in=True, idle_seconds=idle_seconds())
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.get("/")
-@login_required
 def dashboard() -> Response:
     if (redirect_to := require_staff()) is not None:
         return redirect_to  # type: ignore[no-any-return]
@@ -211,7 +218,6 @@ def dashboard() -> Response:
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
-@login_required
 def two_factor() -> Response:
     response = require_staff(enforce_totp=False)
     if response is not None:
@@ -276,11 +282,18 @@ def set_password(token: str) -> Response:
         abort(404)
     form = SetPasswordForm()
     if request.method == "POST" and form.validate_on_submit():
+        # The person's own session in this browser goes on; every other one ends.
+        own = current_user.is_authenticated and current_account().id == account.id
+        keep = current_session_check().session_id if own else None
         try:
-            change_password(db.session, account, form.password.data or "")
+            change_password(db.session, account, form.password.data or "", keep_session=keep)
         except InvalidInputError as error:
             form.password.errors = [str(error.errors["password"])]
         else:
+            if own:
+                login_user(account)  # the cookie names the new session version
+                flash(_("Your password is set. You are still signed in here."), "success")
+                return redirect(url_for(".dashboard"), code=303)  # type: ignore[return-value]
             flash(_("Your password is set. Sign in with it."), "success")
             return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
     status = 422 if request.method == "POST" else 200

@@ -13,13 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin
-from dialogue.accounts.models import Account, Membership, Role
+from dialogue.accounts.models import Account, Membership, Role, SessionEnd
 from dialogue.accounts.services import (
     create_account,
     get_account_by_email,
     grant_role,
     normalize_email,
 )
+from dialogue.accounts.sessions import end_all_sessions
 from dialogue.audit.services import record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError
@@ -116,7 +117,10 @@ def add_member(
 def remove_role(
     session: DbSession, municipality_id: int, membership_id: int, *, actor: Account, scope: Scope
 ) -> tuple[Account, Role]:
-    """Take a role here away; nobody removes their own administrator role."""
+    """Take a role here away; nobody removes their own administrator role.
+
+    An account left without any role anywhere is signed out everywhere.
+    """
     require_admin(scope, municipality_id)
     membership = session.get(Membership, membership_id)
     if membership is None or membership.municipality_id != municipality_id:
@@ -133,6 +137,10 @@ def remove_role(
     account, role = membership.account, membership.role
     _record(session, "account.role_removed", account, actor, municipality_id, role=role.value)
     session.delete(membership)
+    session.flush()
+    session.refresh(account, ["memberships"])
+    if not account.memberships:
+        end_all_sessions(session, account, SessionEnd.ROLES_REMOVED)
     session.commit()
     return account, role
 
@@ -144,7 +152,7 @@ def deactivate_member(
 
     ``is_active`` of the account returned tells which happened. Either way its access here
     ends with its next request: the scope is read afresh for every request, and a deactivated
-    account's sessions stop working.
+    account's sessions are ended.
     """
     require_admin(scope, municipality_id)
     account = session.get(Account, account_id)
@@ -163,6 +171,7 @@ def deactivate_member(
     else:
         account.is_active = False
         account.session_version += 1
+        end_all_sessions(session, account, SessionEnd.DEACTIVATED)
         _record(session, "account.deactivated", account, actor, municipality_id, roles=roles)
     session.commit()
     return account

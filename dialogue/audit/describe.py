@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "submission.linked": _l("Linked the submission to a cluster"),
     "submission.unlinked": _l("Took the submission out of its cluster"),
     "account.signed_in": _l("Signed in"),
+    "account.signed_out": _l("Signed out"),
     "account.password_changed": _l("Changed the password"),
     "account.recovery_code_used": _l("Used a recovery code to sign in"),
     "account.role_granted": _l("Gave an account a role"),

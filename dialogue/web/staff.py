@@ -2,12 +2,16 @@
 
 Workspace pages of a municipality live under ``/staff/<municipality>/``. A municipality the
 account may not read answers 404, as if it did not exist.
+
+The signed cookie names a server-side session (``dialogue.accounts.sessions``); loading the
+account for a request checks it, so sign-out, a password change, a deactivation and the idle
+limit hold on the server whatever a copied or edited cookie says.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import time
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -28,6 +32,7 @@ from flask_login import current_user, logout_user
 
 from dialogue.accounts.access import Scope, load_scope
 from dialogue.accounts.models import Account
+from dialogue.accounts.sessions import NO_SESSION, SessionCheck, SessionState, touch_session
 from dialogue.drafts.services import Draft, forget_draft, get_draft, keep_draft
 from dialogue.extensions import db, login_manager
 from dialogue.i18n import _
@@ -35,7 +40,8 @@ from dialogue.web.next_page import page_of_request
 from dialogue.web.tenancy import add_tenant, load_tenant
 
 F = TypeVar("F", bound=Callable[..., Any])
-SEEN_KEY = "staff_seen_at"
+# The cookie's name for the server-side session; the check of it is kept in g for the request.
+STAFF_SESSION_KEY = "staff_session"
 
 
 def current_account() -> Account:
@@ -58,24 +64,35 @@ def _load_account(user_id: str) -> Account | None:
     account = db.session.get(Account, int(account_id))
     if account is None or not account.is_active or str(account.session_version) != version:
         return None
-    return account
+    token = session.get(STAFF_SESSION_KEY)
+    g.staff_session = touch_session(
+        db.session,
+        current_app.extensions["dialogue.keys"].staff_session,
+        token if isinstance(token, str) else None,
+        idle_limit(),
+        account_id=account.id,
+    )
+    if g.staff_session.state is SessionState.IDLE:
+        g.idle_account = account  # whose typed text an expired POST keeps
+    return account if g.staff_session.is_live else None
+
+
+def idle_limit() -> dt.timedelta:
+    return dt.timedelta(minutes=current_app.extensions["dialogue.settings"].staff_idle_minutes)
+
+
+def current_session_check() -> SessionCheck:
+    """How this request's server-side session stands (live, idle or ended)."""
+    if not current_user.is_authenticated:  # loading the account checks the session
+        return g.get("staff_session", NO_SESSION)  # type: ignore[no-any-return]
+    check: SessionCheck = g.staff_session
+    return check
 
 
 def idle_seconds() -> int:
     """How long a workspace session may stay unused before it ends."""
     minutes: int = current_app.extensions["dialogue.settings"].staff_idle_minutes
     return minutes * 60
-
-
-def is_idle() -> bool:
-    """True when the session has been unused for longer than the idle limit."""
-    now = time.time()
-    return now - float(session.get(SEEN_KEY, now)) > idle_seconds()
-
-
-def mark_seen() -> None:
-    """Start the idle limit again from now."""
-    session[SEEN_KEY] = time.time()
 
 
 def _sign_in_again() -> Any:
@@ -85,11 +102,9 @@ def _sign_in_again() -> Any:
 
 def require_staff(*, enforce_totp: bool = True) -> Any:
     """Before every workspace request: signed in, not idle, two-factor when required."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if is_idle():
-        account = current_account()
-        kept = _keep_posted_form(account)
+    if current_session_check().state is SessionState.IDLE:
+        account: Account | None = g.get("idle_account")
+        kept = account is not None and _keep_posted_form(account)
         logout_user()
         session.clear()
         if kept:
@@ -104,7 +119,8 @@ def require_staff(*, enforce_totp: bool = True) -> Any:
         else:
             flash(_("You were signed out after a period of inactivity. Sign in again."), "info")
         return _sign_in_again()
-    mark_seen()
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
     if enforce_totp and current_scope().totp_required and not current_account().has_totp:
         flash(_("Your municipality requires two-factor sign-in. Set it up to continue."), "info")
         return redirect(url_for("accounts.two_factor"), code=303)

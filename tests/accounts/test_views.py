@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from typing import Any
@@ -7,10 +8,12 @@ from typing import Any
 import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from dialogue.accounts.models import Account
+from dialogue.accounts.models import Account, StaffSession
 from dialogue.accounts.services import enable_totp
+from dialogue.db import utcnow
 from dialogue.models import Municipality
 from tests.conftest import hidden_fields, make_staff, sign_in
 
@@ -106,10 +109,20 @@ def test_administrators_can(client: FlaskClient, administrator: Account) -> None
     assert client.get("/staff/falkoping/audit").status_code == 200
 
 
-def test_idle_sessions_end(app: Flask, client: FlaskClient, moderator: Account) -> None:
+def test_idle_sessions_end(
+    app: Flask, client: FlaskClient, db_session: Session, moderator: Account
+) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from dialogue.accounts.models import StaffSession
+    from dialogue.db import utcnow
+
     sign_in(client, moderator.email)
-    with client.session_transaction() as session:
-        session["staff_seen_at"] = 0
+    long_ago = utcnow() - dt.timedelta(days=1)
+    db_session.execute(update(StaffSession).values(last_seen_at=long_ago))
+    db_session.commit()
     response = client.get("/staff/falkoping/")
     assert response.status_code == 302
     assert "/staff/login" in response.headers["Location"]
@@ -254,37 +267,44 @@ def _csrf(client: FlaskClient) -> str:
     return hidden_fields(client.get("/staff/").get_data(as_text=True))["csrf_token"]
 
 
+def _seen_ago(db_session: Session, minutes: float) -> dt.datetime:
+    """Put the last request of every staff session ``minutes`` back (on the server)."""
+    seen = utcnow() - dt.timedelta(minutes=minutes)
+    db_session.execute(update(StaffSession).values(last_seen_at=seen))
+    db_session.commit()
+    return seen
+
+
 def test_staying_signed_in_starts_the_idle_limit_again(
-    client: FlaskClient, moderator: Account
+    client: FlaskClient, db_session: Session, moderator: Account
 ) -> None:
     sign_in(client, moderator.email)
     token = _csrf(client)
-    almost = time.time() - 29 * 60
-    with client.session_transaction() as session:
-        session["staff_seen_at"] = almost
+    almost = _seen_ago(db_session, 29)
     response = _keep_alive(client, token)
     assert response.status_code == 200
     assert response.get_json() == {"signed_in": True, "idle_seconds": 30 * 60}
     assert response.headers["Cache-Control"] == "no-store"
-    with client.session_transaction() as session:
-        assert session["staff_seen_at"] > almost + 60
+    db_session.expire_all()
+    seen = db_session.scalars(select(StaffSession.last_seen_at)).one()
+    assert seen > almost + dt.timedelta(minutes=1)
     assert client.get("/staff/falkoping/").status_code == 200
 
 
 def test_staying_signed_in_needs_the_csrf_token(client: FlaskClient, moderator: Account) -> None:
     sign_in(client, moderator.email)
-    with client.session_transaction() as session:
-        session["staff_seen_at"] = 0
-    assert _keep_alive(client, None).status_code == 400
-    with client.session_transaction() as session:
-        assert session["staff_seen_at"] == 0
+    _csrf(client)
+    response = _keep_alive(client, None)
+    assert response.status_code == 400
+    assert "signed_in" not in response.get_data(as_text=True)
 
 
-def test_an_ended_session_cannot_be_extended(client: FlaskClient, moderator: Account) -> None:
+def test_an_ended_session_cannot_be_extended(
+    client: FlaskClient, db_session: Session, moderator: Account
+) -> None:
     sign_in(client, moderator.email)
     token = _csrf(client)
-    with client.session_transaction() as session:
-        session["staff_seen_at"] = 0
+    _seen_ago(db_session, 60 * 24)
     response = _keep_alive(client, token)
     assert response.status_code == 401
     assert response.get_json() == {"signed_in": False}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 from typing import Any
@@ -9,11 +10,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from dialogue.accounts.models import Account
+from dialogue.accounts.models import Account, StaffSession
+from dialogue.db import utcnow
 from dialogue.drafts.models import KeptDraft
+from dialogue.extensions import db
 from dialogue.models import Category, Municipality, Note, Reply, Submission
 from tests.conftest import STAFF_PASSWORD, hidden_fields, make_staff, sign_in
 from tests.factories import SubmissionFactory
@@ -33,8 +36,10 @@ def page_of(submission: Submission) -> str:
 
 
 def expire(client: FlaskClient) -> None:
-    with client.session_transaction() as session:
-        session["staff_seen_at"] = 0
+    """Make every staff session idle, as if its last request was a day ago (on the server)."""
+    long_ago = utcnow() - dt.timedelta(days=1)
+    db.session.execute(update(StaffSession).values(last_seen_at=long_ago))
+    db.session.commit()
 
 
 def post_reply_after_expiry(
