@@ -15,6 +15,7 @@ from dialogue.errors import (
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
+    database_fault_status,
 )
 from dialogue.extensions import db
 from dialogue.i18n import _, _l
@@ -142,8 +143,8 @@ def freeze() -> Response:
             field = form._fields.get(name, form.start)
             field.errors = [*field.errors, str(message)]
         return _index(form, 422)
-    except (DatabaseUnavailableError, DBAPIError):
-        response = _index(form, 503)
+    except (DatabaseUnavailableError, DBAPIError) as error:
+        response = _index(form, database_fault_status(error, "lägesbild snapshot"))
         db.session.rollback()
         return response
     flash(

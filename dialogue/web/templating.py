@@ -15,6 +15,7 @@ from dialogue.i18n import (
     supported_locales,
     text_direction,
 )
+from dialogue.web.inputs import has_control_characters
 from dialogue.web.theme import accent_colors
 
 
@@ -40,6 +41,9 @@ def field_attrs(field: Any, hint: Any = None, **attrs: Any) -> dict[str, Any]:
 def safe_next(target: str | None) -> str:
     """A same-site path to return to; anything else becomes the start page."""
     if not target:
+        return url_for("pages.index")
+    if has_control_characters(target) or "\\" in target:
+        # A line break would split the Location header; browsers read "/\" as "//".
         return url_for("pages.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
