@@ -11,11 +11,14 @@ from flask import Flask, Response, jsonify, make_response, render_template, requ
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import (
+    Conflict,
     HTTPException,
     InternalServerError,
     ServiceUnavailable,
     default_exceptions,
 )
+
+from dialogue.db import is_write_conflict
 
 log = logging.getLogger(__name__)
 
@@ -134,16 +137,20 @@ def rollback_session() -> None:
 
 
 def handle_database_error(error: Exception) -> Response:
-    """503 for an outage; any other database error is a defect: 500 with a logged error id."""
+    """503 for an outage, 409 for a race no service retried (said, not hidden in a 500), and
+    any other database error is a defect: 500 with a logged error id."""
     rollback_session()
-    if not is_outage(error):
-        return handle_unexpected(error)
-    cause = error.__cause__ if isinstance(error, DatabaseUnavailableError) else error
-    if request.method == "GET":
-        log.error("database unavailable: %s", describe_fault(cause))
-    else:
-        log_refusal(request.endpoint or request.path, cause)
-    return handle_http_error(ServiceUnavailable())
+    if is_outage(error):
+        cause = error.__cause__ if isinstance(error, DatabaseUnavailableError) else error
+        if request.method == "GET":
+            log.error("database unavailable: %s", describe_fault(cause))
+        else:
+            log_refusal(request.endpoint or request.path, cause)
+        return handle_http_error(ServiceUnavailable())
+    if is_write_conflict(error):
+        log.warning("write conflict on %s: %s", request.endpoint, describe_fault(error))
+        return handle_http_error(Conflict())
+    return handle_unexpected(error)
 
 
 _refusals = itertools.count(1)  # next() on a count is atomic: no lock needed between threads
@@ -165,8 +172,12 @@ def log_refusal(what: str, cause: BaseException | None) -> None:
 def database_fault_status(error: Exception, what: str) -> int:
     """For a view that keeps the typed form on a database fault: log it and choose the status.
 
-    503 and a refusal line for an outage; for any other fault 500 and a logged error id.
+    503 and a refusal line for an outage; 409 for a concurrent write that got there first;
+    for any other fault 500 and a logged error id.
     """
+    if is_write_conflict(error):
+        log.warning("write conflict on %s: %s", what, describe_fault(error))
+        return 409
     if is_outage(error):
         log_refusal(what, error.__cause__ if isinstance(error, DatabaseUnavailableError) else error)
         return 503

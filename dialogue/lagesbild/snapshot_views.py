@@ -27,6 +27,7 @@ from dialogue.lagesbild.models import LagesbildSnapshot
 from dialogue.lagesbild.report import build_report, default_period
 from dialogue.municipalities.models import Municipality
 from dialogue.web.forms import DialogueForm
+from dialogue.web.inputs import parse_id
 from dialogue.web.staff import (
     admin_required,
     current_account,
@@ -204,8 +205,7 @@ def create_pledge(snapshot_id: int) -> Response:
 
 
 def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return request.args.get(name, type=parse_id)
 
 
 @bp.get("/lagesbild/snapshots/compare")

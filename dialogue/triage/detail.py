@@ -58,6 +58,7 @@ from dialogue.triage.services import (
     get_submission,
     set_tags,
 )
+from dialogue.web.inputs import parse_id as id_arg
 from dialogue.web.staff import current_account, current_scope, moderator_required
 from dialogue.web.tenancy import current_tenant
 
@@ -66,7 +67,7 @@ FormT = TypeVar("FormT", bound=DetailForm)
 
 @bp.get("/submissions/<int:submission_id>")
 def show(submission_id: int) -> Response:
-    return _render(submission_id, template_id=request.args.get("template", type=int))
+    return _render(submission_id, template_id=request.args.get("template", type=id_arg))
 
 
 def _render(

@@ -17,7 +17,10 @@ from typing import Any
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**31 - 1  # the largest value of an INTEGER column on PostgreSQL and of our ids
+from dialogue.db import MAX_ID, id_or_none, parse_id
+
+__all__ = ["MAX_ID", "IdConverter", "has_control_characters", "id_or_none", "init_app", "parse_id"]
+
 
 # Every C0 and C1 control character (tab, CR and LF included: no URL part holds them) and the
 # replacement character Werkzeug puts where percent-escapes were not UTF-8.
