@@ -82,7 +82,7 @@ def parse_id(value: str) -> int:
     Use as ``request.args.get(name, type=parse_id)``: Werkzeug turns the ValueError into None.
     """
     if not _ID.fullmatch(value) or int(value) > MAX_ID:
-        raise ValueError(value)
+        raise ValueError(f"not an id: {value[:20]!r}")
     return int(value)
 
 

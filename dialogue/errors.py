@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import secrets
+import traceback
 from collections.abc import Mapping
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
@@ -58,9 +59,10 @@ class DatabaseUnavailableError(DialogueError):
 # PostgreSQL SQLSTATEs that mean the server cannot serve now, whatever the statement was:
 # connection exceptions (08…), insufficient resources (53…: disk full, out of memory, too many
 # connections), operator intervention (57P…: shutting down, starting up), a statement or lock
-# timeout, and the transient conflicts that a retry resolves (serialization failure, deadlock).
+# timeout, a server that only reads (a standby after a fail-over) and the transient conflicts
+# that a retry resolves (serialization failure, deadlock).
 _OUTAGE_SQLSTATE_CLASSES = ("08", "53", "57P")
-_OUTAGE_SQLSTATES = frozenset({"57014", "55P03", "40001", "40P01"})
+_OUTAGE_SQLSTATES = frozenset({"57014", "55P03", "25006", "40001", "40P01"})
 # SQLite's equivalents (Python's sqlite3 names the primary result code of an error).
 _OUTAGE_SQLITE_CODES = (
     "SQLITE_BUSY",
@@ -85,18 +87,14 @@ def is_outage(error: BaseException) -> bool:
         return False
     if error.connection_invalidated:
         return True
-    return isinstance(error, OperationalError | InterfaceError) and _driver_says_outage(error.orig)
-
-
-def _driver_says_outage(orig: BaseException | None) -> bool:
-    sqlstate = getattr(orig, "sqlstate", None)
+    sqlstate = getattr(error.orig, "sqlstate", None)
     if sqlstate:
-        return sqlstate.startswith(_OUTAGE_SQLSTATE_CLASSES) or sqlstate in _OUTAGE_SQLSTATES
-    name = getattr(orig, "sqlite_errorname", None)
+        return bool(sqlstate.startswith(_OUTAGE_SQLSTATE_CLASSES) or sqlstate in _OUTAGE_SQLSTATES)
+    name = getattr(error.orig, "sqlite_errorname", None)
     if name:
         return bool(name.startswith(_OUTAGE_SQLITE_CODES))
     # No code at all: the driver failed before the server answered (refused, reset, closed).
-    return True
+    return isinstance(error, OperationalError | InterfaceError)
 
 
 def wants_json() -> bool:
@@ -182,12 +180,18 @@ def database_fault_status(error: Exception, what: str) -> int:
         log_refusal(what, error.__cause__ if isinstance(error, DatabaseUnavailableError) else error)
         return 503
     error_id = secrets.token_hex(6)
-    log.error("refused %s: unexpected database error %s", what, error_id, exc_info=error)
+    log.error("refused %s: unexpected database error %s", what, error_id)
+    log_defect(error_id, error)
     return 500
 
 
 def describe_fault(error: BaseException | None) -> str:
-    """The class of a database fault and the driver's first line: never a parameter value."""
+    """The class of an outage or a conflict and the driver's first line.
+
+    Parameters are hidden by the engine (``hide_parameters``), and the first line of these
+    errors names a server, a constraint or a lock, never a value (PostgreSQL puts the values of
+    a duplicate key on its DETAIL line). Other errors are logged by :func:`log_defect`.
+    """
     if error is None:
         return "unknown cause"
     orig = getattr(error, "orig", None)
@@ -199,8 +203,27 @@ def handle_unexpected(error: Exception) -> Response:
     """500 with an id that is both logged and shown, so a report can be matched to the log."""
     rollback_session()
     error_id = secrets.token_hex(6)
-    log.error("unhandled error %s", error_id, exc_info=error)
+    log_defect(error_id, error)
     return handle_http_error(InternalServerError(), error_id=error_id)
+
+
+def log_defect(error_id: str, error: BaseException) -> None:
+    """Log an unexpected error with its traceback; for a database error without its message,
+    which can quote what someone typed (``invalid input syntax for type integer: "…"``)."""
+    if not isinstance(error, DBAPIError):
+        log.error("unhandled error %s", error_id, exc_info=error)
+        return
+    orig = error.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None) or "-"
+    stack = "".join(traceback.format_tb(error.__traceback__))
+    log.error(
+        "unhandled database error %s: %s (%s, code %s)\n%s",
+        error_id,
+        type(error).__name__,
+        type(orig).__name__,
+        code,
+        stack,
+    )
 
 
 def handle_named_error(error: DialogueError) -> Response:

@@ -3,7 +3,7 @@
 - Integers in URLs are database ids: the ``int`` converter is bounded to the range of an
   ``INTEGER`` column, so a larger number answers 404 instead of reaching the database (where
   SQLite overflows and PostgreSQL compares out of range).
-- Control characters and bytes that were not valid UTF-8 have no place in a path or a query
+- Control characters and bytes that are not valid UTF-8 have no place in a path or a query
   string: such a request answers 400 before the municipality is even looked up. Form bodies
   are checked by :class:`dialogue.web.forms.DialogueForm`, which answers with a form error so
   that what was typed stays in the form.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
@@ -42,11 +43,20 @@ def has_control_characters(value: str) -> bool:
 
 def refuse_control_characters(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """400 for a path or query string with control characters, before any lookup by them."""
-    if has_control_characters(request.path):
+    if has_control_characters(request.path) or not _is_utf8(request.query_string):
         abort(400)
     for name, value in request.args.items(multi=True):
         if has_control_characters(name) or has_control_characters(value):
             abort(400)
+
+
+def _is_utf8(query_string: bytes) -> bool:
+    # Werkzeug keeps an undecodable escape in a query string as literal text ("%FF").
+    try:
+        unquote_to_bytes(query_string.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def init_app(app: Flask) -> None:
