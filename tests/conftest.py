@@ -3,6 +3,7 @@ transaction per test. ``DIALOGUE_TEST_DATABASE_URL`` selects PostgreSQL; SQLite 
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import os
 import re
@@ -237,3 +238,20 @@ def sv() -> Callable[[str], str]:
 @pytest.fixture(scope="session")
 def en() -> Callable[[str], str]:
     return translator("en")
+
+
+@contextlib.contextmanager
+def writes_refused(session: Session) -> Iterator[None]:
+    """The database answers reads but refuses every write, as with a full disk or a read-only
+    fail-over: SQLite's ``query_only`` (SQLITE_READONLY), PostgreSQL's read-only transaction
+    (SQLSTATE 25006, until the session's transaction or savepoint is rolled back)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA query_only = ON")
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql("PRAGMA query_only = OFF")
+    else:
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+        yield
