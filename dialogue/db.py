@@ -8,7 +8,17 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, TypeAlias, TypeVar
 
-from sqlalchemy import JSON, DateTime, Enum, MetaData, String, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    DateTime,
+    Enum,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -136,6 +146,20 @@ def insert_missing(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(model).values([dict(row) for row in rows])
     session.execute(statement.on_conflict_do_nothing(index_elements=list(unique)))
+
+
+def lock_rows(session: DbSession, model: type[Base], *where: ColumnElement[bool]) -> int:
+    """Take the write lock on the matching rows now; how many there are.
+
+    A no-op UPDATE: on PostgreSQL it locks the rows (a second transaction waits here and then
+    sees the first one's result), on SQLite it takes the database's write lock before anything
+    is read, so what the transaction reads next is current. Run it before reading what a
+    change depends on.
+    """
+    table: Table = model.__table__  # type: ignore[assignment]
+    key = next(iter(table.primary_key.columns))
+    result = session.execute(update(table).where(*where).values({key.name: key}))
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def is_write_conflict(error: BaseException) -> bool:

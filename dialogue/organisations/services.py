@@ -20,7 +20,7 @@ from dialogue.accounts.access import Scope, require_moderator, require_reader
 from dialogue.accounts.models import Account
 from dialogue.admin.common import assign
 from dialogue.audit.services import record
-from dialogue.db import DbSession, commit_retrying
+from dialogue.db import DbSession, commit_retrying, lock_rows
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.organisations import orgnr
@@ -332,15 +332,13 @@ def delete_organisation(
 def _delete_organisation(
     session: DbSession, municipality_id: int, organisation_id: int, actor: Account
 ) -> None:
-    # The row lock makes a second delete wait for the first and then find nothing (PostgreSQL).
-    organisation = session.scalar(
-        select(Organisation)
-        .where(Organisation.id == organisation_id, Organisation.municipality_id == municipality_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if organisation is None:
+    # A second delete at the same moment waits here for the first, then finds nothing.
+    owned = (Organisation.id == organisation_id, Organisation.municipality_id == municipality_id)
+    if not lock_rows(session, Organisation, *owned):
         raise NotFoundError(organisation_id)
+    organisation = session.scalars(
+        select(Organisation).where(*owned).execution_options(populate_existing=True)
+    ).one()
     usage = organisation_usage(session, organisation)
     errors: dict[str, Message] = {}
     if usage.responses:
