@@ -173,12 +173,12 @@ def database_fault_status(error: Exception, what: str) -> int:
     503 and a refusal line for an outage; 409 for a concurrent write that got there first;
     for any other fault 500 and a logged error id.
     """
-    if is_write_conflict(error):
-        log.warning("write conflict on %s: %s", what, describe_fault(error))
-        return 409
     if is_outage(error):
         log_refusal(what, error.__cause__ if isinstance(error, DatabaseUnavailableError) else error)
         return 503
+    if is_write_conflict(error):
+        log.warning("write conflict on %s: %s", what, describe_fault(error))
+        return 409
     error_id = secrets.token_hex(6)
     log.error("refused %s: unexpected database error %s", what, error_id)
     log_defect(error_id, error)
