@@ -125,9 +125,10 @@ def _storage_options(uri: str) -> dict[str, Any]:
 
 
 def _engine_options(url: str) -> dict[str, Any]:
+    # Parameters are what people typed: they never go into a log or an error message.
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 15}, "hide_parameters": True}
+    return {"pool_pre_ping": True, "hide_parameters": True}
 
 
 @event.listens_for(Engine, "connect")
@@ -157,8 +158,9 @@ def _init_i18n(app: Flask, settings: Settings) -> None:
 
 def _init_security(app: Flask, settings: Settings) -> None:
     from dialogue.extensions import csrf, limiter
-    from dialogue.web import encoding, headers, staff
+    from dialogue.web import encoding, headers, inputs, staff
 
+    inputs.init_app(app)  # first: it bounds every <int:…> and runs before any other hook
     csrf.init_app(app)
     staff.init_app(app)
     limiter.init_app(app)

@@ -15,6 +15,7 @@ from dialogue.lagesbild.models import LagesbildSnapshot, Quote
 from dialogue.municipalities.models import Municipality, PoliceArea
 from dialogue.organisations.models import Organisation, OrganisationType, organisation_places
 from dialogue.outbox.models import OutboxMessage
+from dialogue.pages.models import Heartbeat
 from dialogue.places.models import Place, PlaceKind
 from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus, ProgressUpdate
 from dialogue.rounds.models import (
@@ -52,6 +53,7 @@ __all__ = [
     "Cluster",
     "Commitment",
     "Contact",
+    "Heartbeat",
     "Initiative",
     "InputRound",
     "Invitation",

@@ -3,9 +3,12 @@ transaction per test. ``DIALOGUE_TEST_DATABASE_URL`` selects PostgreSQL; SQLite 
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import gettext
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -242,3 +245,98 @@ def sv() -> Callable[[str], str]:
 @pytest.fixture(scope="session")
 def en() -> Callable[[str], str]:
     return translator("en")
+
+
+@contextlib.contextmanager
+def writes_refused(session: Session) -> Iterator[None]:
+    """The database answers reads but refuses every write, as with a full disk or a read-only
+    fail-over: SQLite's ``query_only`` (SQLITE_READONLY), PostgreSQL's read-only transaction
+    (SQLSTATE 25006, until the session's transaction or savepoint is rolled back)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA query_only = ON")
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql("PRAGMA query_only = OFF")
+    else:
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+        yield
+
+
+# Races: threads with their own sessions on committed data
+
+
+@pytest.fixture(scope="session")
+def committed_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """An app on a database of its own, where tests commit for real (nothing is rolled back),
+    so that threads with their own sessions see each other's work as in production."""
+    url = _test_database_url(tmp_path_factory, "races")
+    return migrated_app(make_settings(url, tmp_path_factory.mktemp("races")))
+
+
+@dataclasses.dataclass
+class Outcome:
+    results: list[Any]
+    errors: list[BaseException]
+
+
+def run_together(app: Flask, count: int, work: Callable[[Session, int], Any]) -> Outcome:
+    """Run ``work(session, n)`` in ``count`` threads at once, each with its own session.
+
+    A barrier releases them together so their transactions overlap; each result or raised
+    exception is collected.
+    """
+    barrier = threading.Barrier(count)
+    outcome = Outcome([], [])
+    lock = threading.Lock()
+
+    def run(number: int) -> None:
+        with app.app_context(), Session(db.engine) as session:
+            barrier.wait(timeout=30)
+            try:
+                result = work(session, number)
+            except BaseException as error:
+                with lock:
+                    outcome.errors.append(error)
+            else:
+                with lock:
+                    outcome.results.append(result)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return outcome
+
+
+@dataclasses.dataclass(frozen=True)
+class RaceGround:
+    """Committed ids: a municipality with a category group and a category, a moderator and
+    an administrator of it."""
+
+    municipality_id: int
+    group_id: int
+    category_id: int
+    moderator_id: int
+    administrator_id: int
+
+
+@pytest.fixture
+def race_ground(committed_app: Flask) -> RaceGround:
+    from tests.factories import CategoryFactory, MunicipalityFactory
+
+    with committed_app.app_context():
+        municipality = MunicipalityFactory()
+        group = CategoryFactory(municipality_id=municipality.id)
+        category = CategoryFactory(parent=group)
+        tag = municipality.slug
+        moderator = make_staff(
+            db.session, f"mod-{tag}@example.org", "moderator", municipality_id=municipality.id
+        )
+        administrator = make_staff(
+            db.session, f"adm-{tag}@example.org", "admin", municipality_id=municipality.id
+        )
+        return RaceGround(municipality.id, group.id, category.id, moderator.id, administrator.id)

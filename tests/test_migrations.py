@@ -7,10 +7,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from dialogue.db import include_object
 from dialogue.extensions import db
+from dialogue.models import Heartbeat, Municipality, StatusEvent
 from tests.conftest import _test_database_url, make_settings, migrated_app
 
 
@@ -69,3 +72,35 @@ def test_full_text_triggers_survive_every_migration(scratch_app: Flask) -> None:
         "submissions_fts_delete",
         "submissions_fts_update",
     } <= triggers
+
+
+TRUNCATES = [
+    "TRUNCATE audit_events",
+    "TRUNCATE audit_events CASCADE",
+    "TRUNCATE TABLE status_events RESTART IDENTITY",
+    "TRUNCATE lagesbild_snapshots CASCADE",
+    # Tables whose rows the append-only ones refer to: CASCADE would empty those too.
+    "TRUNCATE submissions CASCADE",
+    "TRUNCATE municipalities, accounts CASCADE",
+]
+
+
+@pytest.mark.parametrize("statement", TRUNCATES)
+def test_append_only_tables_refuse_truncate(
+    db_session: Session, demo: Municipality, statement: str
+) -> None:
+    if db_session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE; its row triggers refuse DELETE without WHERE")
+    events_before = db_session.scalar(select(func.count()).select_from(StatusEvent))
+    with pytest.raises(DBAPIError, match="is append-only: TRUNCATE is refused"):
+        db_session.connection().exec_driver_sql(statement)
+    db_session.rollback()
+    assert db_session.scalar(select(func.count()).select_from(StatusEvent)) == events_before
+
+
+def test_other_tables_can_still_be_truncated(db_session: Session, demo: Municipality) -> None:
+    """The refusal is the trigger's, not a lock or a privilege: a plain table truncates."""
+    if db_session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    db_session.connection().exec_driver_sql("TRUNCATE heartbeats")
+    assert db_session.scalar(select(func.count()).select_from(Heartbeat)) == 0

@@ -12,12 +12,13 @@ from dialogue.admin.forms import AddAccountForm, NewAccountForm
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
+from dialogue.web.inputs import parse_id
 from dialogue.web.staff import admin_required, current_account, current_scope
 from dialogue.web.urls import external_url
 
 
 def _posted_id(name: str) -> int:
-    value = request.form.get(name, type=int)
+    value = request.form.get(name, type=parse_id)
     if value is None:
         abort(404)
     return value

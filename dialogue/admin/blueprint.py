@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypedDict, TypeVar
 
-from flask import Response, current_app, flash, make_response, redirect, render_template, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy.exc import DBAPIError
 
 from dialogue.accounts.access import Scope
 from dialogue.accounts.models import Account
-from dialogue.errors import DatabaseUnavailableError, InvalidInputError
+from dialogue.errors import DatabaseUnavailableError, InvalidInputError, database_fault_status
 from dialogue.extensions import db
 from dialogue.web.staff import current_account, current_scope, staff_blueprint
 from dialogue.web.tenancy import current_tenant
@@ -80,7 +89,8 @@ T = TypeVar("T")
 def save(form: Any, template: str, action: Callable[[], T], **context: Any) -> T | Response:
     """Validate ``form`` and run ``action``; on any problem show the form again, as typed.
 
-    422 for input to correct; 503 if the database failed, so nothing typed is lost.
+    422 for input to correct; 503 if the database is unavailable (500 for any other database
+    fault), with the form as typed either way, so nothing typed is lost.
     """
     if not form.validate_on_submit():
         return page(template, form_status(form), form=form, **context)
@@ -89,8 +99,9 @@ def save(form: Any, template: str, action: Callable[[], T], **context: Any) -> T
     except InvalidInputError as error:
         show_errors(form, error)
         return page(template, 422, form=form, **context)
-    except (DatabaseUnavailableError, DBAPIError):
+    except (DatabaseUnavailableError, DBAPIError) as error:
+        status = database_fault_status(error, request.endpoint or "admin form")
         # Render from what is loaded before rolling back, which would expire it.
-        response = page(template, 503, form=form, unavailable=True, **context)
+        response = page(template, status, form=form, unavailable=True, **context)
         db.session.rollback()
         return response

@@ -14,7 +14,7 @@ from dialogue.accounts.models import Account
 from dialogue.admin.common import changes, get_owned, localized_line, missing_locales, slugify
 from dialogue.audit.services import record
 from dialogue.categories.models import Category, Route
-from dialogue.db import DbSession, Localized
+from dialogue.db import DbSession, Localized, commit_retrying
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
 
@@ -84,16 +84,22 @@ def create_category(
         localized_line(data.group_label) if data.group_label is not None else None,
     )
     errors = _label_problems(data.category.label, "label")
-    group = _group(session, municipality_id, data, errors)
+    _group(session, municipality_id, data, errors)
     if errors:
         raise InvalidInputError(errors)
-    if group is None:
-        group = _add(session, municipality_id, None, CategoryInput(data.group_label or {}))
-        _record(session, "category.created", group, actor, values=_audit_values(group))
-    category = _add(session, municipality_id, group, data.category)
-    _record(session, "category.created", category, actor, values=_audit_values(category))
-    session.commit()
-    return category
+
+    def attempt() -> Category:
+        group = _group(session, municipality_id, data, {})
+        if group is None:
+            group = _add(session, municipality_id, None, CategoryInput(data.group_label or {}))
+            _record(session, "category.created", group, actor, values=_audit_values(group))
+        category = _add(session, municipality_id, group, data.category)
+        _record(session, "category.created", category, actor, values=_audit_values(category))
+        return category
+
+    # Two administrators adding the same label at the same moment would make the same code:
+    # the one who commits second gets the next free code instead of an error.
+    return commit_retrying(session, attempt)
 
 
 def update_category(

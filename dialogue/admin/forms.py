@@ -31,6 +31,7 @@ from dialogue.places.models import PlaceKind
 from dialogue.submissions.models import Status
 from dialogue.triage.labels import STATUS_LABELS
 from dialogue.web.forms import DialogueForm, MaxChars, choice_values, plain_text
+from dialogue.web.inputs import id_or_none
 
 SHORT = 200
 LONG = 2000
@@ -221,7 +222,8 @@ class InitiativeForm(DialogueForm):
         self.places.choices = [SelectChoice(str(place.id), place.name) for place in places]
 
     def place_ids(self) -> frozenset[int]:
-        return frozenset(int(value) for value in self.places.data or [] if str(value).isdigit())
+        places = self.places.data or []
+        return frozenset(found for value in places if (found := id_or_none(value)) is not None)
 
 
 # Places

@@ -28,6 +28,7 @@ from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.pledges.models import Commitment, Pledge
+from dialogue.web.inputs import parse_id
 from dialogue.web.staff import admin_required, current_scope
 from dialogue.web.templating import label
 from dialogue.web.tenancy import local_today
@@ -254,7 +255,7 @@ def add_progress_update(commitment_id: int) -> Response:
 @bp.post("/admin/commitments/<int:commitment_id>/updates/remove")
 @admin_required
 def remove_progress_update(commitment_id: int) -> Response:
-    update_id = request.form.get("update", type=int)
+    update_id = request.form.get("update", type=parse_id)
     if update_id is None:
         abort(404)
     commitments.remove_progress_update(

@@ -15,6 +15,7 @@ from dialogue.extensions import db
 from dialogue.i18n import _, language_name
 from dialogue.triage.labels import STATUS_LABELS
 from dialogue.triage.models import ResponseTemplate
+from dialogue.web.inputs import parse_id
 from dialogue.web.staff import admin_required, current_scope
 from dialogue.web.templating import label
 
@@ -45,7 +46,7 @@ def _template_input(form: ResponseTemplateForm) -> response_templates.TemplateIn
 
 
 def _requested() -> ResponseTemplate:
-    template_id = request.values.get("template", type=int)
+    template_id = request.values.get("template", type=parse_id)
     if template_id is None:
         abort(404)
     return response_templates.get_response_template(

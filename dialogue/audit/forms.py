@@ -11,6 +11,7 @@ from dialogue.accounts.models import Account
 from dialogue.i18n import _l
 from dialogue.intake.forms import parse_date
 from dialogue.web.forms import DialogueForm, MaxChars, plain_text
+from dialogue.web.inputs import id_or_none
 
 ANY = ""
 
@@ -37,8 +38,7 @@ class AuditFilterForm(DialogueForm):
 
     @property
     def account_id(self) -> int | None:
-        value = self.account.data or ""
-        return int(value) if value.isdigit() else None
+        return id_or_none(self.account.data or "")
 
     @property
     def since_date(self) -> dt.date | None:

@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_, select
 from dialogue.accounts.models import Account, Membership
 from dialogue.audit.describe import LogEntry, load_names
 from dialogue.audit.models import AuditEvent
-from dialogue.db import DbSession
+from dialogue.db import DbSession, id_or_none
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
 from dialogue.submissions.models import StatusEvent
@@ -42,7 +42,8 @@ class Cursor:
     def decode(cls, raw: str | None) -> Cursor | None:
         """The cursor in ``raw``, or None if it is not one (the first page is shown)."""
         parts = (raw or "").split("~")
-        if len(parts) != 3 or parts[1] not in _RANK or not parts[2].isdigit():
+        row_id = id_or_none(parts[2]) if len(parts) == 3 else None
+        if row_id is None or parts[1] not in _RANK:
             return None
         try:
             at = dt.datetime.fromisoformat(parts[0])
@@ -50,7 +51,10 @@ class Cursor:
             return None
         if at.tzinfo is None:
             return None
-        return cls(at.astimezone(dt.UTC), parts[1], int(parts[2]))
+        try:
+            return cls(at.astimezone(dt.UTC), parts[1], row_id)
+        except OverflowError:  # a moment near year 1 or 9999 that UTC cannot hold
+            return None
 
 
 @dataclasses.dataclass(frozen=True)

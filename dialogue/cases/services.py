@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from dialogue.audit.models import AuditEvent
 from dialogue.db import DbSession
-from dialogue.errors import DatabaseUnavailableError, InvalidInputError, NotFoundError
+from dialogue.errors import DatabaseUnavailableError, InvalidInputError, NotFoundError, is_outage
 from dialogue.i18n import _l
 from dialogue.outbox.services import cancel_pending
 from dialogue.sanitize import clean_text
@@ -123,4 +123,6 @@ def _commit(session: DbSession) -> None:
         session.commit()
     except OperationalError as error:
         session.rollback()
+        if not is_outage(error):
+            raise
         raise DatabaseUnavailableError() from error

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from dialogue.categories.models import Category
 from dialogue.db import DbSession
-from dialogue.errors import DatabaseUnavailableError, InvalidInputError
+from dialogue.errors import DatabaseUnavailableError, InvalidInputError, is_outage
 from dialogue.i18n import _l
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment, Pledge, PledgeStatus
@@ -91,6 +91,8 @@ def submit_concern(
         return Receipt(existing, code, is_repeat=True)
     except OperationalError as error:
         session.rollback()
+        if not is_outage(error):
+            raise
         raise DatabaseUnavailableError() from error
     return Receipt(submission, code, is_repeat=False)
 

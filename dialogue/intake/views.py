@@ -9,7 +9,7 @@ from flask import Response, abort, current_app, make_response, render_template, 
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import DBAPIError
 
-from dialogue.errors import DatabaseUnavailableError, InvalidInputError
+from dialogue.errors import DatabaseUnavailableError, InvalidInputError, database_fault_status
 from dialogue.extensions import csrf, db, limiter
 from dialogue.i18n import LANGUAGE_FIELD, apply_language_switch, current_locale
 from dialogue.intake import receipt_display
@@ -141,9 +141,10 @@ def create() -> Response:
         for name, message in error.errors.items():
             getattr(form, name).errors = [str(message)]
         return _render(form, 422)
-    except (DatabaseUnavailableError, DBAPIError):
+    except (DatabaseUnavailableError, DBAPIError) as error:
         db.session.rollback()
-        return _render(form, 503, unavailable=True)
+        # Refused, but what the person wrote stays in the form; the log says why, not what.
+        return _render(form, database_fault_status(error, "submission"), unavailable=True)
     return _render_receipt(receipt, token, is_new=not receipt.is_repeat)
 
 

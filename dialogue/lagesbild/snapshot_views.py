@@ -15,6 +15,7 @@ from dialogue.errors import (
     InvalidInputError,
     NotFoundError,
     PermissionDeniedError,
+    database_fault_status,
 )
 from dialogue.extensions import db
 from dialogue.i18n import _, _l
@@ -26,6 +27,7 @@ from dialogue.lagesbild.models import LagesbildSnapshot
 from dialogue.lagesbild.report import build_report, default_period
 from dialogue.municipalities.models import Municipality
 from dialogue.web.forms import DialogueForm
+from dialogue.web.inputs import parse_id
 from dialogue.web.staff import (
     admin_required,
     current_account,
@@ -142,8 +144,8 @@ def freeze() -> Response:
             field = form._fields.get(name, form.start)
             field.errors = [*field.errors, str(message)]
         return _index(form, 422)
-    except (DatabaseUnavailableError, DBAPIError):
-        response = _index(form, 503)
+    except (DatabaseUnavailableError, DBAPIError) as error:
+        response = _index(form, database_fault_status(error, "lägesbild snapshot"))
         db.session.rollback()
         return response
     flash(
@@ -203,8 +205,7 @@ def create_pledge(snapshot_id: int) -> Response:
 
 
 def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return request.args.get(name, type=parse_id)
 
 
 @bp.get("/lagesbild/snapshots/compare")

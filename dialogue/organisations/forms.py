@@ -27,6 +27,7 @@ from dialogue.organisations.labels import TYPE_LABELS
 from dialogue.organisations.models import Organisation, OrganisationType
 from dialogue.organisations.services import EMAIL_MESSAGE
 from dialogue.web.forms import DialogueForm, MaxChars, choice_values, plain_text
+from dialogue.web.inputs import id_or_none
 
 ANY = ""
 
@@ -99,7 +100,8 @@ class OrganisationForm(DialogueForm):
         self.places.choices = [SelectChoice(str(place.id), place.name) for place in places]
 
     def place_ids(self) -> tuple[int, ...]:
-        return tuple(int(value) for value in self.places.data or [] if str(value).isdigit())
+        places = self.places.data or []
+        return tuple(found for value in places if (found := id_or_none(value)) is not None)
 
     @staticmethod
     def initial(organisation: Organisation) -> dict[str, Any]:

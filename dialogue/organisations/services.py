@@ -20,7 +20,7 @@ from dialogue.accounts.access import Scope, require_moderator, require_reader
 from dialogue.accounts.models import Account
 from dialogue.admin.common import assign
 from dialogue.audit.services import record
-from dialogue.db import DbSession
+from dialogue.db import DbSession, commit_retrying, lock_rows
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.organisations import orgnr
@@ -319,9 +319,26 @@ def verify_organisation(
 def delete_organisation(
     session: DbSession, municipality_id: int, organisation_id: int, *, actor: Account, scope: Scope
 ) -> None:
-    """Delete an organisation no round refers to; InvalidInputError says what still does."""
+    """Delete an organisation no round refers to; InvalidInputError says what still does.
+
+    NotFoundError if it is gone, also when someone else deletes it at the same moment.
+    """
     require_moderator(scope, municipality_id)
-    organisation = _owned(session, municipality_id, organisation_id)
+    commit_retrying(
+        session, lambda: _delete_organisation(session, municipality_id, organisation_id, actor)
+    )
+
+
+def _delete_organisation(
+    session: DbSession, municipality_id: int, organisation_id: int, actor: Account
+) -> None:
+    # A second delete at the same moment waits here for the first, then finds nothing.
+    owned = (Organisation.id == organisation_id, Organisation.municipality_id == municipality_id)
+    if not lock_rows(session, Organisation, *owned):
+        raise NotFoundError(organisation_id)
+    organisation = session.scalars(
+        select(Organisation).where(*owned).execution_options(populate_existing=True)
+    ).one()
     usage = organisation_usage(session, organisation)
     errors: dict[str, Message] = {}
     if usage.responses:
@@ -338,7 +355,6 @@ def delete_organisation(
         raise InvalidInputError(errors)
     _record(session, "organisation.deleted", organisation, actor, values=audit_values(organisation))
     session.delete(organisation)
-    session.commit()
 
 
 # Rules shared with the import

@@ -12,7 +12,12 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from dialogue.admin.blueprint import acting, done, form_status, page, refused, save, show_errors
-from dialogue.errors import DatabaseUnavailableError, InvalidInputError, handle_http_error
+from dialogue.errors import (
+    DatabaseUnavailableError,
+    InvalidInputError,
+    database_fault_status,
+    handle_http_error,
+)
 from dialogue.extensions import db
 from dialogue.i18n import _, current_locale
 from dialogue.organisations import importer, orgnr, services
@@ -266,12 +271,13 @@ def import_confirm() -> Response:
     except InvalidInputError as error:
         show_errors(form, error)
         return _import_page(422, form)
-    except (DatabaseUnavailableError, DBAPIError):
+    except (DatabaseUnavailableError, DBAPIError) as error:
         db.session.rollback()
+        status = database_fault_status(error, "organisation import")
         form.file.errors = [
             _("A technical fault stopped the import, and nothing was imported. Try again later.")
         ]
-        return _import_page(503, form)
+        return _import_page(status, form)
     for text in _result_messages(result):
         flash(text, "success")
     return done(_("The import is finished."), ".index")

@@ -14,12 +14,11 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from dialogue.extensions import db, limiter
 from dialogue.i18n import SESSION_KEY, supported_locales
 from dialogue.municipalities.services import list_municipalities
+from dialogue.pages.services import DatabaseHealth, check_database
 from dialogue.web.next_page import safe_next
 from dialogue.web.ratelimit import ratelimit_storage_state
 
@@ -59,16 +58,16 @@ def privacy() -> str:
 @bp.get("/healthz")
 @limiter.exempt
 def healthz() -> tuple[Response, int]:
-    """The database's and the rate-limit storage's state, for load balancers.
+    """For load balancers: 503 unless the database can be read and written; the rate-limit
+    storage's state beside it. Each part is a key of its own, so more can be added.
 
     Only the database decides the status code: with the limiter's storage down, limits are kept
     in each process's memory and residents are still served, so the answer is 200 "degraded".
     """
     limits = ratelimit_storage_state()
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return jsonify(status="unavailable", database="unavailable", ratelimit=limits), 503
+    database = check_database(db.session)
+    if database is not DatabaseHealth.OK:
+        body = {"status": "unavailable", "database": database.value, "ratelimit": limits}
+        return jsonify(body), 503
     status = "degraded" if limits == "memory-fallback" else "ok"
-    return jsonify(status=status, database="ok", ratelimit=limits), 200
+    return jsonify(status=status, database=database.value, ratelimit=limits), 200

@@ -17,6 +17,7 @@ from dialogue.organisations.labels import TYPE_LABELS
 from dialogue.organisations.models import OrganisationType
 from dialogue.rounds.models import InputRound, Question, QuestionKind, TimeOfDay
 from dialogue.web.forms import DialogueForm, MaxChars, choice_values, plain_text
+from dialogue.web.inputs import id_or_none
 
 NONE = ""
 BOTH = "both"
@@ -72,7 +73,7 @@ def _localized(form: Any, prefix: str) -> Localized:
 
 
 def _ids(values: list[Any] | None) -> tuple[int, ...]:
-    return tuple(int(value) for value in values or [] if str(value).isdigit())
+    return tuple(found for value in values or [] if (found := id_or_none(value)) is not None)
 
 
 class RoundForm(DialogueForm):
@@ -138,7 +139,7 @@ class NewRoundForm(RoundForm):
 
     def pledge_id(self) -> int | None:
         value = str(self.pledge.data or "")
-        return int(value) if value.isdigit() else None
+        return id_or_none(value)
 
     def place_ids(self) -> tuple[int, ...]:
         return _ids(self.places.data)
@@ -234,11 +235,11 @@ class QuestionForm(DialogueForm):
 
     def commitment_id(self) -> int | None:
         value = str(self.commitment.data or "")
-        return int(value) if value.isdigit() else None
+        return id_or_none(value)
 
     def place_id(self) -> int | None:
         value = str(self.place.data or "")
-        return int(value) if value.isdigit() else None
+        return id_or_none(value)
 
     def chosen_time(self) -> TimeOfDay | None:
         value = self.time_of_day.data or BOTH

@@ -59,6 +59,7 @@ from dialogue.triage.services import (
     set_tags,
 )
 from dialogue.triage.summaries import set_public_summary, withdraw_summary_review
+from dialogue.web.inputs import parse_id as id_arg
 from dialogue.web.staff import current_account, current_scope, moderator_required
 from dialogue.web.tenancy import current_tenant
 from dialogue.web.urls import external_url
@@ -68,7 +69,7 @@ FormT = TypeVar("FormT", bound=DetailForm)
 
 @bp.get("/submissions/<int:submission_id>")
 def show(submission_id: int) -> Response:
-    return _render(submission_id, template_id=request.args.get("template", type=int))
+    return _render(submission_id, template_id=request.args.get("template", type=id_arg))
 
 
 def _render(

@@ -20,6 +20,7 @@ from dialogue.triage.page import SubmissionPage
 from dialogue.triage.replies import MAX_REPLY_LENGTH
 from dialogue.triage.summaries import MAX_SUMMARY_LENGTH
 from dialogue.web.forms import DialogueForm, MaxChars, plain_text
+from dialogue.web.inputs import id_or_none
 from dialogue.web.templating import label
 
 NONE = ""
@@ -195,5 +196,4 @@ def fill_choices(forms: Mapping[str, DetailForm], page: SubmissionPage) -> None:
 
 def parse_id(value: str | None) -> int | None:
     """An id from a select; None for the empty choice or anything that is not a number."""
-    text = (value or "").strip()
-    return int(text) if text.isdigit() else None
+    return id_or_none((value or "").strip())

@@ -40,7 +40,7 @@ from sqlalchemy.orm import aliased, raiseload, selectinload
 from dialogue.accounts.access import Scope, require_reader
 from dialogue.accounts.models import Account
 from dialogue.categories.models import Category
-from dialogue.db import DbSession, Localized
+from dialogue.db import MAX_ID, DbSession, Localized
 from dialogue.errors import DialogueError
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment, Pledge
@@ -50,6 +50,7 @@ from dialogue.triage.services import list_moderators
 
 PAGE_SIZE = 50
 MAX_CURSOR_CHARS = 200
+MAX_SMALLINT = 2**15 - 1
 MAX_SEARCH_CHARS = 200
 MAX_SEARCH_WORDS = 8
 MAX_WORD_CHARS = 40
@@ -142,9 +143,15 @@ class Cursor:
             cursor.created_at.tzinfo is None
             or not isinstance(row_id, int)
             or not isinstance(priority, int)
+            # Only values the columns can hold: a larger one would fail in the database.
+            or not 0 <= row_id <= MAX_ID
+            or not -MAX_SMALLINT <= priority <= MAX_SMALLINT
         ):
             raise InvalidCursorError(token)
-        return dataclasses.replace(cursor, created_at=cursor.created_at.astimezone(dt.UTC))
+        try:
+            return dataclasses.replace(cursor, created_at=cursor.created_at.astimezone(dt.UTC))
+        except OverflowError as error:  # a moment near year 1 or 9999 that UTC cannot hold
+            raise InvalidCursorError(token) from error
 
     @classmethod
     def after(cls, sort: Sort, submission: Submission) -> Cursor:

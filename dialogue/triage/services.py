@@ -16,7 +16,7 @@ from dialogue.accounts.access import Scope
 from dialogue.accounts.models import Account, Membership, Role
 from dialogue.audit.services import record
 from dialogue.categories.models import Category
-from dialogue.db import DbSession
+from dialogue.db import DbSession, commit_retrying, insert_missing
 from dialogue.errors import DialogueError, InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.i18n import _l
 from dialogue.places.models import Place
@@ -270,8 +270,9 @@ def set_tags(
 ) -> None:
     """Replace the submission's tags; new tag names are created in its municipality."""
     require_moderator(scope, submission)
-    _apply_tags(session, submission, names, actor, replace=True)
-    session.commit()
+    wanted = tuple(names)
+    # Another moderator tagging the same submission at the same moment: redo on their result.
+    commit_retrying(session, lambda: _apply_tags(session, submission, wanted, actor, replace=True))
 
 
 def _apply_tags(
@@ -287,17 +288,7 @@ def _apply_tags(
         wanted = sorted(set(wanted) | {t.name for t in submission.tags})
     if len(wanted) > MAX_TAGS:
         raise InvalidInputError({"tags": _l("Use at most %(count)d tags.", count=MAX_TAGS)})
-    existing = {
-        t.name: t
-        for t in session.scalars(
-            select(Tag).where(
-                Tag.municipality_id == submission.municipality_id, Tag.name.in_(wanted)
-            )
-        )
-    }
-    tags = [
-        existing.get(n) or Tag(municipality_id=submission.municipality_id, name=n) for n in wanted
-    ]
+    tags = _get_or_create_tags(session, submission.municipality_id, wanted)
     before = [t.name for t in submission.tags]
     if before != wanted:
         submission.tags = tags
@@ -311,6 +302,23 @@ def _apply_tags(
             before=before,
             after=wanted,
         )
+
+
+def _get_or_create_tags(session: DbSession, municipality_id: int, names: list[str]) -> list[Tag]:
+    """The tags named, in order; missing ones are created even if another moderator creates the
+    same tag at the same moment (that one is used)."""
+
+    def find() -> dict[str, Tag]:
+        query = select(Tag).where(Tag.municipality_id == municipality_id, Tag.name.in_(names))
+        return {tag.name: tag for tag in session.scalars(query)}
+
+    found = find()
+    missing = [name for name in names if name not in found]
+    if missing:
+        rows = [{"municipality_id": municipality_id, "name": name} for name in missing]
+        insert_missing(session, Tag, rows, unique=("municipality_id", "name"))
+        found = find()
+    return [found[name] for name in names]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -346,14 +354,17 @@ def apply_bulk(
     )
     if len(submissions) != len(ids):
         raise NotFoundError(ids)
-    try:
+
+    def attempt() -> None:
         for submission in submissions:
             require_moderator(scope, submission)
             _apply_bulk_one(session, submission, action, actor)
+
+    try:
+        commit_retrying(session, attempt)
     except DialogueError:
         session.rollback()  # the ones already changed in memory are undone too
         raise
-    session.commit()
     return len(submissions)
 
 

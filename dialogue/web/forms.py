@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import flash, g, has_request_context, request
@@ -16,13 +17,27 @@ from dialogue.drafts.services import FORM_NAME_FIELD, Draft
 from dialogue.i18n import _, _l
 from dialogue.sanitize import has_forbidden_characters
 
+FORBIDDEN_CHARACTERS_MESSAGE = _l(
+    "The text contains characters that cannot be saved. Remove them and try again."
+)
+
 
 def plain_text(form: Form, field: Field) -> None:
     """Refuse control characters and bytes that were not valid UTF-8."""
     if isinstance(field.data, str) and has_forbidden_characters(field.data):
-        raise StopValidation(
-            str(_l("The text contains characters that cannot be saved. Remove them and try again."))
-        )
+        raise StopValidation(str(FORBIDDEN_CHARACTERS_MESSAGE))
+
+
+def fields_with_forbidden_characters(fields: Iterable[Field]) -> Iterator[Field]:
+    """Every field, nested ones included, whose submitted text holds a forbidden character."""
+    for field in fields:
+        if field.type in {"FormField", "FieldList"}:
+            yield from fields_with_forbidden_characters(field)
+        elif any(
+            isinstance(value, str) and has_forbidden_characters(value)
+            for value in field.raw_data or ()
+        ):
+            yield field
 
 
 class MaxChars:
@@ -79,6 +94,10 @@ class DialogueForm(FlaskForm):
     When the page shows again after its author was signed out in the middle of sending this
     form, the form is filled with what they had typed (``g.kept_draft``, loaded by the staff
     blueprints), not applied: they check it and send it again.
+
+    Every field of every form refuses control characters (a NUL byte, an escape) with a form
+    error, before any validator can look them up in the database: the form comes back with
+    what was typed, and nothing with such characters reaches a query.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -109,6 +128,14 @@ class DialogueForm(FlaskForm):
             return draft.form_name == type(self).__name__
         names = draft.names()
         return bool(names) and names <= {field.name for field in self}
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        refused = list(fields_with_forbidden_characters(self))
+        for field in refused:
+            field.errors = [str(FORBIDDEN_CHARACTERS_MESSAGE)]
+        if refused:
+            return False
+        return bool(super().validate(extra_validators))
 
     def error_items(self) -> list[tuple[str, str]]:
         """(field id, message) for the error summary, in the order the fields appear."""

@@ -3,9 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from dialogue.accounts.access import load_scope
+from dialogue.accounts.models import Account
 from dialogue.admin.categories import (
     CategoryInput,
     NewCategory,
@@ -16,8 +19,10 @@ from dialogue.admin.categories import (
 )
 from dialogue.categories.models import Category, Route
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.extensions import db
 from dialogue.models import Municipality
 from tests.admin.conftest import audit_actions, last_event
+from tests.conftest import RaceGround, run_together
 from tests.factories import CategoryFactory, MunicipalityFactory
 
 BENCHES = CategoryInput({"sv": "Trasiga bänkar", "en": "Broken benches"}, Route.MUNICIPALITY)
@@ -164,3 +169,31 @@ def test_moderators_may_not_change_categories(
     light = by_code(db_session, "MILJO.LIGHT")
     with pytest.raises(PermissionDeniedError):
         set_category_active(db_session, demo.id, light.id, False, **as_moderator)
+
+
+def test_three_administrators_adding_the_same_category_at_once_all_succeed(
+    committed_app: Flask, race_ground: RaceGround
+) -> None:
+    def add(session: Session, number: int) -> str:
+        actor = session.get_one(Account, race_ground.administrator_id)
+        created = create_category(
+            session,
+            race_ground.municipality_id,
+            NewCategory(BENCHES, group_id=race_ground.group_id),
+            actor=actor,
+            scope=load_scope(session, actor),
+        )
+        return created.code
+
+    outcome = run_together(committed_app, 3, add)
+    assert outcome.errors == []
+    assert len(set(outcome.results)) == 3
+    with committed_app.app_context():
+        codes = db.session.scalars(
+            select(Category.code).where(
+                Category.municipality_id == race_ground.municipality_id,
+                Category.parent_id == race_ground.group_id,
+                Category.code.startswith("CAT."),
+            )
+        ).all()
+        assert sorted(outcome.results) == sorted(c for c in codes if "BROKEN_BENCHES" in c)

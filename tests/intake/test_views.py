@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from dialogue.intake import receipt_display
 from dialogue.models import Category, Municipality, Place, Submission
-from tests.conftest import hidden_fields
+from tests.conftest import hidden_fields, writes_refused
 from tests.test_units import XSS_CORPUS
 
 FORM = "/falkoping/submit"
@@ -440,3 +440,26 @@ def test_cached_form_page_keeps_the_preselected_place_and_language(
     assert "selected" in html.split('id="place"')[1].split("</select>")[0]
     caching_client.get("/language/en")
     assert '<html lang="en"' in caching_client.get(FORM).get_data(as_text=True)
+
+
+def test_a_submission_refused_by_the_database_is_logged_without_its_text(
+    client: FlaskClient,
+    db_session: Session,
+    demo: Municipality,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A full disk or a read-only database: 503 with the text kept, and one log line each."""
+    secret = "Grannen på nummer sju kör för fort."
+    first, second = valid_form(client, db_session, text=secret), valid_form(client, db_session)
+    responses = []
+    for data in (first, second):
+        with writes_refused(db_session):  # a rollback to a savepoint ends it on PostgreSQL
+            responses.append(client.post(FORM, data=data))
+    assert [r.status_code for r in responses] == [503, 503]
+    assert secret in responses[0].get_data(as_text=True)
+    refusals = [r for r in caplog.records if r.getMessage().startswith("refused submission")]
+    assert len(refusals) == 2
+    assert all(r.levelname == "WARNING" for r in refusals)
+    counts = [int(re.search(r"\((\d+) refused", r.getMessage()).group(1)) for r in refusals]  # type: ignore[union-attr]
+    assert counts[1] == counts[0] + 1
+    assert secret not in caplog.text and "Det är mörkt" not in caplog.text

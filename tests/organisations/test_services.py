@@ -3,17 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dialogue.accounts.access import load_scope
 from dialogue.accounts.models import Account
 from dialogue.audit.models import AuditEvent
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.extensions import db
 from dialogue.models import Municipality, Organisation, OrganisationType
 from dialogue.organisations import services
 from dialogue.organisations.services import OrganisationFilter, OrganisationInput
 from dialogue.rounds import tokens
 from dialogue.rounds.models import Invitation, RoundResponse
+from tests.conftest import RaceGround, run_together
 from tests.factories import (
     InputRoundFactory,
     MunicipalityFactory,
@@ -287,3 +291,35 @@ def test_verify_marks_and_audits_once(
     services.verify_organisation(db_session, demo.id, organisation.id, **as_moderator)
     assert organisation.is_verified
     assert actions(db_session) == ["organisation.verified"]
+
+
+def test_two_deletes_of_one_organisation_at_once_delete_it_once(
+    committed_app: Flask, race_ground: RaceGround
+) -> None:
+    with committed_app.app_context():
+        organisation_id = OrganisationFactory(municipality_id=race_ground.municipality_id).id
+
+    def delete(session: Session, number: int) -> None:
+        actor = session.get_one(Account, race_ground.moderator_id)
+        services.delete_organisation(
+            session,
+            race_ground.municipality_id,
+            organisation_id,
+            actor=actor,
+            scope=load_scope(session, actor),
+        )
+
+    outcome = run_together(committed_app, 2, delete)
+    assert len(outcome.results) == 1
+    assert [type(error) for error in outcome.errors] == [NotFoundError]
+    with committed_app.app_context():
+        assert db.session.get(Organisation, organisation_id) is None
+        deleted = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
+                AuditEvent.action == "organisation.deleted",
+                AuditEvent.object_id == organisation_id,
+            )
+        )
+        assert deleted == 1

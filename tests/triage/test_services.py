@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from flask import Flask
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import load_scope
 from dialogue.accounts.models import Account
 from dialogue.audit.models import AuditEvent
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
-from dialogue.models import Category, Municipality, Place, Status, Submission
+from dialogue.extensions import db
+from dialogue.models import Category, Municipality, Place, Status, Submission, Tag
 from dialogue.triage.services import (
     TRANSITIONS,
     BulkAction,
@@ -20,7 +22,7 @@ from dialogue.triage.services import (
     classify,
     set_tags,
 )
-from tests.conftest import make_staff
+from tests.conftest import RaceGround, make_staff, run_together
 from tests.factories import CategoryFactory, MunicipalityFactory, SubmissionFactory
 
 
@@ -264,3 +266,65 @@ def test_status_history_cannot_be_edited(db_session: Session, submission: Submis
 
     with pytest.raises(DatabaseError), db_session.begin_nested():
         db_session.execute(update(StatusEvent).values(reason="rewritten"))
+
+
+@pytest.mark.parametrize("same_submission", [False, True])
+def test_six_moderators_adding_the_same_new_tag_at_once_all_succeed(
+    committed_app: Flask, race_ground: RaceGround, same_submission: bool
+) -> None:
+    with committed_app.app_context():
+        category = db.session.get_one(Category, race_ground.category_id)
+        ids = [SubmissionFactory(category=category, receipt_key=b"k").id for _ in range(6)]
+    if same_submission:
+        ids = [ids[0]] * 6
+
+    def tag(session: Session, number: int) -> None:
+        actor = session.get_one(Account, race_ground.moderator_id)
+        submission = session.get_one(Submission, ids[number])
+        set_tags(session, submission, ["ny-tagg"], actor=actor, scope=load_scope(session, actor))
+
+    outcome = run_together(committed_app, 6, tag)
+    assert outcome.errors == []
+    with committed_app.app_context():
+        tags = db.session.scalars(
+            select(Tag).filter_by(municipality_id=race_ground.municipality_id)
+        ).all()
+        assert [t.name for t in tags] == ["ny-tagg"]
+        for submission_id in set(ids):
+            assert [t.name for t in db.session.get_one(Submission, submission_id).tags] == [
+                "ny-tagg"
+            ]
+        tagged = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(
+                AuditEvent.action == "submission.tagged",
+                AuditEvent.municipality_id == race_ground.municipality_id,
+            )
+        )
+        assert tagged == len(set(ids))  # one change per submission, however many tried
+
+
+def test_bulk_tagging_races_with_single_tagging_without_error(
+    committed_app: Flask, race_ground: RaceGround
+) -> None:
+    with committed_app.app_context():
+        category = db.session.get_one(Category, race_ground.category_id)
+        ids = [SubmissionFactory(category=category, receipt_key=b"k").id for _ in range(3)]
+
+    def tag(session: Session, number: int) -> None:
+        actor = session.get_one(Account, race_ground.moderator_id)
+        scope = load_scope(session, actor)
+        if number % 2:
+            submission = session.get_one(Submission, ids[0])
+            set_tags(session, submission, ["samtidigt"], actor=actor, scope=scope)
+        else:
+            action = BulkAction(add_tags=("samtidigt",))
+            apply_bulk(session, race_ground.municipality_id, ids, action, actor=actor, scope=scope)
+
+    outcome = run_together(committed_app, 4, tag)
+    assert outcome.errors == []
+    with committed_app.app_context():
+        for submission_id in ids:
+            names = [t.name for t in db.session.get_one(Submission, submission_id).tags]
+            assert names == ["samtidigt"]

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
 
 from dialogue import create_app
-from tests.conftest import make_settings
+from tests.conftest import make_settings, writes_refused
 
 
 def test_healthz_reports_the_database_ok(client: FlaskClient) -> None:
@@ -26,3 +28,13 @@ def test_pages_answer_503_when_the_database_is_down(tmp_path) -> None:  # type: 
     app = create_app(make_settings(url, tmp_path))
     response = app.test_client().get("/falkoping/submit")
     assert response.status_code == 503
+
+
+def test_healthz_answers_503_naming_the_database_when_it_takes_no_writes(
+    client: FlaskClient, db_session: Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    with writes_refused(db_session):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json == {"status": "unavailable", "database": "not_writable"}
+    assert "not writable" in caplog.text
