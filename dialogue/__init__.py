@@ -115,6 +115,17 @@ def _configure(app: Flask, settings: Settings) -> None:
         logging.basicConfig(level=logging.INFO)
         # Alembic announces each of its plugins at INFO whenever it is imported.
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+        warn_if_limits_unshared(settings)
+
+
+def warn_if_limits_unshared(settings: Settings) -> None:
+    """Say at start-up when rate limits are counted per process (refused in production)."""
+    if settings.limits_unshared:
+        logging.getLogger(__name__).warning(
+            "Rate limits are counted in this process's memory (DIALOGUE_RATELIMIT_STORAGE_URI="
+            "memory://): with several worker processes or hosts each counts on its own, so a "
+            "limit allows that many times more. Set a shared storage such as redis://host:6379/0."
+        )
 
 
 def _storage_options(uri: str) -> dict[str, Any]:

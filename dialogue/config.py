@@ -22,6 +22,8 @@ from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 log = logging.getLogger(__name__)
+PRODUCTION = "production"
+ENVIRONMENTS = frozenset({"development", PRODUCTION})
 
 PREFIX = "DIALOGUE_"
 # Exit status of a process stopped by a bad value. 3 is also what gunicorn's arbiter reads as
@@ -77,6 +79,8 @@ class Settings:
     public_url: str = "http://127.0.0.1:5000"
     # Host names requests may carry besides the public URL's own (a load balancer's probe).
     trusted_hosts: tuple[str, ...] = ()
+    # "production" refuses what is only safe on one process or one machine (see README.md).
+    environment: str = "development"
     testing: bool = False
 
     def __post_init__(self) -> None:
@@ -88,6 +92,13 @@ class Settings:
                     raise ConfigError(field.name, value, EXPECTED[field.name])
         # One spelling of the base, so that links never carry a double slash.
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
+        if self.limits_unshared and self.environment == PRODUCTION:
+            raise ConfigError(
+                "ratelimit_storage_uri",
+                self.ratelimit_storage_uri,
+                "a storage every process shares, such as redis://host:6379/0, when "
+                "DIALOGUE_ENVIRONMENT is production",
+            )
         if self.default_locale not in self.locales:
             raise ConfigError(
                 "default_locale",
@@ -120,6 +131,12 @@ class Settings:
                 raise
             # Name the value as the operator wrote it, not as it was parsed.
             raise ConfigError(error.name, raw, error.expected) from None
+
+    @property
+    def limits_unshared(self) -> bool:
+        """True when each process counts rate limits on its own (in-memory storage): with N
+        worker processes a limit then allows N times what it says."""
+        return self.ratelimit_enabled and self.ratelimit_storage_uri.startswith("memory://")
 
     @property
     def public_base(self) -> SplitResult:
@@ -164,6 +181,7 @@ EXPECTED: dict[str, str] = {
     "https://dialog.kommun.se or https://kommun.se/dialog",
     "trusted_hosts": "host names separated by commas, such as dialog.kommun.se,10.0.0.5 "
     "(no scheme, no port; .kommun.se allows every subdomain)",
+    "environment": "development or production",
     "testing": "true or false",
 }
 RATE_LIMITS = (
@@ -412,6 +430,7 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
     "mail_sender": _mail_address,
     "public_url": _public_url,
     "trusted_hosts": _hosts,
+    "environment": lambda value: value in ENVIRONMENTS,
     "testing": _boolean,
     **dict.fromkeys(RATE_LIMITS, _rate_limits),
 }

@@ -144,3 +144,39 @@ def test_unknown_dialogue_variables_are_warned_about_and_ignored(
         "DIALOGUE_PORT is not a setting of Dialogue and is ignored",
         "DIALOGUE_RATELIMIT_SUMBIT is not a setting of Dialogue and is ignored",
     ]
+
+
+def test_production_refuses_rate_limits_counted_per_process() -> None:
+    line = refusal(environment="production")
+    assert line.startswith("DIALOGUE_RATELIMIT_STORAGE_URI='memory://' is not valid")
+    assert "every process shares" in line
+
+
+def test_production_accepts_a_shared_storage_or_limits_turned_off() -> None:
+    shared = Settings.from_env(
+        {
+            "DIALOGUE_ENVIRONMENT": "production",
+            "DIALOGUE_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        }
+    )
+    assert not shared.limits_unshared
+    off = Settings.from_env(
+        {"DIALOGUE_ENVIRONMENT": "production", "DIALOGUE_RATELIMIT_ENABLED": "false"}
+    )
+    assert not off.limits_unshared
+
+
+def test_an_unknown_environment_is_refused() -> None:
+    assert "development or production" in refusal(environment="prod")
+
+
+def test_start_up_warns_when_limits_are_counted_per_process(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from dialogue import warn_if_limits_unshared
+
+    with caplog.at_level(logging.WARNING, logger="dialogue"):
+        warn_if_limits_unshared(Settings())
+        warn_if_limits_unshared(Settings(ratelimit_storage_uri="redis://127.0.0.1:6379/0"))
+    [record] = caplog.records
+    assert "DIALOGUE_RATELIMIT_STORAGE_URI=memory://" in record.getMessage()
