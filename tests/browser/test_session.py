@@ -40,11 +40,13 @@ def idle_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         url = recreate_postgres_database(postgres, "browser_idle")
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('idle-db') / 'idle.sqlite3'}"
+    server = LiveServer()
     settings = make_settings(
         url,
         tmp_path_factory.mktemp("idle-instance"),
         reference_cache_seconds=0.0,
         staff_idle_minutes=IDLE_MINUTES,
+        public_url=server.url,
     )
     app = migrated_app(settings)
     with app.app_context():
@@ -53,8 +55,7 @@ def idle_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
         load_demo(db.session)
         db.session.remove()
-    server = LiveServer(app)
-    server.start()
+    server.start(app)
     try:
         yield server
     finally:

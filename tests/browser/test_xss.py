@@ -78,15 +78,16 @@ def xss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('xss-db') / 'xss.sqlite3'}"
     instance = tmp_path_factory.mktemp("xss-instance")
-    app = migrated_app(make_settings(url, instance, reference_cache_seconds=0.0))
+    server = LiveServer()
+    settings = make_settings(url, instance, reference_cache_seconds=0.0, public_url=server.url)
+    app = migrated_app(settings)
     with app.app_context():
         from dialogue.demo.services import load_demo
         from dialogue.extensions import db
 
         load_demo(db.session)
         db.session.remove()
-    server = LiveServer(app)
-    server.start()
+    server.start(app)
     try:
         yield server
     finally:

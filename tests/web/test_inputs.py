@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from dialogue.db import MAX_ID, id_or_none, parse_id
 from dialogue.models import Category, Municipality
 from dialogue.triage.queue import Cursor, InvalidCursorError, Sort
-from dialogue.web.templating import safe_next
+from dialogue.web.next_page import safe_next
 from tests.conftest import hidden_fields, sign_in
 
 TOO_LARGE = [str(MAX_ID + 1), "99999999999999999999", "9" * 400]
