@@ -336,4 +336,5 @@ def test_the_number_of_queries_does_not_grow_with_the_page(
     assert html.count("data-queue-row") == 40
     assert html.count('class="marker"') == 14  # contact markers: the eager loads were used
     assert len(few) == len(many), "\n".join(many)
-    assert len(many) <= 15, "\n".join(many)
+    # Every workspace request also reads its server-side session and any kept draft of the page.
+    assert len(many) <= 17, "\n".join(many)
