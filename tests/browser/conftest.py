@@ -12,6 +12,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,19 +72,23 @@ class LiveServer:
         return self.url + path
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@contextmanager
+def demo_server(
+    tmp_path_factory: pytest.TempPathFactory, name: str, **overrides: Any
+) -> Iterator[LiveServer]:
+    """A live server with the Falköping demo on a database of its own (``name``)."""
     from tests.conftest import make_settings, migrated_app, recreate_postgres_database
 
     postgres = os.environ.get("DIALOGUE_TEST_DATABASE_URL")
     if postgres:
-        url = recreate_postgres_database(postgres, "browser")
+        url = recreate_postgres_database(postgres, name)
     else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'browser.sqlite3'}"
-    instance = tmp_path_factory.mktemp("browser-instance")
+        url = f"sqlite:///{tmp_path_factory.mktemp(f'{name}-db') / f'{name}.sqlite3'}"
+    instance = tmp_path_factory.mktemp(f"{name}-instance")
     server = LiveServer()
-    settings = make_settings(url, instance, reference_cache_seconds=0.0, public_url=server.url)
-    app = migrated_app(settings)
+    values: dict[str, Any] = {"reference_cache_seconds": 0.0, "public_url": server.url}
+    values.update(overrides)
+    app = migrated_app(make_settings(url, instance, **values))
     with app.app_context():
         from dialogue.demo.services import load_demo
         from dialogue.extensions import db
@@ -99,6 +104,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             from dialogue.extensions import db
 
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with demo_server(tmp_path_factory, "browser") as server:
+        yield server
 
 
 # --------------------------------------------------------------------------- browser

@@ -21,7 +21,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import MUNICIPALITY, LiveServer, _new_context, assert_accessible
+from tests.browser.conftest import (
+    MUNICIPALITY,
+    LiveServer,
+    _new_context,
+    assert_accessible,
+    demo_server,
+)
 from tests.browser.rounds_fixtures import stockholm_today
 from tests.browser.test_workspace import BEFORE_SIGN_IN, DOWNLOADS, workspace_get_rules
 from tests.browser.workspace_fixtures import (
@@ -246,6 +252,14 @@ def open_round(live_server: LiveServer) -> OpenRound:
         )
         session.commit()
     return OpenRound(open_token, visit_token)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Pressing Enter in every workspace form changes data (it freezes snapshots, publishes
+    rounds): on a server of its own, so the other journeys still start from the demo."""
+    with demo_server(tmp_path_factory, "browser_enter") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

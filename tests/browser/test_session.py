@@ -6,7 +6,6 @@ real: the server's clock decides when a session has ended.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from tests.browser.conftest import MUNICIPALITY, LiveServer, assert_accessible
+from tests.browser.conftest import MUNICIPALITY, LiveServer, assert_accessible, demo_server
 from tests.browser.workspace_fixtures import (
     Translate,
     app_session,
@@ -33,37 +32,8 @@ REPLY = "Tack! Vi har bett fastighetsägaren att laga belysningen vid cykelbanan
 @pytest.fixture(scope="module")
 def idle_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The Falköping demo on its own database, served with a one-minute idle limit."""
-    from tests.conftest import make_settings, migrated_app, recreate_postgres_database
-
-    postgres = os.environ.get("DIALOGUE_TEST_DATABASE_URL")
-    if postgres:
-        url = recreate_postgres_database(postgres, "browser_idle")
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('idle-db') / 'idle.sqlite3'}"
-    server = LiveServer()
-    settings = make_settings(
-        url,
-        tmp_path_factory.mktemp("idle-instance"),
-        reference_cache_seconds=0.0,
-        staff_idle_minutes=IDLE_MINUTES,
-        public_url=server.url,
-    )
-    app = migrated_app(settings)
-    with app.app_context():
-        from dialogue.demo.services import load_demo
-        from dialogue.extensions import db
-
-        load_demo(db.session)
-        db.session.remove()
-    server.start(app)
-    try:
+    with demo_server(tmp_path_factory, "browser_idle", staff_idle_minutes=IDLE_MINUTES) as server:
         yield server
-    finally:
-        server.stop()
-        with app.app_context():
-            from dialogue.extensions import db
-
-            db.engine.dispose()
 
 
 def replies_to(live_server: LiveServer, submission_id: int) -> int:

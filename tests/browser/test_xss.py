@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 import time
 import uuid
@@ -34,7 +33,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import MUNICIPALITY, TIMEOUT_MS, LiveServer
+from tests.browser.conftest import MUNICIPALITY, TIMEOUT_MS, LiveServer, demo_server
 from tests.browser.rounds_fixtures import stockholm_today
 from tests.browser.workspace_fixtures import PASSWORD, Staff, sign_in
 
@@ -70,32 +69,8 @@ def load_payloads() -> list[str]:
 
 @pytest.fixture(scope="module")
 def xss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from tests.conftest import make_settings, migrated_app, recreate_postgres_database
-
-    postgres = os.environ.get("DIALOGUE_TEST_DATABASE_URL")
-    if postgres:
-        url = recreate_postgres_database(postgres, "xss")
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('xss-db') / 'xss.sqlite3'}"
-    instance = tmp_path_factory.mktemp("xss-instance")
-    server = LiveServer()
-    settings = make_settings(url, instance, reference_cache_seconds=0.0, public_url=server.url)
-    app = migrated_app(settings)
-    with app.app_context():
-        from dialogue.demo.services import load_demo
-        from dialogue.extensions import db
-
-        load_demo(db.session)
-        db.session.remove()
-    server.start(app)
-    try:
+    with demo_server(tmp_path_factory, "xss") as server:
         yield server
-    finally:
-        server.stop()
-        with app.app_context():
-            from dialogue.extensions import db
-
-            db.engine.dispose()
 
 
 @contextmanager
