@@ -427,9 +427,10 @@ def _store_submissions(
     from dialogue.models import Category
     from dialogue.submissions.models import Status, SubmissionKind, SubmitterType
     from dialogue.triage.clusters import link_to_cluster
-    from dialogue.triage.notes import add_note, set_public_summary
+    from dialogue.triage.notes import add_note
     from dialogue.triage.replies import reply_to_submitter
     from dialogue.triage.services import StatusChange, change_status, set_tags
+    from dialogue.triage.summaries import set_public_summary
 
     keys = server.app.extensions["dialogue.keys"]
     public_url = server.app.extensions["dialogue.settings"].public_url or server.url
