@@ -463,7 +463,12 @@ def _store_submissions(
         corpus.cases.append((submission.id, receipt.code))
         add_information(session, submission, text)
         reply_to_submitter(
-            session, submission, text, actor=actor, scope=scope, public_url=public_url
+            session,
+            submission,
+            text,
+            actor=actor,
+            scope=scope,
+            case_link=f"{public_url}/{MUNICIPALITY}/case",
         )
         add_note(session, submission, text, actor=actor, scope=scope)
         set_public_summary(session, submission, text, actor=actor, scope=scope)
@@ -577,8 +582,7 @@ def _store_round(
             ),
             key=key,
             today=today,
-            public_url=public_url,
-            municipality_slug=MUNICIPALITY,
+            link=lambda token: f"{public_url}/{MUNICIPALITY}/rounds/{token}",
             municipality_name=town.name,
             locale="sv",
             default_locale="sv",
@@ -597,7 +601,7 @@ def _store_round(
         answering.submit_response(
             session,
             visit,
-            link=answering.answer_link(public_url, MUNICIPALITY, token),
+            link=f"{public_url}/{MUNICIPALITY}/rounds/{token}",
             municipality_name=town.name,
             locale="sv",
             default_locale="sv",
