@@ -115,11 +115,24 @@ def _configure(app: Flask, settings: Settings) -> None:
         logging.basicConfig(level=logging.INFO)
         # Alembic announces each of its plugins at INFO whenever it is imported.
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-        warn_if_limits_unshared(settings)
+        if settings.limits_unshared:
+            _warn_before_first_request(app, settings)
+
+
+def _warn_before_first_request(app: Flask, settings: Settings) -> None:
+    # Said when the process starts serving, not by every `dialogue` command that builds the app.
+    said = False
+
+    @app.before_request
+    def _warn_once() -> None:
+        nonlocal said
+        if not said:
+            said = True
+            warn_if_limits_unshared(settings)
 
 
 def warn_if_limits_unshared(settings: Settings) -> None:
-    """Say at start-up when rate limits are counted per process (refused in production)."""
+    """Say when rate limits are counted per process (refused in production)."""
     if settings.limits_unshared:
         logging.getLogger(__name__).warning(
             "Rate limits are counted in this process's memory (DIALOGUE_RATELIMIT_STORAGE_URI="

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,23 @@ def test_start_up_warns_when_limits_are_counted_per_process(
         warn_if_limits_unshared(Settings(ratelimit_storage_uri="redis://127.0.0.1:6379/0"))
     [record] = caplog.records
     assert "DIALOGUE_RATELIMIT_STORAGE_URI=memory://" in record.getMessage()
+
+
+def test_the_first_request_says_that_limits_are_counted_per_process(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from dialogue import create_app
+
+    settings = dataclasses.replace(
+        Settings(), testing=False, instance_path=str(tmp_path), secret_key="x" * 32
+    )
+    app = create_app(settings)
+    with caplog.at_level(logging.WARNING, logger="dialogue"):
+        app.test_client().get("/healthz", base_url="http://127.0.0.1:5000")
+        app.test_client().get("/healthz", base_url="http://127.0.0.1:5000")
+    with app.app_context():
+        from dialogue.extensions import db
+
+        db.engine.dispose()
+    said = [r for r in caplog.records if "DIALOGUE_RATELIMIT_STORAGE_URI" in r.getMessage()]
+    assert len(said) == 1
