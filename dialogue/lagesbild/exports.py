@@ -38,7 +38,7 @@ from dialogue.lagesbild.charts import DIMENSION_ORDER, DIMENSION_TITLES, text_of
 from dialogue.lagesbild.data import Period, Report
 from dialogue.municipalities.models import Municipality
 from dialogue.places.models import Place
-from dialogue.places.services import place_names
+from dialogue.places.services import place_names_of
 from dialogue.submissions.models import Status, Submission
 from dialogue.submissions.personal_data import redact
 from dialogue.triage.labels import KIND_LABELS, PART_OF_DAY_LABELS
@@ -378,7 +378,7 @@ def est_batches(
     )
     # Run the query before the header is given, so a caller that reads the header first
     # learns of a database fault while it can still answer with a status code.
-    places = {m.id: place_names(session, m.id) for m in municipalities}
+    places = place_names_of(session, (m.id for m in municipalities))
     result = session.execute(query)
     # Closed however the reading ends: a download given up half-way closes this generator,
     # and the server-side cursor must not wait for the garbage collector.

@@ -69,7 +69,7 @@ from dialogue.lagesbild.data import (
 from dialogue.lagesbild.models import Quote
 from dialogue.municipalities.models import Municipality
 from dialogue.places.models import Place
-from dialogue.places.services import place_names
+from dialogue.places.services import place_names_of
 from dialogue.pledges.models import Commitment, Pledge, PledgeStatus
 from dialogue.rounds.results import round_results, rounds_closing_in
 from dialogue.submissions.models import (
@@ -706,7 +706,7 @@ def _quotes(
     ).all()
     quotes = []
     awaiting = []
-    places = {m.id: place_names(session, m.id) for m in municipalities if rows}
+    places = place_names_of(session, {row.municipality_id for row in rows}) if rows else {}
     for row in rows:
         start, end = received[row.municipality_id]
         # Summaries are masked when moderators save them; once more costs little.
