@@ -12,10 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dialogue.cache import TTLCache
-from dialogue.config import CONFIG_ERROR_EXIT, ConfigError, Settings
-from dialogue.keys import Keys, load_or_create_secret
-from dialogue.web.pagecache import PageCache
+from dialogue.config import CONFIG_ERROR_EXIT, ConfigError, Settings, install_settings
+from dialogue.keys import Keys, install_keys, load_or_create_secret
 from dialogue.web.requestlog import silence_request_log
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -69,15 +67,8 @@ def _configure(app: Flask, settings: Settings) -> None:
     instance.mkdir(parents=True, exist_ok=True)
     secret = settings.secret_key or load_or_create_secret(instance)
     keys = Keys.derive(secret)
-    app.extensions["dialogue.settings"] = settings
-    app.extensions["dialogue.keys"] = keys
-    app.extensions["dialogue.caches"] = {
-        "tenants": TTLCache(settings.reference_cache_seconds),
-        "intake_options": TTLCache(settings.reference_cache_seconds),
-        "pages": PageCache(settings.reference_cache_seconds),
-        # Public lägesbild figures ("Ni sa - vi gör"), computed at most once per TTL.
-        "public_report": TTLCache(settings.reference_cache_seconds),
-    }
+    install_settings(app, settings)
+    install_keys(app, keys)
     app.config.update(
         SECRET_KEY=secret,
         TESTING=settings.testing,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
+
+from flask import current_app
+
+from dialogue.config import current_settings
 
 V = TypeVar("V")
 
@@ -49,3 +53,38 @@ class TTLCache(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+class Clearable(Protocol):
+    def clear(self) -> None: ...
+
+
+C = TypeVar("C", bound=Clearable)
+EXTENSION_KEY = "dialogue.caches"
+
+
+class ProcessCache(Generic[C]):
+    """One application's cache of one kind, declared by the module that uses it.
+
+    ``TENANTS = ProcessCache("tenants", TTLCache[Tenant])`` and then ``TENANTS.get()``: the
+    cache is made on first use with the reference-data lifetime from the settings, and
+    :func:`clear_process_caches` empties every cache declared this way.
+    """
+
+    def __init__(self, name: str, factory: Callable[[float], C]) -> None:
+        self.name = name
+        self.factory = factory
+
+    def get(self) -> C:
+        caches: dict[str, Any] = current_app.extensions.setdefault(EXTENSION_KEY, {})
+        cache: C | None = caches.get(self.name)
+        if cache is None:
+            made = self.factory(current_settings().reference_cache_seconds)
+            cache = caches.setdefault(self.name, made)  # another thread may have won
+        return cache
+
+
+def clear_process_caches() -> None:
+    """This process forgets cached reference data; other processes within their TTL."""
+    for cache in current_app.extensions.get(EXTENSION_KEY, {}).values():
+        cache.clear()

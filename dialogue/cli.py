@@ -10,6 +10,8 @@ from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
 
 from dialogue import create_app, resource_path
+from dialogue.config import current_settings
+from dialogue.keys import current_keys
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
@@ -39,7 +41,6 @@ def accounts_create(  # noqa: PLR0917 (click passes every option)
     password_stdin: bool,
 ) -> None:
     """Create an account; without --password-stdin, print a one-time link to set the password."""
-    from flask import current_app
 
     from dialogue.accounts.models import Role
     from dialogue.accounts.services import create_account, password_link_token
@@ -66,7 +67,7 @@ def accounts_create(  # noqa: PLR0917 (click passes every option)
         raise click.ClickException(messages) from error
     click.echo(f"Created {account.email} ({role}).")
     if password is None:
-        token = password_link_token(current_app.extensions["dialogue.keys"].account_link, account)
+        token = password_link_token(current_keys().account_link, account)
         link = external_url("accounts.set_password", token=token)
         click.echo(f"Set the password within three days: {link}")
 
@@ -93,14 +94,12 @@ def retention_run(days: int | None) -> None:
     """
     import datetime as dt
 
-    from flask import current_app
-
     from dialogue.accounts.sessions import purge_sessions
     from dialogue.db import utcnow
     from dialogue.extensions import db
     from dialogue.submissions.services import purge_expired_contacts
 
-    settings = current_app.extensions["dialogue.settings"]
+    settings = current_settings()
     period = settings.contact_retention_days if days is None else days
     now = utcnow()
     deleted = purge_expired_contacts(db.session, now, period)

@@ -21,6 +21,8 @@ from typing import Any
 from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask import Flask, current_app
+
 log = logging.getLogger(__name__)
 PRODUCTION = "production"
 ENVIRONMENTS = frozenset({"development", PRODUCTION})
@@ -434,3 +436,22 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
     "testing": _boolean,
     **dict.fromkeys(RATE_LIMITS, _rate_limits),
 }
+
+
+EXTENSION_KEY = "dialogue.settings"
+
+
+def install_settings(app: Flask, settings: Settings) -> None:
+    """Make ``settings`` the application's: :func:`current_settings` returns them."""
+    app.extensions[EXTENSION_KEY] = settings
+
+
+def settings_of(app: Flask) -> Settings:
+    """The settings ``app`` was made with."""
+    settings: Settings = app.extensions[EXTENSION_KEY]
+    return settings
+
+
+def current_settings() -> Settings:
+    """The settings of the application handling this request or command."""
+    return settings_of(current_app)

@@ -8,7 +8,7 @@ import secrets
 import traceback
 from collections.abc import Mapping
 
-from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -21,6 +21,7 @@ from werkzeug.exceptions import (
     default_exceptions,
 )
 
+from dialogue.config import current_settings
 from dialogue.db import is_write_conflict
 
 log = logging.getLogger(__name__)
@@ -145,7 +146,7 @@ def handle_untrusted_host(error: SecurityError) -> Response:
 
     log.warning("refused a request for an untrusted host %r", request.environ.get("HTTP_HOST"))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    request.host = app.extensions["dialogue.settings"].public_base.netloc
+    request.host = current_settings().public_base.netloc
     if request_ctx.url_adapter is None:
         request_ctx.url_adapter = public_url_adapter(app)
     # Whoever came by a wrong name gets a way to the right one.
@@ -164,7 +165,15 @@ def rollback_session() -> None:
 
 def handle_database_error(error: Exception) -> Response:
     """503 for an outage, 409 for a race no service retried (said, not hidden in a 500), and
-    any other database error is a defect: 500 with a logged error id."""
+    any other database error is a defect: 500 with a logged error id.
+
+    A POST whose view registered the page of its form (``g.form_page``, see
+    ``dialogue.web.responses.FormPage``) gets that page back as typed, with the same status.
+    """
+    form_page = g.get("form_page")
+    if form_page is not None and request.method == "POST":
+        response: Response = form_page.fault(error)
+        return response
     rollback_session()
     if is_outage(error):
         cause = error.__cause__ if isinstance(error, DatabaseUnavailableError) else error

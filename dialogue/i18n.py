@@ -22,11 +22,13 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
-from flask import current_app, g, has_request_context, session
+from flask import g, has_request_context, session
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _babel_gettext
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
+
+from dialogue.config import current_settings
 
 __all__ = ["_", "_l", "localized", "select_locale", "select_timezone", "text_direction"]
 
@@ -51,7 +53,7 @@ def _l(string: str, **variables: Any) -> PlainLazyString:
 
 
 def supported_locales() -> tuple[str, ...]:
-    locales: tuple[str, ...] = current_app.extensions["dialogue.settings"].locales
+    locales: tuple[str, ...] = current_settings().locales
     return locales
 
 
@@ -59,12 +61,12 @@ def select_locale() -> str:
     chosen = session.get(SESSION_KEY) if has_request_context() else None
     if chosen in supported_locales():
         return str(chosen)
-    default: str = current_app.extensions["dialogue.settings"].default_locale
+    default: str = current_settings().default_locale
     return default
 
 
 def select_timezone() -> str:
-    zone: str = g.get("timezone") or current_app.extensions["dialogue.settings"].default_timezone
+    zone: str = g.get("timezone") or current_settings().default_timezone
     return zone
 
 
@@ -100,7 +102,7 @@ def pick(value: Mapping[str, str] | None, locale: str, fallback: str) -> tuple[s
 def localized(value: Mapping[str, str] | None) -> Markup:
     """Render localised content, marking a fallback language with ``lang`` for screen readers."""
     locale = current_locale()
-    default: str = current_app.extensions["dialogue.settings"].default_locale
+    default: str = current_settings().default_locale
     text, lang = pick(value, locale, default)
     if lang == locale:
         return escape(text)

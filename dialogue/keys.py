@@ -14,6 +14,8 @@ import secrets
 import time
 from pathlib import Path
 
+from flask import Flask, current_app
+
 SECRET_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
@@ -68,3 +70,17 @@ def _read_when_written(path: Path) -> str:
             return value
         time.sleep(0.02)
     raise RuntimeError(f"{path} is empty; delete it or set DIALOGUE_SECRET_KEY")
+
+
+EXTENSION_KEY = "dialogue.keys"
+
+
+def install_keys(app: Flask, keys: Keys) -> None:
+    """Make ``keys`` the application's: :func:`current_keys` returns them."""
+    app.extensions[EXTENSION_KEY] = keys
+
+
+def current_keys() -> Keys:
+    """The keys derived from this application's secret, one per purpose."""
+    keys: Keys = current_app.extensions[EXTENSION_KEY]
+    return keys

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from dialogue import create_app
+from dialogue.cache import clear_process_caches
 from dialogue.config import Settings
 from dialogue.extensions import db
 from dialogue.municipalities.models import Municipality
@@ -161,8 +162,8 @@ def db_session(app: Flask) -> Iterator[Session]:
     # A plain SQLAlchemy session: Flask-SQLAlchemy's would pick the engine, not this bind.
     session = _TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
     db.session = session
-    for cache in app.extensions["dialogue.caches"].values():
-        cache.clear()
+    with app.app_context():
+        clear_process_caches()
     try:
         yield session()
     finally:

@@ -34,9 +34,11 @@ import hashlib
 import hmac
 from typing import Any
 
-from flask import Response, current_app, request, session
+from flask import Response, request, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from dialogue.config import current_settings
+from dialogue.keys import current_keys
 from dialogue.web.ratelimit import client_key
 
 PENDING_IDENTITY_KEY = "pending_identity"
@@ -47,7 +49,7 @@ DEVICE_ACCOUNTS = 5  # the most accounts one browser remembers (a shared office 
 
 def account_identity(email: str) -> str:
     """A keyed hash standing for the address typed, whether or not an account has it."""
-    salt: bytes = current_app.extensions["dialogue.keys"].ratelimit
+    salt: bytes = current_keys().ratelimit
     normalised = email.strip().lower().encode()
     return hmac.new(salt, b"account:" + normalised, hashlib.sha256).hexdigest()[:32]
 
@@ -83,7 +85,7 @@ def remember_device(response: Response, identity: str) -> None:
     """Mark this browser as one the account signs in from (limit 3 no longer applies)."""
     known = [item for item in _known_identities() if item != identity]
     known = [identity, *known][:DEVICE_ACCOUNTS]
-    settings = current_app.extensions["dialogue.settings"]
+    settings = current_settings()
     response.set_cookie(
         DEVICE_COOKIE,
         _serializer().dumps(known),
@@ -109,5 +111,5 @@ def _known_identities() -> list[str]:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    salt: bytes = current_app.extensions["dialogue.keys"].ratelimit
+    salt: bytes = current_keys().ratelimit
     return URLSafeTimedSerializer(salt, salt="dialogue.sign-in-device")

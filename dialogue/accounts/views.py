@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     make_response,
@@ -45,6 +44,7 @@ from dialogue.accounts.sessions import end_session
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.extensions import db, limiter
 from dialogue.i18n import _
+from dialogue.keys import current_keys
 from dialogue.web.next_page import safe_next
 from dialogue.web.ratelimit import named
 from dialogue.web.staff import (
@@ -112,7 +112,7 @@ def _sign_in(account: Account, identity: str, next_url: str | None) -> Response:
     for this address cannot keep it out (see :mod:`dialogue.accounts.limits`).
     """
     _fresh_session()
-    keys = current_app.extensions["dialogue.keys"]
+    keys = current_keys()
     token = record_sign_in(db.session, account, keys.staff_session, idle_limit())
     login_user(account)
     session[STAFF_SESSION_KEY] = token
@@ -157,7 +157,7 @@ def code() -> Response:
     form = CodeForm()
     if request.method == "GET":
         return _page("accounts/code.html", form=form)
-    keys = current_app.extensions["dialogue.keys"]
+    keys = current_keys()
     if not form.validate_on_submit() or not check_second_factor(
         db.session, account, form.code.data or "", keys.recovery
     ):
@@ -184,7 +184,7 @@ def logout() -> Response:
     # The cookie is dropped below in any case: its server-side session ends with it.
     token = session.get(STAFF_SESSION_KEY)
     if isinstance(token, str):
-        end_session(db.session, current_app.extensions["dialogue.keys"].staff_session, token)
+        end_session(db.session, current_keys().staff_session, token)
     _fresh_session()
     flash(_("You are signed out."), "success")
     return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
@@ -229,7 +229,7 @@ def two_factor() -> Response:
     session[PENDING_SECRET_KEY] = secret
     form = EnrolForm()
     if request.method == "POST" and form.validate_on_submit():
-        keys = current_app.extensions["dialogue.keys"]
+        keys = current_keys()
         try:
             codes = enable_totp(db.session, account, secret, form.code.data or "", keys.recovery)
         except InvalidInputError as error:
@@ -262,7 +262,7 @@ def password_reset() -> Response:
         return _page("accounts/password_reset.html", form=form)
     if not form.validate_on_submit():
         return _page("accounts/password_reset.html", 422, form=form)
-    keys = current_app.extensions["dialogue.keys"]
+    keys = current_keys()
     request_password_reset(
         db.session,
         form.email.data or "",
@@ -275,7 +275,7 @@ def password_reset() -> Response:
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
 @limiter.limit(named("login"), methods=["POST"])
 def set_password(token: str) -> Response:
-    keys = current_app.extensions["dialogue.keys"]
+    keys = current_keys()
     try:
         account = account_for_password_link(db.session, keys.account_link, token)
     except NotFoundError:

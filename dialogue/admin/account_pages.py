@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request
+from flask import Response, abort, request
 
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.services import password_link_token
@@ -12,6 +12,7 @@ from dialogue.admin.forms import AddAccountForm, NewAccountForm
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
+from dialogue.keys import current_keys
 from dialogue.web.inputs import parse_id
 from dialogue.web.staff import admin_required, current_account, current_scope
 from dialogue.web.urls import external_url
@@ -55,7 +56,7 @@ def new_account() -> Response:
 
 def _show_link(account: Account) -> Response:
     """The set-password link, shown this once and never stored: the new person's first step."""
-    token = password_link_token(current_app.extensions["dialogue.keys"].account_link, account)
+    token = password_link_token(current_keys().account_link, account)
     link = external_url("accounts.set_password", token=token)
     return page("admin/account_created.html", account=account, link=link)
 

@@ -7,7 +7,6 @@ from typing import Any, TypedDict, TypeVar
 
 from flask import (
     Response,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -19,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from dialogue.accounts.access import Scope
 from dialogue.accounts.models import Account
+from dialogue.cache import clear_process_caches
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError, database_fault_status
 from dialogue.extensions import db
 from dialogue.web.staff import current_account, current_scope, staff_blueprint
@@ -77,10 +77,7 @@ def show_errors(form: Any, error: InvalidInputError) -> None:
         field.errors = [*field.errors, str(message)] if field is first else [str(message)]
 
 
-def clear_reference_caches() -> None:
-    """This process forgets cached reference data; other processes within their TTL."""
-    for cache in current_app.extensions["dialogue.caches"].values():
-        cache.clear()
+clear_reference_caches = clear_process_caches
 
 
 T = TypeVar("T")

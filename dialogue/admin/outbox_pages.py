@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, request
 
 from dialogue.admin.blueprint import acting, bp, done, page, refused, tenant_id
+from dialogue.config import current_settings
 from dialogue.db import utcnow
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
@@ -45,7 +46,7 @@ def outbox_list() -> Response:
         listed=listed,
         state_labels=STATE_LABELS,
         kind_labels=KIND_LABELS,
-        mail_configured=outbox.mail_configured(current_app.extensions["dialogue.settings"]),
+        mail_configured=outbox.mail_configured(current_settings()),
         max_attempts=outbox.MAX_ATTEMPTS,
     )
 

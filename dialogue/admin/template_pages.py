@@ -6,11 +6,12 @@ audit (tests/test_authorization.py) needs no new URL parameter.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request
+from flask import Response, abort, request
 
 from dialogue.admin import categories, response_templates
 from dialogue.admin.blueprint import acting, bp, done, page, save, tenant_id
 from dialogue.admin.forms import ResponseTemplateForm
+from dialogue.config import current_settings
 from dialogue.extensions import db
 from dialogue.i18n import _, language_name
 from dialogue.triage.labels import STATUS_LABELS
@@ -21,7 +22,7 @@ from dialogue.web.templating import label
 
 
 def _locales() -> tuple[str, ...]:
-    locales: tuple[str, ...] = current_app.extensions["dialogue.settings"].locales
+    locales: tuple[str, ...] = current_settings().locales
     return locales
 
 

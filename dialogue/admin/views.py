@@ -6,7 +6,7 @@ join the same blueprint when imported below.
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response
 
 from dialogue.admin import (  # noqa: F401 (their routes join the blueprint)
     account_pages,
@@ -19,6 +19,7 @@ from dialogue.admin import (  # noqa: F401 (their routes join the blueprint)
 )
 from dialogue.admin.blueprint import acting, bp, clear_reference_caches, done, page, save, tenant_id
 from dialogue.admin.forms import SettingsForm
+from dialogue.config import current_settings
 from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.web.staff import admin_required, current_scope
@@ -55,7 +56,7 @@ def settings_page() -> Response:
         ),
         municipality=municipality,
         saved_colors=accent_colors(municipality.accent_color),
-        default_limit=current_app.extensions["dialogue.settings"].ratelimit_submit,
+        default_limit=current_settings().ratelimit_submit,
     )
     if isinstance(result, Response):
         return result

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Response,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -16,9 +15,11 @@ from flask import (
 
 from dialogue.cases.forms import AddInformationForm, CloseForm, LookupForm, WithdrawForm
 from dialogue.cases.services import add_information, find_case, get_case, withdraw_submission
+from dialogue.config import current_settings
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.extensions import csrf, db, limiter
 from dialogue.i18n import LANGUAGE_FIELD, _, apply_language_switch
+from dialogue.keys import current_keys
 from dialogue.submissions.models import Submission
 from dialogue.web.ratelimit import named
 from dialogue.web.tenancy import current_tenant, tenant_blueprint
@@ -56,7 +57,7 @@ def _case_page(submission: Submission, add_form: AddInformationForm, status: int
 
 def _add_form() -> AddInformationForm:
     form = AddInformationForm()
-    form.limit_text(current_app.extensions["dialogue.settings"].max_text_length)
+    form.limit_text(current_settings().max_text_length)
     return form
 
 
@@ -85,7 +86,7 @@ def lookup() -> Response:
     form = LookupForm()
     if not form.validate_on_submit():
         return _page("cases/lookup.html", 422, form=form)
-    keys = current_app.extensions["dialogue.keys"]
+    keys = current_keys()
     case_id = find_case(db.session, current_tenant().id, form.code.data or "", keys.receipt)
     if case_id is None:
         form.code.errors = [

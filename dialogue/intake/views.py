@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, abort, current_app, make_response, render_template, request, session
+from flask import Response, abort, make_response, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import DBAPIError
 
+from dialogue.cache import ProcessCache, TTLCache
+from dialogue.config import current_settings
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError, database_fault_status
 from dialogue.extensions import csrf, db, limiter
 from dialogue.i18n import LANGUAGE_FIELD, apply_language_switch, current_locale
@@ -16,20 +18,24 @@ from dialogue.intake import receipt_display
 from dialogue.intake.forms import ReceiptLanguageForm, SubmissionForm
 from dialogue.intake.options import IntakeOptions, load_intake_options
 from dialogue.intake.services import NewSubmission, Receipt, find_receipt, submit_concern
+from dialogue.keys import current_keys
 from dialogue.submissions import receipts
 from dialogue.submissions.models import PartOfDay, SubmissionKind, SubmitterType
 from dialogue.web.forms import STALE_FORM_MESSAGE
+from dialogue.web.pagecache import PageCache
 from dialogue.web.ratelimit import named
 from dialogue.web.templating import label
 from dialogue.web.tenancy import current_tenant, local_today, tenant_blueprint
 
 bp = tenant_blueprint("intake", __name__)
 
+INTAKE_OPTIONS = ProcessCache("intake_options", TTLCache[IntakeOptions])
+PAGES = ProcessCache("pages", PageCache)
+
 
 def _options() -> IntakeOptions:
     tenant = current_tenant()
-    cache = current_app.extensions["dialogue.caches"]["intake_options"]
-    options: IntakeOptions = cache.get_or_stale(
+    options: IntakeOptions = INTAKE_OPTIONS.get().get_or_stale(
         tenant.slug,
         lambda: load_intake_options(db.session, tenant.id, local_today()),
         (DBAPIError,),
@@ -38,7 +44,7 @@ def _options() -> IntakeOptions:
 
 
 def _form(**kwargs: Any) -> SubmissionForm:
-    settings = current_app.extensions["dialogue.settings"]
+    settings = current_settings()
     form = SubmissionForm(_options(), settings.max_text_length, local_today(), **kwargs)
     form.set_choices(label)
     return form
@@ -57,8 +63,8 @@ def _render(form: SubmissionForm, status: int = 200, *, unavailable: bool = Fals
 
 @bp.get("/submit")
 def new() -> Response:
-    keys = current_app.extensions["dialogue.keys"]
-    pages = current_app.extensions["dialogue.caches"]["pages"]
+    keys = current_keys()
+    pages = PAGES.get()
     options = _options()
     prefill = _prefill_values(options)
     html = pages.render(
@@ -122,7 +128,7 @@ def create() -> Response:
         return _render(form)
     if not form.validate_on_submit():
         return _render(form, 422)
-    keys = current_app.extensions["dialogue.keys"]
+    keys = current_keys()
     try:
         token = receipts.parse_form_token(keys.form, form.form_token.data or "")
     except receipts.FormTokenError:
@@ -150,7 +156,7 @@ def create() -> Response:
 
 def _render_receipt(receipt: Receipt, token: receipts.FormToken, *, is_new: bool) -> Response:
     """The code, or, when it was already shown (see ``receipt_display``), only the reference."""
-    keys = current_app.extensions["dialogue.keys"]
+    keys = current_keys()
     shown = receipt_display.may_show_code(session, keys.form, token, is_new=is_new)
     form_token = request.form.get("form_token", "")
     # The language buttons post the form token again, so the page survives the switch.
@@ -170,7 +176,7 @@ def _render_receipt(receipt: Receipt, token: receipts.FormToken, *, is_new: bool
 def receipt_language() -> Response:
     """Show a receipt again in the language just chosen."""
     form = ReceiptLanguageForm()
-    keys = current_app.extensions["dialogue.keys"]
+    keys = current_keys()
     apply_language_switch(request.form)
     if not form.validate_on_submit():
         abort(400)

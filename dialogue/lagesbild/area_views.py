@@ -12,10 +12,11 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, g, request, url_for
+from flask import Blueprint, Response, abort, g, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from dialogue.config import current_settings
 from dialogue.extensions import db
 from dialogue.lagesbild.data import Period
 from dialogue.lagesbild.report import build_report, default_period
@@ -72,9 +73,7 @@ def _municipalities() -> list[Municipality]:
 
 def _default(municipalities: list[Municipality]) -> Period:
     """From the earliest start to the latest end of the municipalities' default periods."""
-    zone: str = (
-        municipalities[0].timezone or current_app.extensions["dialogue.settings"].default_timezone
-    )
+    zone: str = municipalities[0].timezone or current_settings().default_timezone
     today = dt.datetime.now(ZoneInfo(zone)).date()
     periods = [default_period(db.session, m.id, today) for m in municipalities]
     return Period(min(p.start for p in periods), max(p.end for p in periods))

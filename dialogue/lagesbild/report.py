@@ -33,7 +33,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_day_names
-from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import (
     ColumnElement,
@@ -51,6 +50,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.selectable import CTE
 
 from dialogue.categories.models import Category
+from dialogue.config import current_settings
 from dialogue.db import DbSession, Localized, UTCDateTime, utcnow
 from dialogue.i18n import _l
 from dialogue.lagesbild.data import (
@@ -219,12 +219,12 @@ def _month_windows(municipalities: Sequence[Municipality], months: Sequence[Peri
 
 
 def _locales() -> tuple[str, ...]:
-    locales: tuple[str, ...] = current_app.extensions["dialogue.settings"].locales
+    locales: tuple[str, ...] = current_settings().locales
     return locales
 
 
 def _default_locale() -> str:
-    locale: str = current_app.extensions["dialogue.settings"].default_locale
+    locale: str = current_settings().default_locale
     return locale
 
 

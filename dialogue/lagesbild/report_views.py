@@ -19,7 +19,6 @@ from typing import Any
 from flask import (
     Response,
     abort,
-    current_app,
     make_response,
     render_template,
     request,
@@ -29,6 +28,7 @@ from flask import (
 from flask_babel import format_decimal, format_percent
 from sqlalchemy.orm import Session
 
+from dialogue.config import current_settings
 from dialogue.extensions import db
 from dialogue.i18n import _, current_locale
 from dialogue.intake.forms import parse_date
@@ -131,7 +131,7 @@ class Section:
 
 
 def _fallback_locale() -> str:
-    locale: str = current_app.extensions["dialogue.settings"].default_locale
+    locale: str = current_settings().default_locale
     return locale
 
 

@@ -6,8 +6,9 @@ Several may run at once (on one host or many): each claims its own messages firs
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
+
+from dialogue.config import current_settings
 
 outbox = AppGroup("outbox", help="E-mail waiting to be sent.")
 
@@ -20,7 +21,7 @@ def outbox_send(limit: int) -> None:
     from dialogue.extensions import db
     from dialogue.outbox.services import MAX_ATTEMPTS, count_unsent, send_pending
 
-    settings = current_app.extensions["dialogue.settings"]
+    settings = current_settings()
     result = send_pending(db.session, settings, utcnow(), limit)
     if not result.configured:
         raise click.ClickException(

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     jsonify,
     redirect,
     render_template,
@@ -15,6 +14,7 @@ from flask import (
     url_for,
 )
 
+from dialogue.config import current_settings
 from dialogue.extensions import db, limiter
 from dialogue.i18n import SESSION_KEY, supported_locales
 from dialogue.municipalities.services import list_municipalities
@@ -51,7 +51,7 @@ def accessibility() -> str:
 
 @bp.get("/privacy")
 def privacy() -> str:
-    settings = current_app.extensions["dialogue.settings"]
+    settings = current_settings()
     return render_template("pages/privacy.html", retention_days=settings.contact_retention_days)
 
 

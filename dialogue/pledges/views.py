@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template
+from flask import Response, abort, render_template
 
-from dialogue.cache import TTLCache
+from dialogue.cache import ProcessCache, TTLCache
 from dialogue.errors import NotFoundError
 from dialogue.extensions import db
 from dialogue.lagesbild import public, snapshots
@@ -14,6 +14,9 @@ from dialogue.pledges.models import Pledge
 from dialogue.pledges.services import get_current_pledge, get_pledge, list_public_pledges
 from dialogue.web.tenancy import current_tenant, local_today, tenant_blueprint
 from dialogue.web.theme import accent_colors
+
+# Public lägesbild figures ("Ni sa - vi gör"), computed at most once per cache period.
+PUBLIC_FIGURES = ProcessCache("public_report", TTLCache[PublicReport | None])
 
 bp = tenant_blueprint("pledges", __name__)
 
@@ -63,10 +66,7 @@ def _render_pledge(pledge_id: int) -> str:
 def _public_figures(pledge: Pledge) -> PublicReport | None:
     """The pledge's suppressed figures so far, computed at most once per cache period."""
     tenant = current_tenant()
-    cache: TTLCache[PublicReport | None] = current_app.extensions["dialogue.caches"][
-        "public_report"
-    ]
-    return cache.get(
+    return PUBLIC_FIGURES.get().get(
         f"{tenant.id}:{pledge.id}",
         lambda: public.pledge_report(db.session, tenant.id, pledge, local_today()),
     )

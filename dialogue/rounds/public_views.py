@@ -14,7 +14,6 @@ from typing import Any
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -26,9 +25,11 @@ from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Optional
 
+from dialogue.config import current_settings
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.extensions import csrf, db, limiter
 from dialogue.i18n import LANGUAGE_FIELD, _, _l, apply_language_switch, current_locale
+from dialogue.keys import current_keys
 from dialogue.organisations.labels import TYPE_LABELS
 from dialogue.organisations.models import OrganisationType
 from dialogue.rounds import answering
@@ -105,12 +106,12 @@ def _page(template: str, status: int = 200, **context: Any) -> Response:
 
 
 def _key() -> bytes:
-    key: bytes = current_app.extensions["dialogue.keys"].invitation
+    key: bytes = current_keys().invitation
     return key
 
 
 def _settings() -> Any:
-    return current_app.extensions["dialogue.settings"]
+    return current_settings()
 
 
 def _load(token: str) -> Visit:

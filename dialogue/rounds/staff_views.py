@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import format_decimal, format_percent, ngettext
 
 from dialogue.admin.blueprint import acting, done, page, refused, save
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _, _l
+from dialogue.keys import current_keys
 from dialogue.rounds import invitations as inviting
 from dialogue.rounds import questionnaire, services
 from dialogue.rounds import results as findings
@@ -63,7 +64,7 @@ def _tenant_id() -> int:
 
 
 def _key() -> bytes:
-    key: bytes = current_app.extensions["dialogue.keys"].invitation
+    key: bytes = current_keys().invitation
     return key
 
 

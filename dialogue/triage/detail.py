@@ -125,7 +125,7 @@ def _handle(
         change(submission, form)
     except InvalidInputError as error:
         db.session.rollback()  # nothing half-changed shows on the page
-        form.add_errors(error.errors)
+        form.add_errors(error)
         return _render(submission_id, form, 422)
     flash(done, "success")
     target = url_for(".show", submission_id=submission_id, _anchor=form.section)

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
 from dialogue.submissions.models import Priority
 from dialogue.triage.labels import PRIORITY_LABELS, STATUS_LABELS
@@ -38,9 +39,9 @@ class DetailForm(DialogueForm):
         super().__init__(*args, prefix=self.key, **kwargs)
         self.form_errors_: list[str] = []
 
-    def add_errors(self, errors: Mapping[str, Any]) -> None:
-        """Put a service's messages beside the fields they are about."""
-        for name, message in errors.items():
+    def add_errors(self, error: InvalidInputError) -> None:
+        """Put a service's messages beside the fields they are about, or above the section."""
+        for name, message in error.errors.items():
             field = self._fields.get(name)
             if field is None:
                 self.form_errors_.append(str(message))

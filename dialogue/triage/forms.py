@@ -319,11 +319,8 @@ class BulkForm(DialogueForm):
             return BulkAction(add_tags=self.tag_names)
         return BulkAction(category_id=int(self.category.data))
 
-    def add_errors(self, errors: Mapping[str, str]) -> None:
-        """Show a service's InvalidInputError at the field it is about."""
+    def field_for_error(self, name: str) -> Field:
+        """A service's error at the field it is about; the action field otherwise."""
         fields = {"selection": self.selected, "duplicate_of": self.status}
-        for key, message in errors.items():
-            field = fields.get(key) or getattr(self, key, None)
-            if not isinstance(field, Field):
-                field = self.action
-            field.errors = [*field.errors, str(message)]
+        field = fields.get(name) or getattr(self, name, None)
+        return field if isinstance(field, Field) else self.action

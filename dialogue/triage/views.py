@@ -62,7 +62,7 @@ def bulk() -> Response:
             scope=current_scope(),
         )
     except InvalidInputError as error:
-        form.add_errors(error.errors)
+        form.add_errors(error)
         return _render(filters, back.get("after"), form, 422)
     except NotFoundError:
         abort(404)

@@ -14,6 +14,7 @@ from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
 
 from dialogue.drafts.services import FORM_NAME_FIELD, Draft
+from dialogue.errors import InvalidInputError
 from dialogue.i18n import _, _l
 from dialogue.sanitize import has_forbidden_characters
 
@@ -136,6 +137,24 @@ class DialogueForm(FlaskForm):
         if refused:
             return False
         return bool(super().validate(extra_validators))
+
+    def add_errors(self, error: InvalidInputError) -> None:
+        """Put a service's errors on this form's fields: the one way views report them.
+
+        ``error.errors`` maps a field name to a message; :meth:`field_for_error` chooses the
+        field. The services raise before they change anything: there is nothing to roll back.
+        """
+        for name, message in error.errors.items():
+            field = self.field_for_error(name)
+            field.errors = [*field.errors, str(message)]
+
+    def field_for_error(self, name: str) -> Field:
+        """The field a service's error about ``name`` belongs to; the first visible one when
+        no field has that name, so no message is lost."""
+        field = self._fields.get(name)
+        if field is not None:
+            return field
+        return next(field for field in self if field.type not in HIDDEN_TYPES)
 
     def error_items(self) -> list[tuple[str, str]]:
         """(field id, message) for the error summary, in the order the fields appear."""

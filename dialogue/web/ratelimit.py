@@ -15,6 +15,9 @@ from collections.abc import Callable
 
 from flask import current_app, g, request
 
+from dialogue.config import current_settings
+from dialogue.keys import current_keys
+
 IPV6_PREFIX = 64
 
 
@@ -35,7 +38,7 @@ def client_bucket(remote_addr: str | None) -> str:
 
 def client_key() -> str:
     bucket = client_bucket(request.remote_addr).encode()
-    salt: bytes = current_app.extensions["dialogue.keys"].ratelimit
+    salt: bytes = current_keys().ratelimit
     return hmac.new(salt, bucket, hashlib.sha256).hexdigest()[:32]
 
 
@@ -49,9 +52,7 @@ def named(name: str) -> Callable[[], str]:
     def limit() -> str:
         tenant = g.get("tenant")
         override: str | None = getattr(tenant, f"{name}_rate_limit", None) if tenant else None
-        value: str = override or getattr(
-            current_app.extensions["dialogue.settings"], f"ratelimit_{name}"
-        )
+        value: str = override or getattr(current_settings(), f"ratelimit_{name}")
         return value
 
     return limit

@@ -20,7 +20,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -33,9 +32,11 @@ from flask_login import current_user, logout_user
 from dialogue.accounts.access import Scope, load_scope
 from dialogue.accounts.models import Account
 from dialogue.accounts.sessions import NO_SESSION, SessionCheck, SessionState, touch_session
+from dialogue.config import current_settings
 from dialogue.drafts.services import Draft, forget_draft, get_draft, keep_draft
 from dialogue.extensions import db, login_manager
 from dialogue.i18n import _
+from dialogue.keys import current_keys
 from dialogue.web.next_page import page_of_request
 from dialogue.web.tenancy import add_tenant, load_tenant
 
@@ -67,7 +68,7 @@ def _load_account(user_id: str) -> Account | None:
     token = session.get(STAFF_SESSION_KEY)
     g.staff_session = touch_session(
         db.session,
-        current_app.extensions["dialogue.keys"].staff_session,
+        current_keys().staff_session,
         token if isinstance(token, str) else None,
         idle_limit(),
         account_id=account.id,
@@ -78,7 +79,7 @@ def _load_account(user_id: str) -> Account | None:
 
 
 def idle_limit() -> dt.timedelta:
-    return dt.timedelta(minutes=current_app.extensions["dialogue.settings"].staff_idle_minutes)
+    return dt.timedelta(minutes=current_settings().staff_idle_minutes)
 
 
 def current_session_check() -> SessionCheck:
@@ -91,7 +92,7 @@ def current_session_check() -> SessionCheck:
 
 def idle_seconds() -> int:
     """How long a workspace session may stay unused before it ends."""
-    minutes: int = current_app.extensions["dialogue.settings"].staff_idle_minutes
+    minutes: int = current_settings().staff_idle_minutes
     return minutes * 60
 
 
@@ -237,5 +238,5 @@ def staff_links() -> list[NavLink]:
 
 def mail_not_sent() -> bool:
     """Whether to tell an administrator of this municipality that no mail server is set."""
-    settings = current_app.extensions["dialogue.settings"]
+    settings = current_settings()
     return not settings.smtp_host and current_scope().can_administer(g.tenant.id)

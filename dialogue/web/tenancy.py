@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, g
+from flask import Blueprint, abort, g
 from sqlalchemy.exc import DBAPIError
 
-from dialogue.cache import TTLCache
+from dialogue.cache import ProcessCache, TTLCache
 from dialogue.errors import NotFoundError
 from dialogue.extensions import db
 from dialogue.municipalities.services import Tenant, get_tenant
@@ -17,9 +17,11 @@ from dialogue.municipalities.services import Tenant, get_tenant
 URL_PREFIX = "/<municipality>"
 
 
+TENANTS = ProcessCache("tenants", TTLCache[Tenant])
+
+
 def tenant_cache() -> TTLCache[Tenant]:
-    cache: TTLCache[Tenant] = current_app.extensions["dialogue.caches"]["tenants"]
-    return cache
+    return TENANTS.get()
 
 
 def current_tenant() -> Tenant:

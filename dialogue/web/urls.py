@@ -14,10 +14,12 @@ from urllib.parse import quote
 from flask import Flask, current_app
 from werkzeug.routing import MapAdapter
 
+from dialogue.config import settings_of
+
 
 def public_url_adapter(app: Flask) -> MapAdapter:
     """The app's routes bound to the public URL instead of to a request."""
-    base = app.extensions["dialogue.settings"].public_base
+    base = settings_of(app).public_base
     return app.url_map.bind(
         base.netloc,
         script_name=base.path or "/",

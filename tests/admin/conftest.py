@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from dialogue.accounts.access import load_scope
 from dialogue.accounts.models import Account
 from dialogue.audit.models import AuditEvent
-from dialogue.cache import TTLCache
+from dialogue.cache import EXTENSION_KEY, TTLCache
 from dialogue.models import Municipality, Pledge, PledgeStatus
 from dialogue.web.pagecache import PageCache
 from tests.conftest import sign_in
@@ -86,7 +86,7 @@ def admin_client(client: FlaskClient, administrator: Account) -> FlaskClient:
 @pytest.fixture
 def caching(app: Flask) -> Iterator[None]:
     """Reference caches that keep their values (the suite's own have a TTL of 0)."""
-    caches = app.extensions["dialogue.caches"]
+    caches = app.extensions.setdefault(EXTENSION_KEY, {})
     original = dict(caches)
     caches.update(tenants=TTLCache(3600), intake_options=TTLCache(3600), pages=PageCache(3600))
     yield
