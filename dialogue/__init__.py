@@ -172,12 +172,13 @@ def _init_i18n(app: Flask, settings: Settings) -> None:
 
 
 def _init_security(app: Flask, settings: Settings) -> None:
+    from dialogue.accounts import workspace
     from dialogue.extensions import csrf, limiter
-    from dialogue.web import encoding, headers, inputs, staff
+    from dialogue.web import encoding, headers, inputs
 
     inputs.init_app(app)  # first: it bounds every <int:…> and runs before any other hook
     csrf.init_app(app)
-    staff.init_app(app)
+    workspace.init_app(app)
     limiter.init_app(app)
     headers.init_app(app)
     encoding.init_app(app)

@@ -41,13 +41,7 @@ from dialogue.accounts.services import (
     request_password_reset,
 )
 from dialogue.accounts.sessions import end_session
-from dialogue.errors import InvalidInputError, NotFoundError
-from dialogue.extensions import db, limiter
-from dialogue.i18n import _
-from dialogue.keys import current_keys
-from dialogue.web.next_page import safe_next
-from dialogue.web.ratelimit import named
-from dialogue.web.staff import (
+from dialogue.accounts.workspace import (
     STAFF_SESSION_KEY,
     current_account,
     current_scope,
@@ -56,6 +50,12 @@ from dialogue.web.staff import (
     idle_seconds,
     require_staff,
 )
+from dialogue.errors import InvalidInputError, NotFoundError
+from dialogue.extensions import db, limiter
+from dialogue.i18n import _
+from dialogue.keys import current_keys
+from dialogue.web.next_page import safe_next
+from dialogue.web.ratelimit import named
 from dialogue.web.urls import external_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")

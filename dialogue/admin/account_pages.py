@@ -6,6 +6,7 @@ from flask import Response, abort, request
 
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.services import password_link_token
+from dialogue.accounts.workspace import admin_required, current_account, current_scope
 from dialogue.admin import accounts
 from dialogue.admin.blueprint import acting, bp, done, page, refused, save, tenant_id
 from dialogue.admin.forms import AddAccountForm, NewAccountForm
@@ -14,7 +15,6 @@ from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.keys import current_keys
 from dialogue.web.inputs import parse_id
-from dialogue.web.staff import admin_required, current_account, current_scope
 from dialogue.web.urls import external_url
 
 

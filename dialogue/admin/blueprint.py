@@ -18,11 +18,11 @@ from sqlalchemy.exc import DBAPIError
 
 from dialogue.accounts.access import Scope
 from dialogue.accounts.models import Account
+from dialogue.accounts.workspace import current_account, current_scope, staff_blueprint
 from dialogue.cache import clear_process_caches
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError, database_fault_status
 from dialogue.extensions import db
-from dialogue.web.staff import current_account, current_scope, staff_blueprint
-from dialogue.web.tenancy import current_tenant
+from dialogue.municipalities.tenancy import current_tenant
 
 bp = staff_blueprint("admin", __name__)
 

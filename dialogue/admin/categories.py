@@ -11,12 +11,12 @@ from sqlalchemy.orm import aliased
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.admin.common import changes, get_owned, localized_line, missing_locales, slugify
 from dialogue.audit.services import record
 from dialogue.categories.models import Category, Route
 from dialogue.db import DbSession, Localized, commit_retrying
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
+from dialogue.records import changes, get_owned, localized_line, missing_locales, slugify
 
 MAX_CODE = 64
 

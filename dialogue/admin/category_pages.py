@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, request
 
+from dialogue.accounts.workspace import admin_required, current_scope
 from dialogue.admin import categories
 from dialogue.admin.blueprint import (
     acting,
@@ -19,7 +20,6 @@ from dialogue.admin.forms import CategoryForm, NewCategoryForm, localized, local
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
-from dialogue.web.staff import admin_required, current_scope
 from dialogue.web.templating import label
 
 

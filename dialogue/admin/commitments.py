@@ -10,13 +10,13 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.admin.common import get_owned, localized_text
 from dialogue.admin.pledges import require_open
 from dialogue.audit.services import record
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.pledges.models import Commitment, Pledge, PledgeStatus, ProgressUpdate
+from dialogue.records import get_owned, localized_text
 
 
 def get_commitment(

@@ -28,8 +28,8 @@ from dialogue.categories.models import Route
 from dialogue.db import Localized
 from dialogue.i18n import _l
 from dialogue.places.models import PlaceKind
+from dialogue.submissions.labels import STATUS_LABELS
 from dialogue.submissions.models import Status
-from dialogue.triage.labels import STATUS_LABELS
 from dialogue.web.forms import DialogueForm, MaxChars, choice_values, plain_text
 from dialogue.web.inputs import id_or_none
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, request
 
+from dialogue.accounts.workspace import admin_required, current_scope
 from dialogue.admin.blueprint import acting, bp, done, page, refused, tenant_id
 from dialogue.config import current_settings
 from dialogue.db import utcnow
@@ -12,7 +13,6 @@ from dialogue.extensions import db
 from dialogue.i18n import _, _l
 from dialogue.outbox import services as outbox
 from dialogue.outbox.models import OutboxState
-from dialogue.web.staff import admin_required, current_scope
 
 STATE_LABELS = {
     OutboxState.QUEUED: _l("Queued"),

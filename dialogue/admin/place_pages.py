@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response
 
+from dialogue.accounts.workspace import admin_required, current_scope
 from dialogue.admin import places
 from dialogue.admin.blueprint import (
     acting,
@@ -20,7 +21,6 @@ from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.places.models import Place, PlaceKind
-from dialogue.web.staff import admin_required, current_scope
 
 
 def _all_places() -> list[Place]:

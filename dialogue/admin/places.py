@@ -11,13 +11,13 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.admin.common import assign, get_owned, slugify
 from dialogue.audit.services import record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
 from dialogue.places.models import Place, PlaceKind
 from dialogue.pledges.models import initiative_places
+from dialogue.records import assign, get_owned, slugify
 from dialogue.sanitize import clean_line
 from dialogue.submissions.models import Submission
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, request
 
+from dialogue.accounts.workspace import admin_required, current_scope
 from dialogue.admin import commitments, initiatives, pledges
 from dialogue.admin.blueprint import (
     acting,
@@ -27,11 +28,10 @@ from dialogue.admin.places import list_places
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
+from dialogue.municipalities.tenancy import local_today
 from dialogue.pledges.models import Commitment, Pledge
 from dialogue.web.inputs import parse_id
-from dialogue.web.staff import admin_required, current_scope
 from dialogue.web.templating import label
-from dialogue.web.tenancy import local_today
 
 
 def _pledge(pledge_id: int) -> Pledge:

@@ -17,18 +17,18 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.admin.common import (
+from dialogue.audit.services import record
+from dialogue.db import DbSession, Localized
+from dialogue.errors import InvalidInputError, NotFoundError
+from dialogue.i18n import _l
+from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus, ProgressUpdate
+from dialogue.records import (
     changes,
     get_owned,
     localized_line,
     localized_text,
     missing_locales,
 )
-from dialogue.audit.services import record
-from dialogue.db import DbSession, Localized
-from dialogue.errors import InvalidInputError, NotFoundError
-from dialogue.i18n import _l
-from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus, ProgressUpdate
 from dialogue.sanitize import clean_line
 
 

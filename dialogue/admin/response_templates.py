@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.admin.common import assign, get_owned
 from dialogue.audit.services import record
 from dialogue.categories.models import Category
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
+from dialogue.records import assign, get_owned
 from dialogue.sanitize import clean_line, clean_text
 from dialogue.submissions.models import Status
 from dialogue.triage.models import ResponseTemplate

@@ -11,12 +11,12 @@ from limits import parse_many
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
 from dialogue.accounts.services import normalize_email
-from dialogue.admin.common import assign
 from dialogue.audit.services import record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.municipalities.models import Municipality
+from dialogue.records import assign
 
 MIN_THRESHOLD = 1
 MAX_THRESHOLD = 50

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from flask import Response, abort, request
 
+from dialogue.accounts.workspace import admin_required, current_scope
 from dialogue.admin import categories, response_templates
 from dialogue.admin.blueprint import acting, bp, done, page, save, tenant_id
 from dialogue.admin.forms import ResponseTemplateForm
 from dialogue.config import current_settings
 from dialogue.extensions import db
 from dialogue.i18n import _, language_name
-from dialogue.triage.labels import STATUS_LABELS
+from dialogue.submissions.labels import STATUS_LABELS
 from dialogue.triage.models import ResponseTemplate
 from dialogue.web.inputs import parse_id
-from dialogue.web.staff import admin_required, current_scope
 from dialogue.web.templating import label
 
 

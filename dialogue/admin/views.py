@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Response
 
+from dialogue.accounts.workspace import admin_required, current_scope
 from dialogue.admin import (  # noqa: F401 (their routes join the blueprint)
     account_pages,
     category_pages,
@@ -22,7 +23,6 @@ from dialogue.admin.forms import SettingsForm
 from dialogue.config import current_settings
 from dialogue.extensions import db
 from dialogue.i18n import _
-from dialogue.web.staff import admin_required, current_scope
 from dialogue.web.theme import accent_colors
 
 __all__ = ["bp"]  # what create_app imports

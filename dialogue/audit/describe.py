@@ -21,8 +21,8 @@ from dialogue.db import DbSession, Localized
 from dialogue.i18n import _, _l, localized
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment
+from dialogue.submissions.labels import priority_label, status_label
 from dialogue.submissions.models import ActorKind, StatusEvent, Submission
-from dialogue.triage.labels import priority_label, status_label
 
 # (kind, id) → a name: ("category", 3) → {"sv": "Klotter", "en": "Graffiti"}.
 Names = Mapping[tuple[str, int], Localized | str]

@@ -9,8 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from dialogue.accounts.models import Account
 from dialogue.i18n import _l
-from dialogue.intake.forms import parse_date
-from dialogue.web.forms import DialogueForm, MaxChars, plain_text
+from dialogue.web.forms import DialogueForm, MaxChars, parse_date, plain_text
 from dialogue.web.inputs import id_or_none
 
 ANY = ""

@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Response, make_response, render_template, request
 
+from dialogue.accounts.workspace import admin_required, staff_blueprint
 from dialogue.audit.describe import action_label, actor_label, detail_lines, object_label
 from dialogue.audit.forms import AuditFilterForm
 from dialogue.audit.log import LogQuery, LogView, list_log_accounts, read_log
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
-from dialogue.web.staff import admin_required, staff_blueprint
-from dialogue.web.tenancy import current_tenant
+from dialogue.municipalities.tenancy import current_tenant
 
 bp = staff_blueprint("audit", __name__)
 

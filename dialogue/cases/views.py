@@ -20,9 +20,9 @@ from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.extensions import csrf, db, limiter
 from dialogue.i18n import LANGUAGE_FIELD, _, apply_language_switch
 from dialogue.keys import current_keys
+from dialogue.municipalities.tenancy import current_tenant, tenant_blueprint
 from dialogue.submissions.models import Submission
 from dialogue.web.ratelimit import named
-from dialogue.web.tenancy import current_tenant, tenant_blueprint
 
 bp = tenant_blueprint("cases", __name__)
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
-from dialogue.accounts.models import Account
 from dialogue.db import DbSession, utcnow
 from dialogue.drafts.models import KeptDraft
+from dialogue.web.forms import FORM_NAME_FIELD
+
+if TYPE_CHECKING:
+    from dialogue.accounts.models import Account
 
 KEEP_FOR = dt.timedelta(hours=1)
 # Never kept: the CSRF token is spent, and secrets do not belong in a table of drafts.
 SECRET_MARKERS = ("password", "csrf", "secret", "token", "totp", "recovery")
-FORM_NAME_FIELD = "dialogue_form"
 MAX_FIELDS = 200
 
 

@@ -21,7 +21,7 @@ from wtforms.validators import Email, InputRequired, Optional, ValidationError
 from dialogue.i18n import _l
 from dialogue.intake.options import IntakeOptions
 from dialogue.submissions.models import PartOfDay, SubmissionKind, SubmitterType
-from dialogue.web.forms import DialogueForm, MaxChars, choice_values, plain_text
+from dialogue.web.forms import DialogueForm, MaxChars, choice_values, parse_date, plain_text
 
 MAX_LOCATION_CHARS = 300
 MAX_DAYS_AHEAD = 366
@@ -173,17 +173,6 @@ class SubmissionForm(DialogueForm):
 def _require_offered(field: Field, message: Any) -> None:
     if field.data and str(field.data) not in choice_values(field):
         raise ValidationError(message)
-
-
-def parse_date(raw: str | None) -> dt.date | None:
-    """``2024-05-17`` (what date inputs send) or ``17/5/2024`` and ``17.5.2024``."""
-    value = (raw or "").strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 (a date, no time)
-        except ValueError:
-            continue
-    return None
 
 
 class ReceiptLanguageForm(DialogueForm):

@@ -19,13 +19,13 @@ from dialogue.intake.forms import ReceiptLanguageForm, SubmissionForm
 from dialogue.intake.options import IntakeOptions, load_intake_options
 from dialogue.intake.services import NewSubmission, Receipt, find_receipt, submit_concern
 from dialogue.keys import current_keys
+from dialogue.municipalities.tenancy import current_tenant, local_today, tenant_blueprint
 from dialogue.submissions import receipts
 from dialogue.submissions.models import PartOfDay, SubmissionKind, SubmitterType
 from dialogue.web.forms import STALE_FORM_MESSAGE
 from dialogue.web.pagecache import PageCache
 from dialogue.web.ratelimit import named
 from dialogue.web.templating import label
-from dialogue.web.tenancy import current_tenant, local_today, tenant_blueprint
 
 bp = tenant_blueprint("intake", __name__)
 

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, g, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from dialogue.accounts.workspace import current_scope, require_staff
 from dialogue.config import current_settings
 from dialogue.extensions import db
 from dialogue.lagesbild.data import Period
@@ -29,7 +30,6 @@ from dialogue.lagesbild.report_views import (
     report_download,
 )
 from dialogue.municipalities.models import Municipality, PoliceArea
-from dialogue.web.staff import current_scope, require_staff
 
 bp = Blueprint("area_report", __name__, url_prefix="/staff/area/<police_area>")
 bp.before_request(require_staff)

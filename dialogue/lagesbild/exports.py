@@ -39,9 +39,9 @@ from dialogue.lagesbild.data import Period, Report
 from dialogue.municipalities.models import Municipality
 from dialogue.places.models import Place
 from dialogue.places.services import place_names_of
+from dialogue.submissions.labels import KIND_LABELS, PART_OF_DAY_LABELS
 from dialogue.submissions.models import Status, Submission
 from dialogue.submissions.personal_data import redact
-from dialogue.triage.labels import KIND_LABELS, PART_OF_DAY_LABELS
 
 BOM = "\ufeff"
 DELIMITER = ";"

@@ -18,7 +18,7 @@ from dialogue.lagesbild import public, snapshots
 from dialogue.lagesbild.charts import DIMENSION_TITLES
 from dialogue.lagesbild.models import LagesbildSnapshot
 from dialogue.lagesbild.suppression import PublicCount, Shown
-from dialogue.web.tenancy import current_tenant, tenant_blueprint
+from dialogue.municipalities.tenancy import current_tenant, tenant_blueprint
 
 bp = tenant_blueprint("public_report", __name__)
 

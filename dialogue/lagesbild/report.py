@@ -72,6 +72,7 @@ from dialogue.places.models import Place
 from dialogue.places.services import place_names_of
 from dialogue.pledges.models import Commitment, Pledge, PledgeStatus
 from dialogue.rounds.results import round_results, rounds_closing_in
+from dialogue.submissions.labels import KIND_LABELS, PART_OF_DAY_LABELS, SUBMITTER_LABELS
 from dialogue.submissions.models import (
     PartOfDay,
     Status,
@@ -81,7 +82,6 @@ from dialogue.submissions.models import (
 )
 from dialogue.submissions.personal_data import redact
 from dialogue.triage.clusters import title_of
-from dialogue.triage.labels import KIND_LABELS, PART_OF_DAY_LABELS, SUBMITTER_LABELS
 
 __all__ = [
     "LARGEST_CLUSTERS",

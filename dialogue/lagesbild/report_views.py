@@ -28,16 +28,16 @@ from flask import (
 from flask_babel import format_decimal, format_percent
 from sqlalchemy.orm import Session
 
+from dialogue.accounts.workspace import staff_blueprint
 from dialogue.config import current_settings
 from dialogue.extensions import db
 from dialogue.i18n import _, current_locale
-from dialogue.intake.forms import parse_date
 from dialogue.lagesbild import charts
 from dialogue.lagesbild.data import Dimension, Period, Report
 from dialogue.lagesbild.report import build_report, default_period
 from dialogue.municipalities.models import Municipality
-from dialogue.web.staff import staff_blueprint
-from dialogue.web.tenancy import current_tenant, local_today
+from dialogue.municipalities.tenancy import current_tenant, local_today
+from dialogue.web.forms import parse_date
 
 bp = staff_blueprint("report", __name__)
 

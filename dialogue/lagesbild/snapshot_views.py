@@ -10,6 +10,13 @@ from sqlalchemy.exc import DBAPIError
 from wtforms import Field, Form, StringField
 from wtforms.validators import InputRequired, ValidationError
 
+from dialogue.accounts.workspace import (
+    admin_required,
+    current_account,
+    current_scope,
+    moderator_required,
+    staff_blueprint,
+)
 from dialogue.errors import (
     DatabaseUnavailableError,
     InvalidInputError,
@@ -26,16 +33,9 @@ from dialogue.lagesbild.data import Period
 from dialogue.lagesbild.models import LagesbildSnapshot
 from dialogue.lagesbild.report import build_report, default_period
 from dialogue.municipalities.models import Municipality
+from dialogue.municipalities.tenancy import current_tenant, local_today
 from dialogue.web.forms import DialogueForm
 from dialogue.web.inputs import parse_id
-from dialogue.web.staff import (
-    admin_required,
-    current_account,
-    current_scope,
-    moderator_required,
-    staff_blueprint,
-)
-from dialogue.web.tenancy import current_tenant, local_today
 
 bp = staff_blueprint("snapshots", __name__)
 

@@ -39,7 +39,6 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_moderator
 from dialogue.accounts.models import Account
-from dialogue.admin.common import assign
 from dialogue.audit.services import record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError
@@ -47,6 +46,7 @@ from dialogue.i18n import _l
 from dialogue.organisations.models import Organisation, OrganisationType
 from dialogue.organisations.services import Message, audit_values, check_values
 from dialogue.places.models import Place
+from dialogue.records import assign
 
 MAX_FILE_BYTES = 1_000_000
 MAX_ROWS = 5000

@@ -18,7 +18,6 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_moderator, require_reader
 from dialogue.accounts.models import Account
-from dialogue.admin.common import assign
 from dialogue.audit.services import record
 from dialogue.db import DbSession, commit_retrying, lock_rows
 from dialogue.errors import InvalidInputError, NotFoundError
@@ -26,6 +25,7 @@ from dialogue.i18n import _l
 from dialogue.organisations import orgnr
 from dialogue.organisations.models import Organisation, OrganisationType
 from dialogue.places.models import Place
+from dialogue.records import assign
 from dialogue.rounds.models import Invitation, RoundResponse
 from dialogue.sanitize import clean_line, has_forbidden_characters
 

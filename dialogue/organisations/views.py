@@ -11,6 +11,12 @@ from flask_login import current_user
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from dialogue.accounts.workspace import (
+    current_account,
+    current_scope,
+    moderator_required,
+    staff_blueprint,
+)
 from dialogue.admin.blueprint import acting, done, form_status, page, refused, save, show_errors
 from dialogue.errors import (
     DatabaseUnavailableError,
@@ -20,6 +26,7 @@ from dialogue.errors import (
 )
 from dialogue.extensions import db
 from dialogue.i18n import _, current_locale
+from dialogue.municipalities.tenancy import current_tenant
 from dialogue.organisations import importer, orgnr, services
 from dialogue.organisations.forms import (
     ConfirmImportForm,
@@ -29,8 +36,6 @@ from dialogue.organisations.forms import (
 )
 from dialogue.organisations.labels import TYPE_LABELS
 from dialogue.organisations.models import Organisation, OrganisationType
-from dialogue.web.staff import current_account, current_scope, moderator_required, staff_blueprint
-from dialogue.web.tenancy import current_tenant
 
 bp = staff_blueprint("organisations", __name__)
 

@@ -10,9 +10,9 @@ from dialogue.extensions import db
 from dialogue.lagesbild import public, snapshots
 from dialogue.lagesbild.public_views import count_text
 from dialogue.lagesbild.suppression import PublicReport
+from dialogue.municipalities.tenancy import current_tenant, local_today, tenant_blueprint
 from dialogue.pledges.models import Pledge
 from dialogue.pledges.services import get_current_pledge, get_pledge, list_public_pledges
-from dialogue.web.tenancy import current_tenant, local_today, tenant_blueprint
 from dialogue.web.theme import accent_colors
 
 # Public lägesbild figures ("Ni sa - vi gör"), computed at most once per cache period.

@@ -30,6 +30,7 @@ from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.extensions import csrf, db, limiter
 from dialogue.i18n import LANGUAGE_FIELD, _, _l, apply_language_switch, current_locale
 from dialogue.keys import current_keys
+from dialogue.municipalities.tenancy import current_tenant, local_today, tenant_blueprint
 from dialogue.organisations.labels import TYPE_LABELS
 from dialogue.organisations.models import OrganisationType
 from dialogue.rounds import answering
@@ -39,7 +40,6 @@ from dialogue.rounds.state import RoundState, round_state
 from dialogue.web.forms import STALE_FORM_MESSAGE, DialogueForm, MaxChars, plain_text
 from dialogue.web.ratelimit import named
 from dialogue.web.templating import label
-from dialogue.web.tenancy import current_tenant, local_today, tenant_blueprint
 from dialogue.web.urls import external_url
 
 bp = tenant_blueprint("answer", __name__)

@@ -17,13 +17,13 @@ from sqlalchemy import select
 
 from dialogue.accounts.access import Scope, require_moderator
 from dialogue.accounts.models import Account
-from dialogue.admin.common import LOCALES, changes, localized_line, localized_text
 from dialogue.audit.services import record
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _, _l
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment, Pledge
+from dialogue.records import LOCALES, changes, localized_line, localized_text
 from dialogue.rounds.models import InputRound, Question, QuestionKind, TimeOfDay
 from dialogue.rounds.state import questions_frozen
 

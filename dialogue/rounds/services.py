@@ -19,7 +19,6 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_moderator, require_reader
 from dialogue.accounts.models import Account
-from dialogue.admin.common import changes, localized_line, localized_text
 from dialogue.audit.services import record
 from dialogue.db import DbSession, Localized, utcnow
 from dialogue.errors import InvalidInputError, NotFoundError
@@ -27,6 +26,7 @@ from dialogue.i18n import _l
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus
 from dialogue.pledges.services import get_current_pledge
+from dialogue.records import changes, localized_line, localized_text
 from dialogue.rounds import questionnaire, tokens
 from dialogue.rounds.models import InputRound, Invitation, Question, RoundResponse
 from dialogue.rounds.state import questions_frozen

@@ -11,11 +11,13 @@ from typing import Any
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import format_decimal, format_percent, ngettext
 
+from dialogue.accounts.workspace import current_scope, moderator_required, staff_blueprint
 from dialogue.admin.blueprint import acting, done, page, refused, save
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _, _l
 from dialogue.keys import current_keys
+from dialogue.municipalities.tenancy import current_tenant, local_today
 from dialogue.rounds import invitations as inviting
 from dialogue.rounds import questionnaire, services
 from dialogue.rounds import results as findings
@@ -31,9 +33,7 @@ from dialogue.rounds.invitations import InvitationStatus
 from dialogue.rounds.models import InputRound, Question, QuestionKind, TimeOfDay
 from dialogue.rounds.state import RoundState, questions_frozen, round_state
 from dialogue.submissions.personal_data import highlight
-from dialogue.web.staff import current_scope, moderator_required, staff_blueprint
 from dialogue.web.templating import label
-from dialogue.web.tenancy import current_tenant, local_today
 from dialogue.web.urls import external_url
 
 bp = staff_blueprint("rounds", __name__)

@@ -16,7 +16,7 @@ class RoundState(StrEnum):
 
 
 def round_state(input_round: InputRound, today: dt.date) -> RoundState:
-    """``today`` is the municipality's local date (``dialogue.web.tenancy.local_today``)."""
+    """``today`` is the municipality's local date (see ``municipalities.tenancy.local_today``)."""
     if input_round.published_at is None:
         return RoundState.DRAFT
     if today < input_round.opens_on:

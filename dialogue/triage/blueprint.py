@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from dialogue.web.staff import staff_blueprint
+from dialogue.accounts.workspace import staff_blueprint
 
 bp = staff_blueprint("triage", __name__)

@@ -21,13 +21,15 @@ from flask import (
     url_for,
 )
 
+from dialogue.accounts.workspace import current_account, current_scope, moderator_required
 from dialogue.audit.describe import action_label, actor_label, detail_lines
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.extensions import db
 from dialogue.i18n import _
+from dialogue.municipalities.tenancy import current_tenant
+from dialogue.submissions import labels
 from dialogue.submissions.models import Priority, Submission
 from dialogue.submissions.personal_data import highlight
-from dialogue.triage import labels
 from dialogue.triage.blueprint import bp
 from dialogue.triage.clusters import link_to_cluster, unlink_from_cluster
 from dialogue.triage.detail_forms import (
@@ -60,8 +62,6 @@ from dialogue.triage.services import (
 )
 from dialogue.triage.summaries import set_public_summary, withdraw_summary_review
 from dialogue.web.inputs import parse_id as id_arg
-from dialogue.web.staff import current_account, current_scope, moderator_required
-from dialogue.web.tenancy import current_tenant
 from dialogue.web.urls import external_url
 
 FormT = TypeVar("FormT", bound=DetailForm)

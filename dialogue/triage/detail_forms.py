@@ -14,8 +14,8 @@ from wtforms.fields.choices import SelectChoice
 
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
+from dialogue.submissions.labels import PRIORITY_LABELS, STATUS_LABELS
 from dialogue.submissions.models import Priority
-from dialogue.triage.labels import PRIORITY_LABELS, STATUS_LABELS
 from dialogue.triage.notes import MAX_NOTE_LENGTH
 from dialogue.triage.page import SubmissionPage
 from dialogue.triage.replies import MAX_REPLY_LENGTH

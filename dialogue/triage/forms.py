@@ -23,9 +23,8 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import Select
 
 from dialogue.i18n import _l
-from dialogue.intake.forms import parse_date
+from dialogue.submissions.labels import KIND_LABELS, STATUS_LABELS, SUBMITTER_LABELS
 from dialogue.submissions.models import Status, SubmissionKind, SubmitterType
-from dialogue.triage.labels import KIND_LABELS, STATUS_LABELS, SUBMITTER_LABELS
 from dialogue.triage.queue import (
     MAX_SEARCH_CHARS,
     MINE,
@@ -36,7 +35,7 @@ from dialogue.triage.queue import (
     Sort,
 )
 from dialogue.triage.services import BulkAction, StatusChange
-from dialogue.web.forms import DialogueForm, MaxChars, choice_values, plain_text
+from dialogue.web.forms import DialogueForm, MaxChars, choice_values, parse_date, plain_text
 from dialogue.web.templating import label
 
 ANY = ""

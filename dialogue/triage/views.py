@@ -9,10 +9,12 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from dialogue.accounts.workspace import current_account, current_scope, moderator_required
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.extensions import db
 from dialogue.i18n import _
-from dialogue.triage import labels
+from dialogue.municipalities.tenancy import current_tenant
+from dialogue.submissions import labels
 from dialogue.triage.blueprint import bp
 from dialogue.triage.forms import BulkForm, QueueFilterForm
 from dialogue.triage.queue import (
@@ -22,8 +24,6 @@ from dialogue.triage.queue import (
     load_queue_options,
 )
 from dialogue.triage.services import apply_bulk
-from dialogue.web.staff import current_account, current_scope, moderator_required
-from dialogue.web.tenancy import current_tenant
 
 MAX_QUERY_ARGS = 40
 

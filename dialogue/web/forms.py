@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from flask import flash, g, has_request_context, request
 from flask_wtf import FlaskForm
@@ -13,7 +14,6 @@ from wtforms import Field, Form
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
 
-from dialogue.drafts.services import FORM_NAME_FIELD, Draft
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _, _l
 from dialogue.sanitize import has_forbidden_characters
@@ -68,6 +68,19 @@ def choice_values(field: Field) -> set[str]:
     return {str(value) for value, *_ in choices}
 
 
+# The hidden field that names a form, so a draft kept at sign-out finds its way back.
+FORM_NAME_FIELD = "dialogue_form"
+
+
+class KeptForm(Protocol):
+    """What a kept draft offers a form (``dialogue.drafts``): its form's name and fields."""
+
+    form_name: str | None
+    fields: list[tuple[str, str]]
+
+    def names(self) -> set[str]: ...
+
+
 STALE_FORM_MESSAGE = _l(
     "The form had been open too long to be sent. Check your answers and send it again."
 )
@@ -111,7 +124,7 @@ class DialogueForm(FlaskForm):
     def _restore_kept_draft(self) -> None:
         if not has_request_context() or request.method != "GET":
             return
-        draft: Draft | None = g.get("kept_draft")
+        draft: KeptForm | None = g.get("kept_draft")
         if draft is None or g.get("kept_draft_restored") or not self._is_form_of(draft):
             return
         self.process(MultiDict(draft.fields))
@@ -124,7 +137,7 @@ class DialogueForm(FlaskForm):
             "info",
         )
 
-    def _is_form_of(self, draft: Draft) -> bool:
+    def _is_form_of(self, draft: KeptForm) -> bool:
         if draft.form_name is not None:
             return draft.form_name == type(self).__name__
         names = draft.names()
@@ -171,3 +184,14 @@ class DialogueForm(FlaskForm):
                 target = next((f.id for f in self if f.type not in HIDDEN_TYPES), field.id)
             items.append((target, message))
         return items
+
+
+def parse_date(raw: str | None) -> dt.date | None:
+    """``2024-05-17`` (what date inputs send) or ``17/5/2024`` and ``17.5.2024``."""
+    value = (raw or "").strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 (a date, no time)
+        except ValueError:
+            continue
+    return None

@@ -37,8 +37,8 @@ from dialogue.drafts.services import Draft, forget_draft, get_draft, keep_draft
 from dialogue.extensions import db, login_manager
 from dialogue.i18n import _
 from dialogue.keys import current_keys
+from dialogue.municipalities.tenancy import add_tenant, load_tenant
 from dialogue.web.next_page import page_of_request
-from dialogue.web.tenancy import add_tenant, load_tenant
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The cookie's name for the server-side session; the check of it is kept in g for the request.
