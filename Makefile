@@ -30,9 +30,11 @@ check:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
+# Every core, a test file to a worker: module fixtures (the browser tests' servers) start once.
 pytest:
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from typing import Any
 
 import click
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy import select
 
-from dialogue import create_app, resource_path
+from dialogue import create_app
+from dialogue.accounts.models import Role
+from dialogue.accounts.services import create_account, password_link_token
+from dialogue.accounts.sessions import purge_sessions
+from dialogue.catalogues import compile_all, extract, update
 from dialogue.config import current_settings
+from dialogue.db import utcnow
+from dialogue.demo.samples import load_samples
+from dialogue.demo.services import load_demo
+from dialogue.errors import InvalidInputError
+from dialogue.extensions import db
 from dialogue.keys import current_keys
+from dialogue.municipalities.models import Municipality, PoliceArea
+from dialogue.outbox.cli import outbox
+from dialogue.resources import resource_path
+from dialogue.submissions.services import purge_expired_contacts
+from dialogue.web.urls import external_url
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
@@ -42,13 +58,6 @@ def accounts_create(  # noqa: PLR0917 (click passes every option)
 ) -> None:
     """Create an account; without --password-stdin, print a one-time link to set the password."""
 
-    from dialogue.accounts.models import Role
-    from dialogue.accounts.services import create_account, password_link_token
-    from dialogue.errors import InvalidInputError
-    from dialogue.extensions import db
-    from dialogue.municipalities.models import Municipality, PoliceArea
-    from dialogue.web.urls import external_url
-
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     municipality_id = _id_by_slug(db.session, Municipality, municipality, "--municipality")
     area_id = _id_by_slug(db.session, PoliceArea, police_area, "--police-area")
@@ -75,7 +84,6 @@ def accounts_create(  # noqa: PLR0917 (click passes every option)
 def _id_by_slug(session: Any, model: Any, slug: str | None, option: str) -> int | None:
     if slug is None:
         return None
-    from sqlalchemy import select
 
     found = session.scalar(select(model.id).where(model.slug == slug))
     if found is None:
@@ -92,12 +100,6 @@ def retention_run(days: int | None) -> None:
 
     Staff sessions that stopped working more than a day ago are deleted too.
     """
-    import datetime as dt
-
-    from dialogue.accounts.sessions import purge_sessions
-    from dialogue.db import utcnow
-    from dialogue.extensions import db
-    from dialogue.submissions.services import purge_expired_contacts
 
     settings = current_settings()
     period = settings.contact_retention_days if days is None else days
@@ -117,10 +119,6 @@ def retention_run(days: int | None) -> None:
 )
 def demo_load(samples: bool) -> None:
     """Load the Falköping demo and the default categories (safe to run again)."""
-    from dialogue.demo.samples import load_samples
-    from dialogue.demo.services import load_demo
-    from dialogue.extensions import db
-
     municipality = load_demo(db.session)
     click.echo(f"Loaded the demo municipality {municipality.name} ({municipality.slug}).")
     if samples:
@@ -131,8 +129,6 @@ def demo_load(samples: bool) -> None:
 @translations.command("extract")
 def translations_extract() -> None:
     """Rebuild translations/messages.pot from the code and templates."""
-    from dialogue.catalogues import extract
-
     path = extract(resource_path("translations"))
     click.echo(f"wrote {path}")
 
@@ -140,8 +136,6 @@ def translations_extract() -> None:
 @translations.command("update")
 def translations_update() -> None:
     """Extract, then merge new strings into every catalogue (English copies the source)."""
-    from dialogue.catalogues import extract, update
-
     directory = resource_path("translations")
     extract(directory)
     for path in update(directory):
@@ -151,15 +145,11 @@ def translations_update() -> None:
 @translations.command("compile")
 def translations_compile() -> None:
     """Compile every catalogue to the .mo files the service reads."""
-    from dialogue.catalogues import compile_all
-
     for path in compile_all(resource_path("translations")):
         click.echo(f"compiled {path}")
 
 
 def register_commands(app: Flask) -> None:
-    from dialogue.outbox.cli import outbox
-
     app.cli.add_command(demo)
     app.cli.add_command(translations)
     app.cli.add_command(retention)

@@ -21,7 +21,15 @@ from typing import Any
 from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app
+from limits import parse_many
+from limits.errors import ConfigurationError
+from limits.storage import storage_from_string
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from dialogue.resources import resource_path
 
 log = logging.getLogger(__name__)
 PRODUCTION = "production"
@@ -274,9 +282,6 @@ def _optional(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
 
 
 def _database_url(value: Any) -> bool:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-
     try:
         make_url(value).get_dialect()  # an unknown dialect or a missing driver fails here
     except (ArgumentError, NoSuchModuleError, ImportError, ValueError, TypeError):
@@ -285,9 +290,6 @@ def _database_url(value: Any) -> bool:
 
 
 def _storage_uri(value: Any) -> bool:
-    from limits.errors import ConfigurationError
-    from limits.storage import storage_from_string
-
     if not isinstance(value, str) or "://" not in value:
         return False
     try:
@@ -298,8 +300,6 @@ def _storage_uri(value: Any) -> bool:
 
 
 def _rate_limits(value: Any) -> bool:
-    from limits import parse_many
-
     try:
         limits = parse_many(value)
     except ValueError:
@@ -308,8 +308,6 @@ def _rate_limits(value: Any) -> bool:
 
 
 def _locale(value: Any) -> bool:
-    from babel import Locale, UnknownLocaleError
-
     if not isinstance(value, str) or not value:
         return False
     try:
@@ -326,7 +324,6 @@ def _locales(value: Any) -> bool:
 
 
 def _has_catalogue(code: str) -> bool:
-    from dialogue import resource_path  # the package imports this module: import when used
 
     folder = resource_path("translations") / code / "LC_MESSAGES"
     return (folder / "messages.po").is_file() or (folder / "messages.mo").is_file()

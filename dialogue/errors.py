@@ -8,21 +8,20 @@ import secrets
 import traceback
 from collections.abc import Mapping
 
-from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
-from flask.globals import request_ctx
+from flask import Flask, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug import Response
 from werkzeug.exceptions import (
     Conflict,
     HTTPException,
     InternalServerError,
-    SecurityError,
     ServiceUnavailable,
     default_exceptions,
 )
 
-from dialogue.config import current_settings
 from dialogue.db import is_write_conflict
+from dialogue.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -136,27 +135,8 @@ def handle_http_error(
     return response
 
 
-def handle_untrusted_host(error: SecurityError) -> Response:
-    """A Host header outside ``TRUSTED_HOSTS`` answers 400, on a page built on the public URL.
-
-    Flask refuses the host before it binds the routes to the request, so there is nothing to
-    build the page's links with: bind them to ``DIALOGUE_PUBLIC_URL``, the service's own name.
-    """
-    from dialogue.web.urls import external_url, public_url_adapter
-
-    log.warning("refused a request for an untrusted host %r", request.environ.get("HTTP_HOST"))
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    request.host = current_settings().public_base.netloc
-    if request_ctx.url_adapter is None:
-        request_ctx.url_adapter = public_url_adapter(app)
-    # Whoever came by a wrong name gets a way to the right one.
-    return handle_http_error(error, start_page=external_url("pages.index"))
-
-
 def rollback_session() -> None:
     """End the request's failed transaction, so the error page can still read the database."""
-    from dialogue.extensions import db
-
     try:
         db.session.rollback()
     except Exception:  # the connection may be gone; the error page needs no database
@@ -269,7 +249,6 @@ def handle_named_error(error: DialogueError) -> Response:
 
 
 def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(SQLAlchemyError, handle_database_error)
     app.register_error_handler(DatabaseUnavailableError, handle_database_error)

@@ -21,19 +21,21 @@ from dialogue.accounts.access import load_scope
 from dialogue.lagesbild.data import Period
 from dialogue.lagesbild.report import build_report
 from dialogue.lagesbild.snapshots import freeze
-from dialogue.models import Category, Municipality, Place
+from dialogue.models import Category, Commitment, Initiative, Municipality, Place, Pledge
 from dialogue.outbox.models import OutboxMessage, OutboxState
 from dialogue.outbox.services import enqueue
 from dialogue.rounds import tokens
 from dialogue.rounds.models import Invitation, RoundResponse
-from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import (
+    CategoryFactory,
     InputRoundFactory,
     MunicipalityFactory,
     OrganisationFactory,
+    PlaceFactory,
     QuestionFactory,
     SubmissionFactory,
 )
+from tests.helpers import hidden_fields, make_staff, sign_in
 
 # Workspace routes outside administration that only administrators may use.
 ADMIN_ONLY = {"snapshots.create_pledge"}
@@ -117,8 +119,6 @@ def failed_message(session: Session, municipality_id: int) -> OutboxMessage:
 
 def ids(world: dict[str, Any], db_session: Session) -> dict[str, Any]:
     """A value of municipality A for every URL parameter a workspace route may have."""
-    from dialogue.models import Commitment, Initiative, Pledge
-
     pledge = db_session.scalars(select(Pledge).filter_by(municipality_id=world["a"].id)).first()
     commitment = db_session.scalars(
         select(Commitment).filter_by(municipality_id=world["a"].id)
@@ -207,8 +207,6 @@ def test_a_moderator_reaches_every_route_of_their_municipality_but_administratio
 
 def foreign_ids(db_session: Session, other: Municipality) -> dict[str, int]:
     """A record of municipality B for every record id a workspace route may take."""
-    from tests.factories import CategoryFactory, PlaceFactory
-
     category = CategoryFactory(
         municipality_id=other.id, parent=CategoryFactory(municipality_id=other.id)
     )

@@ -14,7 +14,7 @@ from dialogue.municipalities.models import PoliceArea
 from dialogue.places.models import Place, PlaceKind
 from dialogue.sanitize import holds_markup
 from dialogue.triage.models import Tag
-from tests.conftest import _test_database_url, make_settings, migrated_app
+from tests.helpers import _test_database_url, make_settings, migrated_app
 
 BEFORE = "5d7e9a1c3b40"  # the revision before it
 HALF_TAG = "Eve <input autofocus onfocus=alert(1)//"

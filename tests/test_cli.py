@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -12,8 +13,10 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dialogue.accounts.sessions import KEPT_AFTER_END, start_session
 from dialogue.config import CONFIG_ERROR_EXIT
-from dialogue.demo.services import load_demo
+from dialogue.db import utcnow
+from dialogue.demo.services import CATEGORIES_FILE, DEMO_FILE, load_demo, read_data_file
 from dialogue.models import (
     Account,
     Category,
@@ -24,7 +27,7 @@ from dialogue.models import (
     Pledge,
     StaffSession,
 )
-from tests.conftest import make_settings, migrated_app
+from tests.helpers import make_settings, migrated_app
 
 
 def _counts(session: Session) -> dict[str, int]:
@@ -56,9 +59,6 @@ def test_demo_command_reports_what_it_loaded(app: Flask, db_session: Session) ->
 
 
 def test_packaged_demo_data_matches_the_shared_copy() -> None:
-    from pathlib import Path
-
-    from dialogue.demo.services import CATEGORIES_FILE, DEMO_FILE, read_data_file
 
     shared = Path(__file__).resolve().parents[2] / "shared" / "data"
     if not shared.is_dir():
@@ -143,10 +143,6 @@ def test_the_set_password_link_of_a_new_account_starts_with_the_public_url(
 def test_retention_run_deletes_staff_sessions_that_ended_more_than_a_day_ago(
     app: Flask, db_session: Session, moderator: Account
 ) -> None:
-    import datetime as dt
-
-    from dialogue.accounts.sessions import KEPT_AFTER_END, start_session
-    from dialogue.db import utcnow
 
     key = app.extensions["dialogue.keys"].staff_session
     idle = dt.timedelta(minutes=app.extensions["dialogue.settings"].staff_idle_minutes)

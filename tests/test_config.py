@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from dialogue.config import EXPECTED, ConfigError, Settings
+from dialogue import create_app
+from dialogue.app import warn_if_limits_unshared
+from dialogue.config import _CHECKS, EXPECTED, ConfigError, Settings
+from dialogue.extensions import db
 
 
 def refusal(**variables: str) -> str:
@@ -127,8 +130,6 @@ def test_settings_made_in_code_are_checked_too() -> None:
 
 
 def test_every_setting_has_a_check_and_an_expectation() -> None:
-    from dialogue.config import _CHECKS
-
     names = {field.name for field in dataclasses.fields(Settings)}
     assert names == set(_CHECKS) == set(EXPECTED)
 
@@ -174,8 +175,6 @@ def test_an_unknown_environment_is_refused() -> None:
 def test_start_up_warns_when_limits_are_counted_per_process(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from dialogue import warn_if_limits_unshared
-
     with caplog.at_level(logging.WARNING, logger="dialogue"):
         warn_if_limits_unshared(Settings())
         warn_if_limits_unshared(Settings(ratelimit_storage_uri="redis://127.0.0.1:6379/0"))
@@ -186,8 +185,6 @@ def test_start_up_warns_when_limits_are_counted_per_process(
 def test_the_first_request_says_that_limits_are_counted_per_process(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from dialogue import create_app
-
     settings = dataclasses.replace(
         Settings(), testing=False, instance_path=str(tmp_path), secret_key="x" * 32
     )
@@ -196,8 +193,6 @@ def test_the_first_request_says_that_limits_are_counted_per_process(
         app.test_client().get("/healthz", base_url="http://127.0.0.1:5000")
         app.test_client().get("/healthz", base_url="http://127.0.0.1:5000")
     with app.app_context():
-        from dialogue.extensions import db
-
         db.engine.dispose()
     said = [r for r in caplog.records if "DIALOGUE_RATELIMIT_STORAGE_URI" in r.getMessage()]
     assert len(said) == 1

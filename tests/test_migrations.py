@@ -6,6 +6,7 @@ import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import DBAPIError
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from dialogue.db import include_object
 from dialogue.extensions import db
 from dialogue.models import Heartbeat, Municipality, StatusEvent
-from tests.conftest import _test_database_url, make_settings, migrated_app
+from tests.helpers import _test_database_url, make_settings, migrated_app
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +49,6 @@ def test_downgrade_to_base_and_upgrade_again(scratch_app: Flask) -> None:
 
 
 def test_migrations_have_one_head(scratch_app: Flask) -> None:
-    from alembic.script import ScriptDirectory
-
     with scratch_app.app_context():
         config = scratch_app.extensions["migrate"].migrate.get_config()
         assert len(ScriptDirectory.from_config(config).get_heads()) == 1

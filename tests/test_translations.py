@@ -10,8 +10,8 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from dialogue import resource_path
 from dialogue.catalogues import TEMPLATE, build_template, untranslated
+from dialogue.resources import resource_path
 
 TRANSLATIONS = resource_path("translations")
 CATALOGUES = sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))

@@ -34,8 +34,9 @@ import hashlib
 import hmac
 from typing import Any
 
-from flask import Response, request, session
+from flask import request, session
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug import Response
 
 from dialogue.config import current_settings
 from dialogue.keys import current_keys

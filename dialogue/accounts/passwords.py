@@ -6,7 +6,7 @@ import gzip
 from functools import cache
 from importlib import resources
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from dialogue.i18n import _l
@@ -14,25 +14,45 @@ from dialogue.i18n import _l
 MIN_LENGTH = 12
 MAX_LENGTH = 200
 MIN_NAME_IN_PASSWORD = 4  # shorter local parts ("an", "moa") turn up in ordinary words
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verifying against this when an account is unknown costs the same as a real check.
-_DUMMY_HASH = _hasher.hash("dialogue-timing-equaliser")
+
+
+class _Hashing:
+    """The hasher in use, and a hash of its own to verify against when an account is unknown,
+    so that check costs the same as a real one."""
+
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self.use(hasher)
+
+    def use(self, hasher: PasswordHasher) -> None:
+        self.hasher = hasher
+        self.dummy_hash = hasher.hash("dialogue-timing-equaliser")
+
+
+# argon2id with the library's current recommended parameters.
+_hashing = _Hashing(PasswordHasher())
+
+
+def use_test_hashing() -> None:
+    """argon2id at its cheapest, for test settings only (``DIALOGUE_TESTING``): a suite signs
+    in thousands of times, and the recommended parameters cost tens of milliseconds each."""
+    _hashing.use(PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hashing.hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True if ``password`` matches; takes as long when there is no hash to check."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        verified = _hashing.hasher.verify(password_hash or _hashing.dummy_hash, password)
+        return verified and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hashing.hasher.check_needs_rehash(password_hash)
 
 
 @cache

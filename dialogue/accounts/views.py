@@ -7,7 +7,6 @@ import base64
 import segno
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     jsonify,
@@ -19,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from werkzeug import Response
 
 from dialogue.accounts import limits, totp
 from dialogue.accounts.access import list_readable_municipalities
@@ -51,11 +51,11 @@ from dialogue.accounts.workspace import (
     require_staff,
 )
 from dialogue.errors import InvalidInputError, NotFoundError
-from dialogue.extensions import db, limiter
+from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.keys import current_keys
 from dialogue.web.next_page import safe_next
-from dialogue.web.ratelimit import named
+from dialogue.web.ratelimit import limiter, named
 from dialogue.web.urls import external_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
@@ -117,7 +117,7 @@ def _sign_in(account: Account, identity: str, next_url: str | None) -> Response:
     login_user(account)
     session[STAFF_SESSION_KEY] = token
     target = safe_next(next_url, default=url_for("accounts.dashboard"))
-    response: Response = redirect(target, code=303)  # type: ignore[assignment]
+    response: Response = redirect(target, code=303)
     limits.remember_device(response, identity)
     return response
 
@@ -142,7 +142,7 @@ def login() -> Response:
         session[PENDING_KEY] = account.get_id()
         session[PENDING_NEXT_KEY] = form.next.data or ""
         session[limits.PENDING_IDENTITY_KEY] = limits.account_identity(form.email.data or "")
-        return redirect(url_for(".code"), code=303)  # type: ignore[return-value]
+        return redirect(url_for(".code"), code=303)
     return _sign_in(account, limits.account_identity(form.email.data or ""), form.next.data)
 
 
@@ -153,7 +153,7 @@ def login() -> Response:
 def code() -> Response:
     account = _pending_account()
     if account is None:
-        return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
+        return redirect(url_for(".login"), code=303)
     form = CodeForm()
     if request.method == "GET":
         return _page("accounts/code.html", form=form)
@@ -187,7 +187,7 @@ def logout() -> Response:
         end_session(db.session, current_keys().staff_session, token)
     _fresh_session()
     flash(_("You are signed out."), "success")
-    return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
+    return redirect(url_for(".login"), code=303)
 
 
 @bp.post("/session")
@@ -293,8 +293,8 @@ def set_password(token: str) -> Response:
             if own:
                 login_user(account)  # the cookie names the new session version
                 flash(_("Your password is set. You are still signed in here."), "success")
-                return redirect(url_for(".dashboard"), code=303)  # type: ignore[return-value]
+                return redirect(url_for(".dashboard"), code=303)
             flash(_("Your password is set. Sign in with it."), "success")
-            return redirect(url_for(".login"), code=303)  # type: ignore[return-value]
+            return redirect(url_for(".login"), code=303)
     status = 422 if request.method == "POST" else 200
     return _page("accounts/set_password.html", status, form=form, account=account)

@@ -14,11 +14,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     g,
@@ -28,6 +27,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, logout_user
+from werkzeug import Response
 
 from dialogue.accounts.access import Scope, load_scope
 from dialogue.accounts.models import Account
@@ -240,3 +240,19 @@ def mail_not_sent() -> bool:
     """Whether to tell an administrator of this municipality that no mail server is set."""
     settings = current_settings()
     return not settings.smtp_host and current_scope().can_administer(g.tenant.id)
+
+
+def tenant_id() -> int:
+    """The id of the municipality whose workspace page this is."""
+    municipality_id: int = g.tenant.id
+    return municipality_id
+
+
+class Acting(TypedDict):
+    actor: Account
+    scope: Scope
+
+
+def acting() -> Acting:
+    """The keyword arguments every changing service takes: who acts, and their scope."""
+    return {"actor": current_account(), "scope": current_scope()}

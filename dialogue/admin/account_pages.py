@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, request
+from flask import abort, request
+from werkzeug import Response
 
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.services import password_link_token
-from dialogue.accounts.workspace import admin_required, current_account, current_scope
+from dialogue.accounts.workspace import (
+    acting,
+    admin_required,
+    current_account,
+    current_scope,
+    tenant_id,
+)
 from dialogue.admin import accounts
-from dialogue.admin.blueprint import acting, bp, done, page, refused, save, tenant_id
+from dialogue.admin.blueprint import bp, save
 from dialogue.admin.forms import AddAccountForm, NewAccountForm
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.keys import current_keys
 from dialogue.web.inputs import parse_id
+from dialogue.web.responses import done, page, refused
 from dialogue.web.urls import external_url
 
 

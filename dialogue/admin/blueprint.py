@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypedDict, TypeVar
+from typing import Any, TypeVar
 
 from flask import (
-    Response,
     flash,
     make_response,
     redirect,
@@ -15,30 +14,14 @@ from flask import (
     url_for,
 )
 from sqlalchemy.exc import DBAPIError
+from werkzeug import Response
 
-from dialogue.accounts.access import Scope
-from dialogue.accounts.models import Account
-from dialogue.accounts.workspace import current_account, current_scope, staff_blueprint
+from dialogue.accounts.workspace import staff_blueprint
 from dialogue.cache import clear_process_caches
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError, database_fault_status
 from dialogue.extensions import db
-from dialogue.municipalities.tenancy import current_tenant
 
 bp = staff_blueprint("admin", __name__)
-
-
-def tenant_id() -> int:
-    return current_tenant().id
-
-
-class Acting(TypedDict):
-    actor: Account
-    scope: Scope
-
-
-def acting() -> Acting:
-    """The keyword arguments every changing service takes: who acts, and their scope."""
-    return {"actor": current_account(), "scope": current_scope()}
 
 
 def page(template: str, status: int = 200, **context: Any) -> Response:
@@ -55,7 +38,7 @@ def form_status(form: Any) -> int:
 def done(message: str, endpoint: str, **values: Any) -> Response:
     """After a change: say what happened, and show the next page with a GET (PRG)."""
     flash(message, "success")
-    return redirect(url_for(endpoint, **values), code=303)  # type: ignore[return-value]
+    return redirect(url_for(endpoint, **values), code=303)
 
 
 def refused(error: InvalidInputError, endpoint: str, **values: Any) -> Response:
@@ -63,7 +46,7 @@ def refused(error: InvalidInputError, endpoint: str, **values: Any) -> Response:
     db.session.rollback()
     for message in error.errors.values():
         flash(str(message), "warning")
-    return redirect(url_for(endpoint, **values), code=303)  # type: ignore[return-value]
+    return redirect(url_for(endpoint, **values), code=303)
 
 
 def show_errors(form: Any, error: InvalidInputError) -> None:

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import request
+from werkzeug import Response
 
-from dialogue.accounts.workspace import admin_required, current_scope
+from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
 from dialogue.admin import categories
-from dialogue.admin.blueprint import (
-    acting,
-    bp,
-    clear_reference_caches,
-    done,
-    page,
-    refused,
-    save,
-    tenant_id,
-)
-from dialogue.admin.forms import CategoryForm, NewCategoryForm, localized, localized_data
+from dialogue.admin.blueprint import bp, clear_reference_caches, save
+from dialogue.admin.forms import CategoryForm, NewCategoryForm
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
+from dialogue.web.forms import localized, localized_data
+from dialogue.web.responses import done, page, refused
 from dialogue.web.templating import label
 
 

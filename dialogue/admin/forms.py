@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from itertools import zip_longest
 from typing import Any
 
@@ -30,45 +29,22 @@ from dialogue.i18n import _l
 from dialogue.places.models import PlaceKind
 from dialogue.submissions.labels import STATUS_LABELS
 from dialogue.submissions.models import Status
-from dialogue.web.forms import DialogueForm, MaxChars, choice_values, plain_text
+from dialogue.web.forms import (
+    LONG,
+    SHORT,
+    DateText,
+    DialogueForm,
+    MaxChars,
+    choice_values,
+    lines,
+    localized_data,
+    plain_text,
+)
 from dialogue.web.inputs import id_or_none
 
-SHORT = 200
-LONG = 2000
 NEW_GROUP = "new"
 NONE = ""
 BLANK_SIGNATORY_ROWS = 2
-
-
-def lines(text: str | None) -> list[str]:
-    """Non-empty lines, stripped."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def localized(form: Any, prefix: str) -> Localized:
-    """``{"sv": form.<prefix>_sv.data, "en": form.<prefix>_en.data}``, as typed."""
-    return {locale: form[f"{prefix}_{locale}"].data or "" for locale in ("sv", "en")}
-
-
-def localized_data(prefix: str, value: Localized | None) -> dict[str, str]:
-    """The initial data of a ``<prefix>_sv``/``<prefix>_en`` pair."""
-    return {f"{prefix}_{locale}": (value or {}).get(locale, "") for locale in ("sv", "en")}
-
-
-def _parse_date(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((raw or "").strip())
-    except ValueError:
-        return None
-
-
-class DateText:
-    """A date typed as year-month-day (what date inputs send); ``field.date`` holds it."""
-
-    def __call__(self, form: Form, field: Field) -> None:
-        field.date = _parse_date(field.data)
-        if field.data and field.date is None:
-            raise ValidationError(_l("Enter the date as year-month-day, like 2024-05-17."))
 
 
 def _offered(field: Field, message: Any) -> None:

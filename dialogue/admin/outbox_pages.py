@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import request
+from werkzeug import Response
 
-from dialogue.accounts.workspace import admin_required, current_scope
-from dialogue.admin.blueprint import acting, bp, done, page, refused, tenant_id
+from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
+from dialogue.admin.blueprint import bp
 from dialogue.config import current_settings
 from dialogue.db import utcnow
 from dialogue.errors import InvalidInputError
@@ -13,6 +14,7 @@ from dialogue.extensions import db
 from dialogue.i18n import _, _l
 from dialogue.outbox import services as outbox
 from dialogue.outbox.models import OutboxState
+from dialogue.web.responses import done, page, refused
 
 STATE_LABELS = {
     OutboxState.QUEUED: _l("Queued"),

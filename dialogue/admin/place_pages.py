@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Response
+from werkzeug import Response
 
-from dialogue.accounts.workspace import admin_required, current_scope
+from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
 from dialogue.admin import places
-from dialogue.admin.blueprint import (
-    acting,
-    bp,
-    clear_reference_caches,
-    done,
-    page,
-    refused,
-    save,
-    tenant_id,
-)
-from dialogue.admin.forms import PlaceForm, lines
+from dialogue.admin.blueprint import bp, clear_reference_caches, save
+from dialogue.admin.forms import PlaceForm
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.places.models import Place, PlaceKind
+from dialogue.web.forms import lines
+from dialogue.web.responses import done, page, refused
 
 
 def _all_places() -> list[Place]:

@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, request
+from flask import abort, request
+from werkzeug import Response
 
-from dialogue.accounts.workspace import admin_required, current_scope
+from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
 from dialogue.admin import commitments, initiatives, pledges
-from dialogue.admin.blueprint import (
-    acting,
-    bp,
-    clear_reference_caches,
-    done,
-    page,
-    refused,
-    save,
-    tenant_id,
-)
-from dialogue.admin.forms import (
-    CommitmentForm,
-    InitiativeForm,
-    PledgeForm,
-    ProgressUpdateForm,
-    localized,
-    localized_data,
-)
+from dialogue.admin.blueprint import bp, clear_reference_caches, save
+from dialogue.admin.forms import CommitmentForm, InitiativeForm, PledgeForm, ProgressUpdateForm
 from dialogue.admin.places import list_places
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.municipalities.tenancy import local_today
 from dialogue.pledges.models import Commitment, Pledge
+from dialogue.web.forms import localized, localized_data
 from dialogue.web.inputs import parse_id
+from dialogue.web.responses import done, page, refused
 from dialogue.web.templating import label
 
 

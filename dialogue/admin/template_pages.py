@@ -6,11 +6,12 @@ audit (tests/test_authorization.py) needs no new URL parameter.
 
 from __future__ import annotations
 
-from flask import Response, abort, request
+from flask import abort, request
+from werkzeug import Response
 
-from dialogue.accounts.workspace import admin_required, current_scope
+from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
 from dialogue.admin import categories, response_templates
-from dialogue.admin.blueprint import acting, bp, done, page, save, tenant_id
+from dialogue.admin.blueprint import bp, save
 from dialogue.admin.forms import ResponseTemplateForm
 from dialogue.config import current_settings
 from dialogue.extensions import db
@@ -18,6 +19,7 @@ from dialogue.i18n import _, language_name
 from dialogue.submissions.labels import STATUS_LABELS
 from dialogue.triage.models import ResponseTemplate
 from dialogue.web.inputs import parse_id
+from dialogue.web.responses import done, page
 from dialogue.web.templating import label
 
 

@@ -6,9 +6,9 @@ join the same blueprint when imported below.
 
 from __future__ import annotations
 
-from flask import Response
+from werkzeug import Response
 
-from dialogue.accounts.workspace import admin_required, current_scope
+from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
 from dialogue.admin import (  # noqa: F401 (their routes join the blueprint)
     account_pages,
     category_pages,
@@ -18,11 +18,12 @@ from dialogue.admin import (  # noqa: F401 (their routes join the blueprint)
     settings,
     template_pages,
 )
-from dialogue.admin.blueprint import acting, bp, clear_reference_caches, done, page, save, tenant_id
+from dialogue.admin.blueprint import bp, clear_reference_caches, save
 from dialogue.admin.forms import SettingsForm
 from dialogue.config import current_settings
 from dialogue.extensions import db
 from dialogue.i18n import _
+from dialogue.web.responses import done, page
 from dialogue.web.theme import accent_colors
 
 __all__ = ["bp"]  # what create_app imports

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, make_response, render_template, request
+from flask import make_response, render_template, request
+from werkzeug import Response
 
 from dialogue.accounts.workspace import admin_required, staff_blueprint
 from dialogue.audit.describe import action_label, actor_label, detail_lines, object_label

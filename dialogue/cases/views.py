@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     flash,
     make_response,
     redirect,
@@ -12,17 +11,18 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug import Response
 
 from dialogue.cases.forms import AddInformationForm, CloseForm, LookupForm, WithdrawForm
 from dialogue.cases.services import add_information, find_case, get_case, withdraw_submission
 from dialogue.config import current_settings
 from dialogue.errors import InvalidInputError, NotFoundError
-from dialogue.extensions import csrf, db, limiter
+from dialogue.extensions import csrf, db
 from dialogue.i18n import LANGUAGE_FIELD, _, apply_language_switch
 from dialogue.keys import current_keys
 from dialogue.municipalities.tenancy import current_tenant, tenant_blueprint
 from dialogue.submissions.models import Submission
-from dialogue.web.ratelimit import named
+from dialogue.web.ratelimit import limiter, named
 
 bp = tenant_blueprint("cases", __name__)
 
@@ -94,7 +94,7 @@ def lookup() -> Response:
         ]
         return _page("cases/lookup.html", 422, form=form)
     session[SESSION_KEY] = {"municipality": current_tenant().id, "id": case_id}
-    return redirect(url_for(".show"), code=303)  # type: ignore[return-value]
+    return redirect(url_for(".show"), code=303)
 
 
 @bp.post("/case/information")
@@ -103,7 +103,7 @@ def lookup() -> Response:
 def add() -> Response:
     submission = _load_opened()
     if submission is None:
-        return redirect(url_for(".show"), code=303)  # type: ignore[return-value]
+        return redirect(url_for(".show"), code=303)
     form = _add_form()
     if apply_language_switch(request.form):
         return _case_page(submission, form)
@@ -115,7 +115,7 @@ def add() -> Response:
         form.text.errors = [str(error.errors["text"])]
         return _case_page(submission, form, 422)
     flash(_("Thank you. Your information has been added to the case."), "success")
-    return redirect(url_for(".show"), code=303)  # type: ignore[return-value]
+    return redirect(url_for(".show"), code=303)
 
 
 @bp.route("/case/withdraw", methods=["GET", "POST"])
@@ -123,7 +123,7 @@ def add() -> Response:
 def withdraw() -> Response:
     submission = _load_opened()
     if submission is None:
-        return redirect(url_for(".show"), code=303)  # type: ignore[return-value]
+        return redirect(url_for(".show"), code=303)
     form = WithdrawForm()
     if request.method == "GET" or not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
@@ -134,11 +134,11 @@ def withdraw() -> Response:
         form.confirm.errors = [str(error.errors["confirm"])]
         return _page("cases/withdraw.html", 422, submission=submission, form=form)
     flash(_("Your message has been withdrawn."), "success")
-    return redirect(url_for(".show"), code=303)  # type: ignore[return-value]
+    return redirect(url_for(".show"), code=303)
 
 
 @bp.post("/case/close")
 def close() -> Response:
     session.pop(SESSION_KEY, None)
     flash(_("The case is closed in this browser. Open it again with your code."), "success")
-    return redirect(url_for(".show"), code=303)  # type: ignore[return-value]
+    return redirect(url_for(".show"), code=303)

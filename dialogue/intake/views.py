@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Response, abort, make_response, render_template, request, session
+from flask import abort, make_response, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import DBAPIError
+from werkzeug import Response
 
 from dialogue.cache import ProcessCache, TTLCache
 from dialogue.config import current_settings
 from dialogue.errors import DatabaseUnavailableError, InvalidInputError, database_fault_status
-from dialogue.extensions import csrf, db, limiter
+from dialogue.extensions import csrf, db
 from dialogue.i18n import LANGUAGE_FIELD, apply_language_switch, current_locale
 from dialogue.intake import receipt_display
 from dialogue.intake.forms import ReceiptLanguageForm, SubmissionForm
@@ -24,7 +25,7 @@ from dialogue.submissions import receipts
 from dialogue.submissions.models import PartOfDay, SubmissionKind, SubmitterType
 from dialogue.web.forms import STALE_FORM_MESSAGE
 from dialogue.web.pagecache import PageCache
-from dialogue.web.ratelimit import named
+from dialogue.web.ratelimit import limiter, named
 from dialogue.web.templating import label
 
 bp = tenant_blueprint("intake", __name__)

@@ -12,9 +12,10 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, g, request, url_for
+from flask import Blueprint, abort, g, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug import Response
 
 from dialogue.accounts.workspace import current_scope, require_staff
 from dialogue.config import current_settings

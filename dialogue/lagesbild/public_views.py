@@ -8,7 +8,8 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, render_template
+from flask import abort, render_template
+from werkzeug import Response
 
 from dialogue.db import Localized
 from dialogue.errors import NotFoundError

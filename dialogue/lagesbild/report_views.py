@@ -17,7 +17,6 @@ from itertools import chain
 from typing import Any
 
 from flask import (
-    Response,
     abort,
     make_response,
     render_template,
@@ -27,6 +26,7 @@ from flask import (
 )
 from flask_babel import format_decimal, format_percent
 from sqlalchemy.orm import Session
+from werkzeug import Response
 
 from dialogue.accounts.workspace import staff_blueprint
 from dialogue.config import current_settings

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from sqlalchemy.exc import DBAPIError
+from werkzeug import Response
 from wtforms import Field, Form, StringField
 from wtforms.validators import InputRequired, ValidationError
 
@@ -152,7 +153,7 @@ def freeze() -> Response:
         _("%(label)s is frozen. It cannot be changed.", label=snapshots.label(snapshot)),
         "success",
     )
-    return redirect(url_for(".show", snapshot_id=snapshot.id), code=303)  # type: ignore[return-value]
+    return redirect(url_for(".show", snapshot_id=snapshot.id), code=303)
 
 
 @bp.get("/lagesbild/snapshots/<int:snapshot_id>")
@@ -193,7 +194,7 @@ def create_pledge(snapshot_id: int) -> Response:
         db.session.rollback()
         for message in error.errors.values():
             flash(str(message), "warning")
-        return redirect(url_for(".show", snapshot_id=snapshot_id), code=303)  # type: ignore[return-value]
+        return redirect(url_for(".show", snapshot_id=snapshot_id), code=303)
     flash(
         _(
             "A draft pledge based on %(label)s is created. Write it and publish it here.",
@@ -201,7 +202,7 @@ def create_pledge(snapshot_id: int) -> Response:
         ),
         "success",
     )
-    return redirect(url_for("admin.pledge", pledge_id=pledge.id), code=303)  # type: ignore[return-value]
+    return redirect(url_for("admin.pledge", pledge_id=pledge.id), code=303)
 
 
 def _int_arg(name: str) -> int | None:
@@ -213,7 +214,7 @@ def compare() -> Response:
     a_id, b_id = _int_arg("a"), _int_arg("b")
     if a_id is None or b_id is None:
         flash(_("Choose two snapshots to compare."), "info")
-        return redirect(url_for(".index"), code=303)  # type: ignore[return-value]
+        return redirect(url_for(".index"), code=303)
     a, b = _snapshot(a_id), _snapshot(b_id)
     return _page(
         "snapshots/compare.html",
@@ -276,7 +277,7 @@ def _quote_action(submission_id: int, *, remove: bool) -> Response:
         db.session.rollback()
         for message in error.errors.values():
             flash(str(message), "warning")
-    return redirect(back, code=303)  # type: ignore[return-value]
+    return redirect(back, code=303)
 
 
 @bp.post("/lagesbild/quotes/<int:submission_id>")

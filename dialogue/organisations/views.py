@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, flash, g, request
+from flask import current_app, flash, g, request
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError
+from werkzeug import Response
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from dialogue.accounts.workspace import (
+    acting,
     current_account,
     current_scope,
     moderator_required,
     staff_blueprint,
 )
-from dialogue.admin.blueprint import acting, done, form_status, page, refused, save, show_errors
+from dialogue.admin.blueprint import save, show_errors
 from dialogue.errors import (
     DatabaseUnavailableError,
     InvalidInputError,
@@ -36,6 +38,7 @@ from dialogue.organisations.forms import (
 )
 from dialogue.organisations.labels import TYPE_LABELS
 from dialogue.organisations.models import Organisation, OrganisationType
+from dialogue.web.responses import done, form_status, page, refused
 
 bp = staff_blueprint("organisations", __name__)
 

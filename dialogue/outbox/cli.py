@@ -9,6 +9,9 @@ import click
 from flask.cli import AppGroup
 
 from dialogue.config import current_settings
+from dialogue.db import utcnow
+from dialogue.extensions import db
+from dialogue.outbox.services import MAX_ATTEMPTS, count_unsent, send_pending
 
 outbox = AppGroup("outbox", help="E-mail waiting to be sent.")
 
@@ -17,10 +20,6 @@ outbox = AppGroup("outbox", help="E-mail waiting to be sent.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
 def outbox_send(limit: int) -> None:
     """Send due messages through the SMTP server set by DIALOGUE_SMTP_*."""
-    from dialogue.db import utcnow
-    from dialogue.extensions import db
-    from dialogue.outbox.services import MAX_ATTEMPTS, count_unsent, send_pending
-
     settings = current_settings()
     result = send_pending(db.session, settings, utcnow(), limit)
     if not result.configured:

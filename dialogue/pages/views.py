@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     jsonify,
     redirect,
@@ -13,14 +12,15 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug import Response
 
 from dialogue.config import current_settings
-from dialogue.extensions import db, limiter
+from dialogue.extensions import db
 from dialogue.i18n import SESSION_KEY, supported_locales
 from dialogue.municipalities.services import list_municipalities
 from dialogue.pages.services import DatabaseHealth, check_database
 from dialogue.web.next_page import safe_next
-from dialogue.web.ratelimit import ratelimit_storage_state
+from dialogue.web.ratelimit import limiter, ratelimit_storage_state
 
 bp = Blueprint("pages", __name__)
 
@@ -35,13 +35,13 @@ def set_language(code: str) -> Response:
     if code not in supported_locales():
         abort(404)
     session[SESSION_KEY] = code
-    return redirect(safe_next(request.args.get("next")), code=303)  # type: ignore[return-value]
+    return redirect(safe_next(request.args.get("next")), code=303)
 
 
 @bp.get("/favicon.ico")
 def favicon() -> Response:
     """Browsers ask for this path whatever the page says; point them at the real icon."""
-    return redirect(url_for("static", filename="favicon.svg"), code=301)  # type: ignore[return-value]
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.get("/accessibility")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template
+from flask import abort, render_template
+from werkzeug import Response
 
 from dialogue.errors import NotFoundError
 from dialogue.extensions import db

@@ -10,13 +10,19 @@ from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from dialogue.admin.forms import DateText, localized_data
 from dialogue.db import Localized
 from dialogue.i18n import _l
 from dialogue.organisations.labels import TYPE_LABELS
 from dialogue.organisations.models import OrganisationType
 from dialogue.rounds.models import InputRound, Question, QuestionKind, TimeOfDay
-from dialogue.web.forms import DialogueForm, MaxChars, choice_values, plain_text
+from dialogue.web.forms import (
+    DateText,
+    DialogueForm,
+    MaxChars,
+    choice_values,
+    localized_data,
+    plain_text,
+)
 from dialogue.web.inputs import id_or_none
 
 NONE = ""

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import (
-    Response,
     abort,
     flash,
     make_response,
@@ -21,13 +20,14 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug import Response
 from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Optional
 
 from dialogue.config import current_settings
 from dialogue.errors import InvalidInputError, NotFoundError
-from dialogue.extensions import csrf, db, limiter
+from dialogue.extensions import csrf, db
 from dialogue.i18n import LANGUAGE_FIELD, _, _l, apply_language_switch, current_locale
 from dialogue.keys import current_keys
 from dialogue.municipalities.tenancy import current_tenant, local_today, tenant_blueprint
@@ -38,7 +38,7 @@ from dialogue.rounds.answering import Move, RoundNotOpenError, Step, Visit
 from dialogue.rounds.models import InputRound, QuestionKind
 from dialogue.rounds.state import RoundState, round_state
 from dialogue.web.forms import STALE_FORM_MESSAGE, DialogueForm, MaxChars, plain_text
-from dialogue.web.ratelimit import named
+from dialogue.web.ratelimit import limiter, named
 from dialogue.web.templating import label
 from dialogue.web.urls import external_url
 
@@ -243,7 +243,7 @@ def _save_step(visit: Visit, number: int) -> Response:
         return _render_step(visit, current, form, posted, errors=error.errors, status=422)
     if was_submitted:
         flash(_("Your changes are saved."), "success")
-    return redirect(_after_save(visit, number, move), code=303)  # type: ignore[return-value]
+    return redirect(_after_save(visit, number, move), code=303)
 
 
 def _after_save(visit: Visit, number: int, move: Move) -> str:
@@ -339,7 +339,7 @@ def _submit(visit: Visit) -> Response:
         return _render_review(visit, form, errors=error.errors, status=422)
     if not sent.first_time:
         flash(_("Your changes are saved."), "success")
-    return redirect(url_for("answer.done", token=visit.token), code=303)  # type: ignore[return-value]
+    return redirect(url_for("answer.done", token=visit.token), code=303)
 
 
 @bp.get("/rounds/<token>/done")
@@ -348,7 +348,7 @@ def done(token: str) -> Response:
     if not visit.is_open:
         return _visit_status(visit)
     if not visit.is_submitted:
-        return redirect(url_for("answer.review", token=token), code=303)  # type: ignore[return-value]
+        return redirect(url_for("answer.review", token=token), code=303)
     response = visit.response
     has_address = response is not None and bool(
         response.respondent_email or visit.organisation.contact_email
@@ -433,4 +433,4 @@ def _register(input_round: InputRound, token: str) -> Response:
             ),
             "success",
         )
-    return redirect(url_for("answer.start", token=new_token), code=303)  # type: ignore[return-value]
+    return redirect(url_for("answer.start", token=new_token), code=303)

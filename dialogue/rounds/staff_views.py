@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import format_decimal, format_percent, ngettext
+from werkzeug import Response
 
-from dialogue.accounts.workspace import current_scope, moderator_required, staff_blueprint
-from dialogue.admin.blueprint import acting, done, page, refused, save
+from dialogue.accounts.workspace import acting, current_scope, moderator_required, staff_blueprint
+from dialogue.admin.blueprint import save
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _, _l
@@ -33,6 +34,7 @@ from dialogue.rounds.invitations import InvitationStatus
 from dialogue.rounds.models import InputRound, Question, QuestionKind, TimeOfDay
 from dialogue.rounds.state import RoundState, questions_frozen, round_state
 from dialogue.submissions.personal_data import highlight
+from dialogue.web.responses import done, page, refused
 from dialogue.web.templating import label
 from dialogue.web.urls import external_url
 
@@ -272,7 +274,7 @@ def open_link_action(round_id: int) -> Response:
 
 def _frozen_refusal(round_id: int) -> Response:
     flash(_("The round is published, so its questions can no longer change."), "warning")
-    return redirect(url_for(".show", round_id=round_id), code=303)  # type: ignore[return-value]
+    return redirect(url_for(".show", round_id=round_id), code=303)
 
 
 @bp.route("/rounds/<int:round_id>/questions/new", methods=["GET", "POST"])
@@ -330,7 +332,7 @@ def edit_question(round_id: int, question_id: int) -> Response:
                 _("The text of this question is made from the pledge and cannot be changed."),
                 "warning",
             )
-            return redirect(url_for(".show", round_id=round_id), code=303)  # type: ignore[return-value]
+            return redirect(url_for(".show", round_id=round_id), code=303)
     form = QuestionTextForm(data=QuestionTextForm.initial(question))
     result = save(
         form,
@@ -506,7 +508,7 @@ def _send(
     except InvalidInputError as error:
         return refused(error, ".show", round_id=round_id, _anchor="invitations")
     _after_sending(outcome, queued(outcome.sent), nothing)
-    return redirect(url_for(".show", round_id=round_id, _anchor="invitations"), code=303)  # type: ignore[return-value]
+    return redirect(url_for(".show", round_id=round_id, _anchor="invitations"), code=303)
 
 
 # Responses and results

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import (
-    Response,
     abort,
     flash,
     make_response,
@@ -20,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug import Response
 
 from dialogue.accounts.workspace import current_account, current_scope, moderator_required
 from dialogue.audit.describe import action_label, actor_label, detail_lines
@@ -129,7 +129,7 @@ def _handle(
         return _render(submission_id, form, 422)
     flash(done, "success")
     target = url_for(".show", submission_id=submission_id, _anchor=form.section)
-    return redirect(target, code=303)  # type: ignore[return-value]
+    return redirect(target, code=303)
 
 
 def _submission(submission_id: int) -> Submission:

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from werkzeug import Response
 from werkzeug.datastructures import MultiDict
 
 from dialogue.accounts.workspace import current_account, current_scope, moderator_required
@@ -71,7 +72,7 @@ def bulk() -> Response:
     flash(_("Submissions changed: %(count)d.", count=changed), "success")
     filters.validate()
     target: dict[str, Any] = {**filters.url_args(), "after": back.get("after")}
-    return redirect(url_for("triage.queue", **target), code=303)  # type: ignore[return-value]
+    return redirect(url_for("triage.queue", **target), code=303)
 
 
 def _resolved_labels() -> dict[str, dict[Any, str]]:

@@ -14,6 +14,8 @@ from wtforms import Field, Form
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
 
+from dialogue.config import current_settings
+from dialogue.db import Localized
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _, _l
 from dialogue.sanitize import has_forbidden_characters
@@ -195,3 +197,46 @@ def parse_date(raw: str | None) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+# Text in several languages is one field per language (``title_sv``, ``title_en``); lists are
+# one item per line. Limits of a one-line and of a longer text field.
+SHORT = 200
+LONG = 2000
+
+
+def lines(text: str | None) -> list[str]:
+    """Non-empty lines, stripped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def localized(form: Any, prefix: str) -> Localized:
+    """``{"sv": form.<prefix>_sv.data, …}`` as typed, for each language the form has a field for."""
+    return {
+        locale: form[f"{prefix}_{locale}"].data or ""
+        for locale in current_settings().locales
+        if f"{prefix}_{locale}" in form
+    }
+
+
+def localized_data(prefix: str, value: Localized | None) -> dict[str, str]:
+    """The initial data of the ``<prefix>_<locale>`` fields, one per language."""
+    return {
+        f"{prefix}_{locale}": (value or {}).get(locale, "") for locale in current_settings().locales
+    }
+
+
+def _parse_date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+
+
+class DateText:
+    """A date typed as year-month-day (what date inputs send); ``field.date`` holds it."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        field.date = _parse_date(field.data)
+        if field.data and field.date is None:
+            raise ValidationError(_l("Enter the date as year-month-day, like 2024-05-17."))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, current_app
+from werkzeug import Response
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

@@ -14,6 +14,7 @@ import ipaddress
 from collections.abc import Callable
 
 from flask import current_app, g, request
+from flask_limiter import Limiter
 
 from dialogue.config import current_settings
 from dialogue.keys import current_keys
@@ -61,8 +62,10 @@ def named(name: str) -> Callable[[], str]:
 def ratelimit_storage_state() -> str:
     """``ok``; ``memory-fallback`` when the storage does not answer, so each process keeps its
     own counts; or ``off`` when limits are turned off."""
-    from dialogue.extensions import limiter
 
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return "off"
     return "ok" if limiter.storage.check() else "memory-fallback"
+
+
+limiter = Limiter(key_func=client_key)

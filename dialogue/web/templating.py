@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, g, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_time
+from flask_babel import format_date, format_datetime, format_decimal
 
 from dialogue.i18n import (
     current_locale,
@@ -16,7 +16,6 @@ from dialogue.i18n import (
     supported_locales,
     text_direction,
 )
-from dialogue.submissions.models import RESIDENT_TIME_GRAIN
 from dialogue.web.theme import accent_colors
 
 
@@ -69,27 +68,17 @@ def one_decimal(value: float) -> str:
     return str(format_decimal(value, format="0.0"))
 
 
-def hour_span(value: dt.datetime) -> str:
-    """A resident's time, stored to the hour, as the hour it lies in ("14:00 to 15:00").
-
-    A time that is not on the hour was stored exactly (see ``resident_time``) and shows as is.
-    """
-    if (value.minute, value.second, value.microsecond) != (0, 0, 0):
-        return str(format_datetime(value, "short"))
-    end = format_time(value + RESIDENT_TIME_GRAIN, "short")
-    return f"{format_datetime(value, 'short')}–{end}"
-
-
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, filters: Mapping[str, Callable[..., Any]]) -> None:
+    """Register the template helpers: these of web/, and ``filters`` the features offer."""
     app.context_processor(_context)
     app.jinja_env.filters.update(
         loc=localized,
         label=label,
         date=format_date,
         datetime=format_datetime,
-        hour_span=hour_span,
         decimal=one_decimal,
     )
+    app.jinja_env.filters.update(filters)
     app.jinja_env.globals.update(accent_colors=accent_colors, field_attrs=field_attrs)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

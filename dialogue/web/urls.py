@@ -8,13 +8,20 @@ inside a request and outside one (the ``dialogue`` commands).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import quote
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
+from flask.globals import request_ctx
+from werkzeug import Response
+from werkzeug.exceptions import SecurityError
 from werkzeug.routing import MapAdapter
 
-from dialogue.config import settings_of
+from dialogue.config import current_settings, settings_of
+from dialogue.errors import handle_http_error
+
+log = logging.getLogger(__name__)
 
 
 def public_url_adapter(app: Flask) -> MapAdapter:
@@ -41,3 +48,22 @@ def external_url(endpoint: str, /, *, _anchor: str | None = None, **values: Any)
     if _anchor is not None:
         url += "#" + quote(_anchor, safe="%!#$&'()*+,/:;=?@")
     return url
+
+
+def handle_untrusted_host(error: SecurityError) -> Response:
+    """A Host header outside ``TRUSTED_HOSTS`` answers 400, on a page built on the public URL.
+
+    Flask refuses the host before it binds the routes to the request, so there is nothing to
+    build the page's links with: bind them to ``DIALOGUE_PUBLIC_URL``, the service's own name.
+    """
+    log.warning("refused a request for an untrusted host %r", request.environ.get("HTTP_HOST"))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    request.host = current_settings().public_base.netloc
+    if request_ctx.url_adapter is None:
+        request_ctx.url_adapter = public_url_adapter(app)
+    # Whoever came by a wrong name gets a way to the right one.
+    return handle_http_error(error, start_page=external_url("pages.index"))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(SecurityError, handle_untrusted_host)

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from dialogue.accounts.limits import DEVICE_COOKIE
 from dialogue.accounts.services import enable_totp
-from dialogue.extensions import limiter
 from dialogue.models import Municipality
-from tests.conftest import STAFF_PASSWORD, hidden_fields, make_settings, make_staff, migrated_app
+from dialogue.web.ratelimit import limiter
+from tests.helpers import STAFF_PASSWORD, hidden_fields, make_settings, make_staff, migrated_app
 
 OWNER = "moa@falkoping.example"
 ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}

@@ -22,8 +22,8 @@ from dialogue.accounts.services import (
 from dialogue.audit.models import AuditEvent
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.models import Municipality
-from tests.conftest import STAFF_PASSWORD, make_staff
 from tests.factories import MunicipalityFactory
+from tests.helpers import STAFF_PASSWORD, make_staff
 
 KEY = b"k" * 32
 

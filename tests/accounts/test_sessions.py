@@ -23,8 +23,8 @@ from dialogue.admin.accounts import add_member, deactivate_member, remove_role
 from dialogue.audit.models import AuditEvent
 from dialogue.db import utcnow
 from dialogue.models import Municipality, Role
-from tests.conftest import make_staff
 from tests.factories import MunicipalityFactory
+from tests.helpers import make_staff
 
 KEY = b"s" * 32
 IDLE = dt.timedelta(minutes=30)

@@ -6,16 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 import pyotp
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dialogue.accounts.models import Account, StaffSession
-from dialogue.accounts.services import enable_totp
+from dialogue.accounts.services import account_for_password_link, enable_totp, password_link_token
 from dialogue.db import utcnow
-from dialogue.models import Municipality
-from tests.conftest import hidden_fields, make_staff, sign_in
+from dialogue.errors import NotFoundError
+from dialogue.models import Municipality, OutboxMessage
+from tests.factories import MunicipalityFactory
+from tests.helpers import hidden_fields, make_staff, sign_in
 
 
 def test_workspace_needs_sign_in(client: FlaskClient, demo: Municipality) -> None:
@@ -89,8 +92,6 @@ def test_municipality_can_require_two_factor(
 
 
 def test_other_municipalities_answer_404(client: FlaskClient, moderator: Account) -> None:
-    from tests.factories import MunicipalityFactory
-
     other = MunicipalityFactory()
     sign_in(client, moderator.email)
     assert client.get(f"/staff/{other.slug}/").status_code == 404
@@ -112,12 +113,6 @@ def test_administrators_can(client: FlaskClient, administrator: Account) -> None
 def test_idle_sessions_end(
     app: Flask, client: FlaskClient, db_session: Session, moderator: Account
 ) -> None:
-    import datetime as dt
-
-    from sqlalchemy import update
-
-    from dialogue.accounts.models import StaffSession
-    from dialogue.db import utcnow
 
     sign_in(client, moderator.email)
     long_ago = utcnow() - dt.timedelta(days=1)
@@ -203,9 +198,6 @@ def test_two_factor_requirement_holds_on_every_workspace_page(
 def test_password_reset_mails_a_one_hour_link_and_answers_alike_for_unknown_addresses(
     client: FlaskClient, db_session: Session, moderator: Account, sv: Callable[[str], str]
 ) -> None:
-    from sqlalchemy import select
-
-    from dialogue.models import OutboxMessage
 
     tokens = hidden_fields(client.get("/staff/password-reset").get_data(as_text=True))
     known = client.post("/staff/password-reset", data={**tokens, "email": moderator.email})
@@ -227,12 +219,6 @@ def test_password_reset_mails_a_one_hour_link_and_answers_alike_for_unknown_addr
 
 
 def test_reset_links_expire_after_an_hour(db_session: Session, moderator: Account) -> None:
-    import datetime as dt
-
-    import pytest
-
-    from dialogue.accounts.services import account_for_password_link, password_link_token
-    from dialogue.errors import NotFoundError
 
     key = b"k" * 32
     token = password_link_token(key, moderator, reset=True)

@@ -16,9 +16,9 @@ from dialogue.admin.accounts import (
 )
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.models import Municipality
-from tests.admin.conftest import last_event
-from tests.conftest import make_staff
+from tests.admin.helpers import last_event
 from tests.factories import MunicipalityFactory
+from tests.helpers import make_staff
 
 
 def role_here(account: Account, municipality: Municipality, role: Role) -> Membership:

@@ -21,9 +21,9 @@ from dialogue.categories.models import Category, Route
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.extensions import db
 from dialogue.models import Municipality
-from tests.admin.conftest import audit_actions, last_event
-from tests.conftest import RaceGround, run_together
+from tests.admin.helpers import audit_actions, last_event
 from tests.factories import CategoryFactory, MunicipalityFactory
+from tests.helpers import RaceGround, run_together
 
 BENCHES = CategoryInput({"sv": "Trasiga bänkar", "en": "Broken benches"}, Route.MUNICIPALITY)
 

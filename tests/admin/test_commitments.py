@@ -23,7 +23,7 @@ from dialogue.admin.initiatives import (
 )
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.models import Municipality, Place, Pledge, PledgeStatus, ProgressUpdate
-from tests.admin.conftest import audit_actions, complete_draft, last_event
+from tests.admin.helpers import audit_actions, complete_draft, last_event
 from tests.factories import MunicipalityFactory, PlaceFactory
 
 

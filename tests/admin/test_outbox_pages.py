@@ -12,9 +12,9 @@ from dialogue.db import utcnow
 from dialogue.models import Municipality
 from dialogue.outbox.models import OutboxMessage, OutboxState
 from dialogue.outbox.services import PAGE_SIZE
-from tests.admin.conftest import last_event
-from tests.conftest import hidden_fields, make_staff, sign_in
+from tests.admin.helpers import last_event
 from tests.factories import MunicipalityFactory
+from tests.helpers import hidden_fields, make_staff, sign_in
 from tests.outbox.mail import queue
 
 OUTBOX = "/staff/falkoping/admin/outbox"

@@ -17,7 +17,7 @@ from dialogue.admin.places import (
 )
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.models import Category, Municipality, Place, PlaceKind
-from tests.admin.conftest import last_event
+from tests.admin.helpers import last_event
 from tests.factories import MunicipalityFactory, PlaceFactory, SubmissionFactory
 
 TORGET = PlaceInput(name="Lilla Torget", kind=PlaceKind.POINT)

@@ -20,7 +20,7 @@ from dialogue.admin.pledges import (
 )
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.models import Commitment, Municipality, Pledge, PledgeStatus
-from tests.admin.conftest import audit_actions, complete_draft, last_event
+from tests.admin.helpers import audit_actions, complete_draft, last_event
 from tests.factories import MunicipalityFactory
 
 DRAFT = PledgeInput(

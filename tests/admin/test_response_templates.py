@@ -15,7 +15,7 @@ from dialogue.admin.response_templates import (
 )
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.models import Category, Municipality, ResponseTemplate, Status
-from tests.admin.conftest import last_event
+from tests.admin.helpers import last_event
 from tests.factories import CategoryFactory, MunicipalityFactory
 
 LOCALES = ("sv", "en")

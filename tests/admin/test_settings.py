@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from dialogue.admin.settings import SettingsInput, rate_limit_problem, update_settings
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.models import Municipality
-from tests.admin.conftest import audit_actions, last_event
+from tests.admin.helpers import audit_actions, last_event
 from tests.factories import MunicipalityFactory
 
 

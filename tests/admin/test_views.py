@@ -19,9 +19,9 @@ from dialogue.models import (
     ResponseTemplate,
 )
 from dialogue.web.theme import accent_colors
-from tests.admin.conftest import audit_actions, complete_draft
-from tests.conftest import PUBLIC_URL, hidden_fields, make_staff, sign_in
-from tests.factories import CategoryFactory, MunicipalityFactory, PlaceFactory
+from tests.admin.helpers import audit_actions, complete_draft
+from tests.factories import CategoryFactory, MunicipalityFactory, PlaceFactory, SubmissionFactory
+from tests.helpers import PUBLIC_URL, hidden_fields, make_staff, sign_in
 
 ADMIN = "/staff/falkoping/admin"
 
@@ -168,8 +168,6 @@ def test_a_place_form_with_problems_keeps_what_was_typed(admin_client: FlaskClie
 def test_a_place_submissions_refer_to_says_why_it_stays(
     admin_client: FlaskClient, db_session: Session, demo: Municipality
 ) -> None:
-    from tests.factories import SubmissionFactory
-
     place = db_session.scalars(select(Place).filter_by(slug="mosseberg")).one()
     category = db_session.scalars(select(Category).filter_by(code="MILJO.LIGHT")).one()
     SubmissionFactory(category=category, receipt_key=b"k", place_id=place.id)

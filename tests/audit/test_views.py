@@ -16,8 +16,8 @@ from dialogue.audit.services import record
 from dialogue.models import ActorKind, Category, Municipality, Status, StatusEvent, Submission
 from dialogue.triage.notes import add_note
 from dialogue.triage.services import StatusChange, assign_submission, change_status
-from tests.conftest import make_staff, sign_in
 from tests.factories import CategoryFactory, MunicipalityFactory, SubmissionFactory
+from tests.helpers import make_staff, sign_in
 
 LOG = "/staff/falkoping/audit"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")

@@ -22,7 +22,25 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.browser.conftest import LiveServer
+from dialogue.accounts.access import load_scope
+from dialogue.accounts.models import Account, Role
+from dialogue.accounts.services import create_account
+from dialogue.lagesbild.models import LagesbildSnapshot
+from dialogue.models import Category, Place
+from dialogue.municipalities.models import Municipality, PoliceArea
+from dialogue.pledges.models import Commitment, Pledge, PledgeStatus, ProgressUpdate
+from dialogue.submissions import receipts
+from dialogue.submissions.models import (
+    ActorKind,
+    Contact,
+    Status,
+    StatusEvent,
+    Submission,
+    SubmissionKind,
+    SubmitterType,
+)
+from dialogue.triage.services import StatusChange, change_status
+from tests.browser.helpers import LiveServer
 from tests.browser.workspace_fixtures import (
     PASSWORD,
     Staff,
@@ -87,16 +105,6 @@ def _received_at(number: int) -> dt.datetime:
 def _submission(
     town: int, category: Any, place: Any, text: str, summary: str | None, at: dt.datetime
 ) -> Any:
-    from dialogue.submissions import receipts
-    from dialogue.submissions.models import (
-        ActorKind,
-        Status,
-        StatusEvent,
-        Submission,
-        SubmissionKind,
-        SubmitterType,
-    )
-
     # Built as dialogue/demo/samples.py builds its samples: received, then accepted.
     submission = Submission(
         municipality_id=town,
@@ -139,10 +147,6 @@ def _submission(
 
 def seed_input(live_server: LiveServer) -> Seeded:
     """Accepted input of June 2023 in Falköping, a contact address, and a progress update."""
-    from dialogue.models import Category, Place
-    from dialogue.pledges.models import Commitment, Pledge, PledgeStatus, ProgressUpdate
-    from dialogue.submissions.models import Contact
-
     marker = f"HEMLIG-RÅTEXT-{uuid.uuid4().hex}"
     email = f"{unique('hemlig-')}@example.se"
     quote_text = f"Lamporna längs gångvägen i Ranten är trasiga ({uuid.uuid4().hex[:6]})."
@@ -229,11 +233,6 @@ def seed_input(live_server: LiveServer) -> Seeded:
 def reject(live_server: LiveServer, submission_id: int, moderator: Staff) -> None:
     """``moderator`` takes an accepted submission back into review and rejects it, through the
     triage service (accepted input cannot be rejected in one step)."""
-    from dialogue.accounts.access import load_scope
-    from dialogue.accounts.models import Account
-    from dialogue.submissions.models import Status, Submission
-    from dialogue.triage.services import StatusChange, change_status
-
     with app_session(live_server) as session:
         actor = session.get(Account, moderator.id)
         scope = load_scope(session, actor)
@@ -247,8 +246,6 @@ def reject(live_server: LiveServer, submission_id: int, moderator: Staff) -> Non
 
 def set_basis(live_server: LiveServer, snapshot_id: int | None) -> int | None:
     """Make the published 2023 pledge say it is based on ``snapshot_id``; the old value."""
-    from dialogue.pledges.models import Pledge, PledgeStatus
-
     with app_session(live_server) as session:
         pledge = session.scalars(
             select(Pledge)
@@ -264,8 +261,6 @@ def set_basis(live_server: LiveServer, snapshot_id: int | None) -> int | None:
 
 def snapshot_ids(live_server: LiveServer) -> dict[int, int]:
     """Falköping's snapshots of the pledge's period: id by version."""
-    from dialogue.lagesbild.models import LagesbildSnapshot
-
     with app_session(live_server) as session:
         found = session.scalars(
             select(LagesbildSnapshot).filter_by(
@@ -279,10 +274,6 @@ def snapshot_ids(live_server: LiveServer) -> dict[int, int]:
 
 def make_analyst(live_server: LiveServer) -> tuple[Staff, str, str]:
     """An analyst of the demo's police area: the account, the area's slug and name."""
-    from dialogue.accounts.models import Role
-    from dialogue.accounts.services import create_account
-    from dialogue.municipalities.models import Municipality, PoliceArea
-
     email = f"{unique('analyst-')}@polisen.example"
     name = f"Analyst {uuid.uuid4().hex[:6]}"
     with app_session(live_server) as session:

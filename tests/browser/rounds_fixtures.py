@@ -15,8 +15,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from tests.browser.conftest import LiveServer
+from dialogue.organisations.models import Organisation, OrganisationType
+from dialogue.outbox.models import OutboxMessage
+from dialogue.pledges.models import Commitment
+from dialogue.resources import resource_path
+from dialogue.rounds.models import InputRound, Question, QuestionKind
+from tests.browser.helpers import LiveServer
 from tests.browser.workspace_fixtures import app_session, municipality_id, unique
+from tests.factories import valid_org_number
 
 Plural = Callable[[str, str, int], str]
 
@@ -30,8 +36,6 @@ def stockholm_today() -> dt.date:
 
 def plural_translator(locale: str) -> Plural:
     """``ngettext`` of the app's catalogue for ``locale``, for messages with a count in them."""
-    from dialogue import resource_path
-
     translations = gettext.translation(
         "messages", localedir=str(resource_path("translations")), languages=[locale], fallback=True
     )
@@ -47,9 +51,6 @@ class Association:
 
 def create_association(live_server: LiveServer) -> Association:
     """A verified association in Falköping's register, with a contact e-mail address."""
-    from dialogue.organisations.models import Organisation, OrganisationType
-    from tests.factories import valid_org_number
-
     name = unique("Förening ")
     email = f"{unique('forening-')}@example.se"
     with app_session(live_server) as session:
@@ -82,8 +83,6 @@ class Mail:
 
 def queued_mail(live_server: LiveServer, to_address: str, kind: str) -> list[Mail]:
     """The messages of ``kind`` queued for ``to_address``, oldest first."""
-    from dialogue.outbox.models import OutboxMessage
-
     with app_session(live_server) as session:
         rows = session.scalars(
             select(OutboxMessage)
@@ -108,9 +107,6 @@ class RoundShape:
 
 
 def round_shape(live_server: LiveServer, round_id: int) -> RoundShape:
-    from dialogue.pledges.models import Commitment
-    from dialogue.rounds.models import InputRound, Question, QuestionKind
-
     with app_session(live_server) as session:
         input_round = session.get(InputRound, round_id)
         assert input_round is not None and input_round.pledge_id is not None

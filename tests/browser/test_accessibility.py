@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveServer, assert_accessible
+from tests.browser.helpers import LiveServer, assert_accessible
 
 PUBLIC_PAGES = [
     "/",

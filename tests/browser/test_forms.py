@@ -21,7 +21,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import (
+from dialogue.models import (
+    InputRound,
+    Invitation,
+    Organisation,
+    OrganisationType,
+    Question,
+    QuestionKind,
+)
+from dialogue.rounds import tokens
+from tests.browser.helpers import (
     MUNICIPALITY,
     LiveServer,
     _new_context,
@@ -42,6 +51,7 @@ from tests.browser.workspace_fixtures import (
     set_password_token,
     sign_in,
     unique,
+    unused_org_number,
 )
 
 SINGLE_LINE = ["text", "email", "number", "date", "search", "password", "tel", "url"]
@@ -188,17 +198,6 @@ class OpenRound:
 
 def open_round(live_server: LiveServer) -> OpenRound:
     """A published round open today, with an open link and an invited association."""
-    from dialogue.models import (
-        InputRound,
-        Invitation,
-        Organisation,
-        OrganisationType,
-        Question,
-        QuestionKind,
-    )
-    from dialogue.rounds import tokens
-    from tests.browser.workspace_fixtures import unused_org_number
-
     key = live_server.app.extensions["dialogue.keys"].invitation
     today = stockholm_today()
     with app_session(live_server) as session:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 
-from tests.browser.conftest import LiveServer, assert_accessible
+from tests.browser.helpers import LiveServer, assert_accessible
 
 CODE = re.compile(r"^\d{4} \d{4} \d{4} \d{4}$")
 CATEGORY = {"sv": "Dålig belysning eller mörka områden", "en": "Poor lighting or dark areas"}

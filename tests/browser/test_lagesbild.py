@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import MUNICIPALITY, LiveServer, assert_accessible
+from tests.browser.helpers import MUNICIPALITY, LiveServer, assert_accessible
 from tests.browser.lagesbild_fixtures import (
     BOM,
     DOTORP,

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import LiveServer, assert_accessible
+from dialogue.db import utcnow
+from dialogue.outbox.models import OutboxState
+from dialogue.outbox.services import MAX_ATTEMPTS, enqueue
+from tests.browser.helpers import LiveServer, assert_accessible
 from tests.browser.workspace_fixtures import (
     Translate,
     app_session,
@@ -19,10 +22,6 @@ from tests.browser.workspace_fixtures import (
 
 def queue_messages(live_server: LiveServer) -> tuple[int, str]:
     """A sent, a queued and a failed message in Falköping: (id of the failed one, its address)."""
-    from dialogue.db import utcnow
-    from dialogue.outbox.models import OutboxState
-    from dialogue.outbox.services import MAX_ATTEMPTS, enqueue
-
     address = f"{unique('mottagare')}@example.se"
     with app_session(live_server) as session:
         town = municipality_id(session)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dialogue.intake import receipt_display
-from tests.browser.conftest import LiveServer, assert_accessible
+from tests.browser.helpers import LiveServer, assert_accessible
 from tests.browser.test_journeys import fill_form_without_text, read_receipt, send
 
 Translate = Callable[[str], str]

@@ -19,7 +19,7 @@ import pytest
 from babel.numbers import format_decimal
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import MUNICIPALITY, LiveServer, assert_accessible
+from tests.browser.helpers import MUNICIPALITY, LiveServer, assert_accessible
 from tests.browser.rounds_fixtures import (
     Association,
     Plural,

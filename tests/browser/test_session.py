@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from tests.browser.conftest import MUNICIPALITY, LiveServer, assert_accessible, demo_server
+from dialogue.models import Reply
+from tests.browser.helpers import MUNICIPALITY, LiveServer, assert_accessible, demo_server
 from tests.browser.workspace_fixtures import (
     Translate,
     app_session,
@@ -37,8 +38,6 @@ def idle_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 def replies_to(live_server: LiveServer, submission_id: int) -> int:
-    from dialogue.models import Reply
-
     with app_session(live_server) as session:
         return int(
             session.scalar(

@@ -14,10 +14,11 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+import pyotp
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import MUNICIPALITY, LiveServer, assert_accessible
+from tests.browser.helpers import MUNICIPALITY, LiveServer, assert_accessible
 from tests.browser.workspace_fixtures import (
     Staff,
     Translate,
@@ -483,8 +484,6 @@ def create_account(page: Page, live_server: LiveServer, t: Translate, sweep: Swe
 
 def enrol_in_two_factor(page: Page, t: Translate, sweep: Sweep) -> None:
     """The setup page's error state, the recovery codes, and the page once it is on."""
-    import pyotp
-
     code = page.get_by_label(t("Code from the app"), exact=True)
     code.fill("12345")
     page.get_by_role("button", name=t("Turn on two-factor sign-in")).click()

@@ -31,11 +31,40 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from sqlalchemy import select
+from sqlalchemy import JSON, String, Text, select
 
-from tests.browser.conftest import MUNICIPALITY, TIMEOUT_MS, LiveServer, demo_server
+from dialogue.accounts.access import load_scope
+from dialogue.accounts.models import Account, Role
+from dialogue.accounts.services import create_account
+from dialogue.admin.accounts import create_member
+from dialogue.admin.categories import CategoryInput, NewCategory, create_category
+from dialogue.admin.commitments import add_commitment, add_progress_update
+from dialogue.admin.initiatives import InitiativeInput, add_initiative
+from dialogue.admin.places import PlaceInput, create_place
+from dialogue.admin.pledges import PledgeInput, Signatory, create_pledge, publish_pledge
+from dialogue.admin.response_templates import TemplateInput, create_response_template
+from dialogue.cases.services import add_information
+from dialogue.db import Base
+from dialogue.errors import InvalidInputError
+from dialogue.extensions import db
+from dialogue.intake.services import NewSubmission, submit_concern
+from dialogue.models import Category, Municipality, OrganisationType, QuestionKind, RoundResponse
+from dialogue.organisations.services import OrganisationInput, create_organisation
+from dialogue.places.models import PlaceKind
+from dialogue.rounds import answering
+from dialogue.rounds.questionnaire import QuestionInput, add_question
+from dialogue.rounds.services import RoundInput, create_round, enable_open_link, publish_round
+from dialogue.sanitize import holds_markup
+from dialogue.submissions.models import Status, SubmissionKind, SubmitterType
+from dialogue.triage.clusters import link_to_cluster
+from dialogue.triage.notes import add_note
+from dialogue.triage.replies import reply_to_submitter
+from dialogue.triage.services import StatusChange, change_status, set_tags
+from dialogue.triage.summaries import set_public_summary
+from tests.browser.helpers import MUNICIPALITY, TIMEOUT_MS, LiveServer, demo_server
 from tests.browser.rounds_fixtures import stockholm_today
 from tests.browser.workspace_fixtures import PASSWORD, Staff, sign_in
+from tests.factories import valid_org_number
 
 Translate = Callable[[str], str]
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -75,8 +104,6 @@ def xss_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
 
 @contextmanager
 def app_session(server: LiveServer) -> Iterator[Any]:
-    from dialogue.extensions import db
-
     with server.app.app_context():
         try:
             yield db.session
@@ -85,15 +112,10 @@ def app_session(server: LiveServer) -> Iterator[Any]:
 
 
 def _town(session: Any) -> Any:
-    from dialogue.models import Municipality
-
     return session.scalars(select(Municipality).filter_by(slug=MUNICIPALITY)).one()
 
 
 def make_staff(server: LiveServer, role: str) -> Staff:
-    from dialogue.accounts.models import Role
-    from dialogue.accounts.services import create_account
-
     email = f"{role}-{uuid.uuid4().hex[:10]}@falkoping.example"
     with app_session(server) as session:
         account = create_account(
@@ -262,8 +284,6 @@ HOSTILE_CELLS = {
 
 
 def _hostile_csv() -> bytes:
-    from tests.factories import valid_org_number
-
     rows = [
         ["namn", "typ", "organisationsnummer", "platser"],
         ["Trygga gatan", "förening", valid_org_number(802000001), ""],
@@ -307,8 +327,6 @@ def test_import_preview_shows_hostile_cells_as_text(
 def _category_group_named(server: LiveServer, name: str) -> Iterator[None]:
     """A group with markup in its name, written as text stored before cleaning held; it is
     removed afterwards, since the services would never store it (see the corpus test)."""
-    from dialogue.models import Category
-
     with app_session(server) as session:
         town = _town(session)
         group = Category(
@@ -406,9 +424,6 @@ def store_corpus(server: LiveServer, payloads: list[str], admin: Staff) -> Corpu
     """Every payload into every free-text field, through the services that store them."""
     corpus = Corpus(payloads)
     with app_session(server) as session:
-        from dialogue.accounts.access import load_scope
-        from dialogue.accounts.models import Account
-
         actor = session.get(Account, admin.id)
         scope = load_scope(session, actor)
         town = _town(session)
@@ -422,16 +437,6 @@ def store_corpus(server: LiveServer, payloads: list[str], admin: Staff) -> Corpu
 def _store_submissions(
     server: LiveServer, session: Any, town: Any, corpus: Corpus, actor: Any, scope: Any
 ) -> None:
-    from dialogue.cases.services import add_information
-    from dialogue.intake.services import NewSubmission, submit_concern
-    from dialogue.models import Category
-    from dialogue.submissions.models import Status, SubmissionKind, SubmitterType
-    from dialogue.triage.clusters import link_to_cluster
-    from dialogue.triage.notes import add_note
-    from dialogue.triage.replies import reply_to_submitter
-    from dialogue.triage.services import StatusChange, change_status, set_tags
-    from dialogue.triage.summaries import set_public_summary
-
     keys = server.app.extensions["dialogue.keys"]
     public_url = server.app.extensions["dialogue.settings"].public_url or server.url
     category = session.scalars(
@@ -488,10 +493,6 @@ def _store_submissions(
 def _store_organisations(
     server: LiveServer, session: Any, town: Any, corpus: Corpus, actor: Any, scope: Any
 ) -> None:
-    from dialogue.models import OrganisationType
-    from dialogue.organisations.services import OrganisationInput, create_organisation
-    from tests.factories import valid_org_number
-
     for number, _text, line in corpus.records():
         organisation = create_organisation(
             session,
@@ -511,13 +512,6 @@ def _store_organisations(
 def _store_round(
     server: LiveServer, session: Any, town: Any, corpus: Corpus, actor: Any, scope: Any
 ) -> None:
-    from dialogue.errors import InvalidInputError
-    from dialogue.models import OrganisationType, QuestionKind, RoundResponse
-    from dialogue.rounds import answering
-    from dialogue.rounds.questionnaire import QuestionInput, add_question
-    from dialogue.rounds.services import RoundInput, create_round, enable_open_link, publish_round
-    from tests.factories import valid_org_number
-
     key = server.app.extensions["dialogue.keys"].invitation
     public_url = server.app.extensions["dialogue.settings"].public_url
     today = stockholm_today()
@@ -620,16 +614,6 @@ def _store_round(
 def _store_administration(
     server: LiveServer, session: Any, town: Any, corpus: Corpus, actor: Any, scope: Any
 ) -> None:
-    from dialogue.accounts.models import Role
-    from dialogue.admin.accounts import create_member
-    from dialogue.admin.categories import CategoryInput, NewCategory, create_category
-    from dialogue.admin.commitments import add_commitment, add_progress_update
-    from dialogue.admin.initiatives import InitiativeInput, add_initiative
-    from dialogue.admin.places import PlaceInput, create_place
-    from dialogue.admin.pledges import PledgeInput, Signatory, create_pledge, publish_pledge
-    from dialogue.admin.response_templates import TemplateInput, create_response_template
-    from dialogue.places.models import PlaceKind
-
     locales = server.app.extensions["dialogue.settings"].locales
     acting = {"actor": actor, "scope": scope}
 
@@ -793,10 +777,6 @@ def test_published_xss_corpus_neither_runs_nor_renders_anywhere(
 
 def assert_no_stored_markup(server: LiveServer) -> None:
     """Every text column of every table holds no '<' that could open a tag."""
-    from sqlalchemy import JSON, String, Text
-
-    from dialogue.db import Base
-    from dialogue.sanitize import holds_markup
 
     skipped = {"audit_events", "outbox_messages", "lagesbild_snapshots", "alembic_version"}
     offenders: list[str] = []

@@ -20,7 +20,36 @@ import pyotp
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from tests.browser.conftest import MUNICIPALITY, LiveServer, _new_context
+from dialogue.accounts.access import load_scope
+from dialogue.accounts.models import Account, Role
+from dialogue.accounts.services import create_account, enable_totp, password_link_token
+from dialogue.admin import response_templates
+from dialogue.admin.response_templates import TemplateInput
+from dialogue.extensions import db
+from dialogue.intake.services import NewSubmission, submit_concern
+from dialogue.lagesbild.data import Period
+from dialogue.lagesbild.report import build_report
+from dialogue.lagesbild.snapshots import freeze
+from dialogue.models import (
+    Category,
+    Commitment,
+    Initiative,
+    InputRound,
+    Invitation,
+    Municipality,
+    Organisation,
+    OrganisationType,
+    Place,
+    Pledge,
+    Question,
+    QuestionKind,
+    RoundResponse,
+)
+from dialogue.outbox.models import OutboxMessage
+from dialogue.rounds import tokens
+from dialogue.submissions.models import Submission, SubmissionKind, SubmitterType
+from tests.browser.helpers import MUNICIPALITY, LiveServer, _new_context
+from tests.factories import valid_org_number
 
 Translate = Callable[[str], str]
 
@@ -37,8 +66,6 @@ def unique(prefix: str) -> str:
 @contextmanager
 def app_session(live_server: LiveServer) -> Iterator[Any]:
     """The live server's database session, in an app context of its app."""
-    from dialogue.extensions import db
-
     with live_server.app.app_context():
         try:
             yield db.session
@@ -47,8 +74,6 @@ def app_session(live_server: LiveServer) -> Iterator[Any]:
 
 
 def municipality_id(session: Any) -> int:
-    from dialogue.models import Municipality
-
     found: int = session.scalars(select(Municipality.id).filter_by(slug=MUNICIPALITY)).one()
     return found
 
@@ -72,9 +97,6 @@ class Staff:
 
 def make_staff(live_server: LiveServer, role: str, *, totp: bool = False) -> Staff:
     """A new account with ``role`` ("moderator" or "admin") in Falköping."""
-    from dialogue.accounts.models import Role
-    from dialogue.accounts.services import create_account, enable_totp
-
     email = f"{unique(role + '-')}@falkoping.example"
     name = f"{role.capitalize()} {uuid.uuid4().hex[:6]}"
     with app_session(live_server) as session:
@@ -97,9 +119,6 @@ def make_staff(live_server: LiveServer, role: str, *, totp: bool = False) -> Sta
 
 
 def set_password_token(live_server: LiveServer, staff: Staff) -> str:
-    from dialogue.accounts.models import Account
-    from dialogue.accounts.services import password_link_token
-
     with app_session(live_server) as session:
         account = session.get(Account, staff.id)
         keys = live_server.app.extensions["dialogue.keys"]
@@ -146,8 +165,6 @@ def status_message(page: Page) -> Any:
 
 
 def category_id(session: Any, code: str) -> int:
-    from dialogue.models import Category
-
     found: int = session.scalars(
         select(Category.id).filter_by(municipality_id=municipality_id(session), code=code)
     ).one()
@@ -156,9 +173,6 @@ def category_id(session: Any, code: str) -> int:
 
 def create_submissions(live_server: LiveServer, texts: list[str]) -> list[tuple[int, str]]:
     """Submissions as residents would send them, oldest first: (id, reference) of each."""
-    from dialogue.intake.services import NewSubmission, submit_concern
-    from dialogue.submissions.models import SubmissionKind, SubmitterType
-
     keys = live_server.app.extensions["dialogue.keys"]
     created = []
     with app_session(live_server) as session:
@@ -183,13 +197,9 @@ def create_submissions(live_server: LiveServer, texts: list[str]) -> list[tuple[
 
 def create_response_template(live_server: LiveServer, admin: Staff, title: str, body: str) -> int:
     """A Swedish template for any category and status, made by ``admin``."""
-    from dialogue.accounts.access import load_scope
-    from dialogue.accounts.models import Account
-    from dialogue.admin.response_templates import TemplateInput, create_response_template
-
     with app_session(live_server) as session:
         actor = session.get(Account, admin.id)
-        template = create_response_template(
+        template = response_templates.create_response_template(
             session,
             municipality_id(session),
             TemplateInput(title=title, body=body, locale="sv"),
@@ -202,10 +212,6 @@ def create_response_template(live_server: LiveServer, admin: Staff, title: str, 
 
 def submission_state(live_server: LiveServer, submission_id: int) -> dict[str, Any]:
     """What the database holds about a submission: status, category, tags, notices, summary."""
-    from dialogue.models import Category
-    from dialogue.outbox.models import OutboxMessage
-    from dialogue.submissions.models import Submission
-
     with app_session(live_server) as session:
         submission = session.get(Submission, submission_id)
         category = session.get(Category, submission.category_id)
@@ -228,8 +234,6 @@ def record_ids(live_server: LiveServer, submission_id: int, token: str) -> dict[
     Mirrors ``ids()`` of tests/test_authorization.py; a new parameter fails the sweep there
     and here until it is given a value.
     """
-    from dialogue.models import Commitment, Initiative, Place, Pledge
-
     with app_session(live_server) as session:
         town = municipality_id(session)
 
@@ -258,23 +262,6 @@ def round_and_lagesbild_ids(live_server: LiveServer, staff: Staff) -> dict[str, 
     """Falköping records for the routes of organisations, input rounds and snapshots: an
     invited organisation, a draft round with an editable question and a started response,
     and a frozen snapshot of the demo pledge's period."""
-    from dialogue.accounts.access import load_scope
-    from dialogue.lagesbild.data import Period
-    from dialogue.lagesbild.report import build_report
-    from dialogue.lagesbild.snapshots import freeze
-    from dialogue.models import (
-        Account,
-        InputRound,
-        Invitation,
-        Municipality,
-        Organisation,
-        OrganisationType,
-        Question,
-        QuestionKind,
-        RoundResponse,
-    )
-    from dialogue.rounds import tokens
-
     with app_session(live_server) as session:
         town = session.get(Municipality, municipality_id(session))
         organisation = Organisation(
@@ -334,9 +321,6 @@ def round_and_lagesbild_ids(live_server: LiveServer, staff: Staff) -> dict[str, 
 
 
 def unused_org_number(session: Any, town: int) -> str:
-    from dialogue.models import Organisation
-    from tests.factories import valid_org_number
-
     taken = set(session.scalars(select(Organisation.org_number).filter_by(municipality_id=town)))
     number = 800000000 + uuid.uuid4().int % 99999999
     while valid_org_number(number) in taken:

@@ -7,9 +7,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dialogue.db import utcnow
 from dialogue.models import Category, Contact, Municipality, Reply, Status, Submission
-from tests.conftest import hidden_fields
 from tests.factories import CategoryFactory, MunicipalityFactory, SubmissionFactory
+from tests.helpers import hidden_fields
+from tests.intake.test_views import FORM, valid_form
 
 CASE = "/falkoping/case"
 
@@ -128,8 +130,6 @@ def test_withdrawing_needs_confirmation(
 def test_withdrawing_records_the_event_and_deletes_contact_details(
     client: FlaskClient, db_session: Session, submission: Submission
 ) -> None:
-    from dialogue.db import utcnow
-
     submission.contact = Contact(
         municipality_id=submission.municipality_id, email="a@example.se", consent_at=utcnow()
     )
@@ -180,8 +180,6 @@ def test_case_page_is_not_cached(client: FlaskClient, submission: Submission) ->
 def test_receipt_code_from_the_form_opens_the_case(
     client: FlaskClient, db_session: Session, demo: Municipality
 ) -> None:
-    from tests.intake.test_views import FORM, valid_form
-
     html = client.post(FORM, data=valid_form(client, db_session)).get_data(as_text=True)
     code = re.search(r'class="receipt-code"[^>]*>([\d ]+)<', html)
     assert code

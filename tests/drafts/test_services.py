@@ -16,7 +16,7 @@ from dialogue.drafts.services import (
     purge_expired_drafts,
 )
 from dialogue.models import Municipality
-from tests.conftest import make_staff
+from tests.helpers import make_staff
 
 PAGE = "/staff/falkoping/submissions/7"
 

@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from dialogue.intake import receipt_display
 from dialogue.models import Category, Municipality, Place, Submission
-from tests.conftest import hidden_fields, writes_refused
+from tests.conftest import make_settings, migrated_app
+from tests.factories import CategoryFactory, MunicipalityFactory
+from tests.helpers import hidden_fields, writes_refused
 from tests.test_units import XSS_CORPUS
 
 FORM = "/falkoping/submit"
@@ -242,8 +244,6 @@ def test_invalid_values_answer_422_with_a_message_and_store_nothing(
 def test_category_of_another_municipality_is_refused(
     client: FlaskClient, db_session: Session, demo: Municipality
 ) -> None:
-    from tests.factories import CategoryFactory, MunicipalityFactory
-
     other = MunicipalityFactory()
     foreign = CategoryFactory(
         municipality_id=other.id, parent=CategoryFactory(municipality_id=other.id)
@@ -412,7 +412,6 @@ def test_receipt_switch_with_a_forged_token_reveals_nothing(
 def caching_client(
     database_url: str, tmp_path, db_session: Session, demo: Municipality
 ) -> FlaskClient:  # type: ignore[no-untyped-def]
-    from tests.conftest import make_settings, migrated_app
 
     app = migrated_app(make_settings(database_url, tmp_path, reference_cache_seconds=60.0))
     return app.test_client()

@@ -24,6 +24,7 @@ from dialogue.lagesbild.data import (
     Report,
     Row,
 )
+from dialogue.lagesbild.report import build_report
 from dialogue.models import (
     Category,
     Cluster,
@@ -227,8 +228,6 @@ def seed(
 
 def live_report(session: Session, seeded: Seeded, period: Period | None = None) -> Report:
     """The real report (labels need an application context, pushed only for the call)."""
-    from dialogue.lagesbild.report import build_report
-
     with seeded.app.app_context():
         return build_report(
             session,

@@ -14,12 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import load_scope
-from dialogue.lagesbild import public, snapshots
-from dialogue.lagesbild.data import Dimension, Period
+from dialogue.cache import TTLCache
+from dialogue.errors import InvalidInputError
+from dialogue.lagesbild import public, quotes, snapshots
+from dialogue.lagesbild.data import Dimension, Period, Report
 from dialogue.lagesbild.suppression import Shown
-from dialogue.models import LagesbildSnapshot, Pledge, PledgeStatus, ProgressUpdate
-from tests.conftest import make_staff
+from dialogue.models import AuditEvent, LagesbildSnapshot, Pledge, PledgeStatus, ProgressUpdate
+from dialogue.triage.summaries import set_public_summary, suggest_summary
 from tests.factories import PledgeFactory
+from tests.helpers import make_staff
 from tests.lagesbild.public_fixtures import (
     CLUSTER_MARKER,
     EMAIL_MARKER,
@@ -70,8 +73,6 @@ def publish(session: Session, pledge: Pledge) -> None:
 
 
 def quote_first(session: Session, seeded: Seeded) -> None:
-    from dialogue.lagesbild import quotes
-
     account = make_staff(
         session, "quoter@lagesby.example", "moderator", municipality_id=seeded.municipality.id
     )
@@ -304,8 +305,6 @@ def test_public_figures_pass_through_suppression(app: Flask, db_session: Session
 def test_public_figures_are_cached_per_pledge(
     client: FlaskClient, app: Flask, db_session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dialogue.cache import TTLCache
-
     seeded = seed(app, db_session)
     calls: list[Any] = []
     original = public.pledge_report
@@ -334,11 +333,6 @@ KALLE = (
 def test_a_neighbours_name_never_reaches_a_public_page_without_a_review(
     client: FlaskClient, app: Flask, db_session: Session
 ) -> None:
-    from dialogue.errors import InvalidInputError
-    from dialogue.lagesbild import quotes
-    from dialogue.models import AuditEvent
-    from dialogue.triage.summaries import set_public_summary, suggest_summary
-
     seeded = seed(app, db_session)
     account = make_staff(
         db_session, "granskare@lagesby.example", "moderator", municipality_id=seeded.municipality.id
@@ -392,8 +386,6 @@ def test_a_neighbours_name_never_reaches_a_public_page_without_a_review(
 def test_a_snapshot_frozen_before_reviews_shows_no_quote_in_public(
     client: FlaskClient, app: Flask, db_session: Session
 ) -> None:
-    from dialogue.lagesbild.data import Report
-
     seeded = seed(app, db_session)
     quote_first(db_session, seeded)
     content = live_report(db_session, seeded, YEAR_2024).to_json()

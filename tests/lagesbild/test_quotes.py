@@ -18,7 +18,8 @@ from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedEr
 from dialogue.lagesbild import quotes
 from dialogue.lagesbild.data import Period
 from dialogue.models import AuditEvent, Quote, Status
-from tests.conftest import hidden_fields, make_staff, sign_in
+from dialogue.triage.summaries import set_public_summary
+from tests.helpers import hidden_fields, make_staff, sign_in
 from tests.lagesbild.public_fixtures import RAW_MARKER, SUMMARY, Seeded, live_report, seed
 
 YEAR_2024 = Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
@@ -251,8 +252,6 @@ def test_the_quotes_page_refuses_an_unreviewed_summary_with_a_translated_message
 def test_a_quote_edited_after_it_was_chosen_is_left_out_until_reviewed_again(
     client: FlaskClient, db_session: Session, seeded: Seeded, sv: Callable[[str], str]
 ) -> None:
-    from dialogue.triage.summaries import set_public_summary
-
     account = moderator(db_session, seeded)
     scope = load_scope(db_session, account)
     quoted = seeded.submissions[0]

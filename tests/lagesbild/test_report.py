@@ -14,6 +14,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from dialogue.extensions import db
 from dialogue.lagesbild.data import NOT_STATED, Dimension, Period, Report, Row
 from dialogue.lagesbild.report import build_report, default_period, received_between
 from dialogue.models import (
@@ -32,7 +33,7 @@ from tests.factories import (
     PoliceAreaFactory,
     QuestionFactory,
 )
-from tests.lagesbild.conftest import Town, add, cluster, make_town, utc
+from tests.lagesbild.helpers import Town, add, cluster, make_town, utc
 
 YEAR = Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 NOW = utc(2025, 1, 15, 12)
@@ -48,8 +49,6 @@ def ctx(app: Flask, db_session: Session) -> Iterator[None]:
 def report(
     town: Town | list[Town], period: Period = YEAR, session: Session | None = None
 ) -> Report:
-    from dialogue.extensions import db
-
     towns = town if isinstance(town, list) else [town]
     return build_report(
         session or db.session,

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from dialogue.lagesbild.data import Report
 from dialogue.models import PoliceArea
-from tests.conftest import make_staff, sign_in
 from tests.factories import MunicipalityFactory, PledgeFactory, PoliceAreaFactory
+from tests.helpers import make_staff, sign_in
 from tests.lagesbild.export_fixtures import Estate, add_contact, add_input, make_estate
 
 RAW_TEXT = "Mörkt vid torget, ring 070-123 45 67 eller mejla nils@example.com."

@@ -20,8 +20,8 @@ from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedEr
 from dialogue.lagesbild import snapshots
 from dialogue.lagesbild.data import Dimension, Period
 from dialogue.models import AuditEvent, LagesbildSnapshot, Pledge, PledgeStatus, Status
-from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import MunicipalityFactory
+from tests.helpers import hidden_fields, make_staff, sign_in
 from tests.lagesbild.public_fixtures import Seeded, live_report, make_report, seed
 
 YEAR_2024 = Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31))

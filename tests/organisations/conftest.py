@@ -6,14 +6,12 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import load_scope
 from dialogue.accounts.models import Account
-from dialogue.audit.models import AuditEvent
-from dialogue.models import Municipality, Place
-from tests.conftest import make_staff, sign_in
+from dialogue.models import Municipality
+from tests.helpers import make_staff, sign_in
 
 
 def acting_as(session: Session, account: Account) -> dict[str, Any]:
@@ -51,21 +49,3 @@ def analyst_client(client: FlaskClient, analyst: Account) -> FlaskClient:
     client.get("/language/en")
     sign_in(client, analyst.email)
     return client
-
-
-def place_id(session: Session, municipality: Municipality, slug: str) -> int:
-    found = session.scalar(
-        select(Place.id).where(Place.municipality_id == municipality.id, Place.slug == slug)
-    )
-    assert found is not None, slug
-    return found
-
-
-def actions(session: Session) -> list[str]:
-    return list(
-        session.scalars(
-            select(AuditEvent.action)
-            .where(AuditEvent.object_type == "organisation")
-            .order_by(AuditEvent.id)
-        )
-    )

@@ -12,7 +12,7 @@ from dialogue.models import Municipality, Organisation, OrganisationType, Place
 from dialogue.organisations import importer
 from dialogue.organisations.importer import Column, RowAction
 from tests.factories import MunicipalityFactory, OrganisationFactory, PlaceFactory
-from tests.organisations.conftest import place_id
+from tests.organisations.helpers import place_id
 
 SECRET = "a-secret-for-sealing"
 HEADER_SV = "namn;typ;organisationsnummer;kontaktperson;epost;platser"

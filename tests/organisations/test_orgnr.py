@@ -4,6 +4,7 @@ import pytest
 
 from dialogue.organisations import orgnr
 from dialogue.organisations.orgnr import InvalidOrgNumberError, OrgNumberProblem
+from tests.factories import valid_org_number
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,5 @@ def test_a_sole_traders_number_is_recognised_as_personal() -> None:
 
 
 def test_the_factorys_numbers_are_valid() -> None:
-    from tests.factories import valid_org_number
-
     for nine in (802000000, 556036079, 212000013):
         assert orgnr.normalize(valid_org_number(nine)) == valid_org_number(nine)

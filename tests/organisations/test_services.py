@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from dialogue.accounts.access import load_scope
 from dialogue.accounts.models import Account
 from dialogue.audit.models import AuditEvent
+from dialogue.db import utcnow
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.extensions import db
 from dialogue.models import Municipality, Organisation, OrganisationType
@@ -17,14 +18,14 @@ from dialogue.organisations import services
 from dialogue.organisations.services import OrganisationFilter, OrganisationInput
 from dialogue.rounds import tokens
 from dialogue.rounds.models import Invitation, RoundResponse
-from tests.conftest import RaceGround, run_together
 from tests.factories import (
     InputRoundFactory,
     MunicipalityFactory,
     OrganisationFactory,
     PlaceFactory,
 )
-from tests.organisations.conftest import actions, place_id
+from tests.helpers import RaceGround, run_together
+from tests.organisations.helpers import actions, place_id
 
 
 def _input(**overrides: Any) -> OrganisationInput:
@@ -220,8 +221,6 @@ def test_list_counts_submitted_responses(
 def _respond(
     session: Session, demo: Municipality, organisation: Organisation, *, submitted: bool
 ) -> None:
-    from dialogue.db import utcnow
-
     round_ = InputRoundFactory(municipality_id=demo.id)
     salt, _token, lookup = tokens.issue(b"k" * 32)
     invitation = Invitation(

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from dialogue.models import Municipality, Organisation, OrganisationType, Place
-from tests.conftest import hidden_fields
 from tests.factories import MunicipalityFactory, OrganisationFactory
-from tests.organisations.conftest import actions, place_id
+from tests.helpers import hidden_fields
+from tests.organisations.helpers import actions, place_id
 
 BASE = "/staff/falkoping/organisations"
 UPLOAD = re.compile(r'name="upload" value="([^"]+)"')

@@ -23,7 +23,7 @@ from dialogue.db import utcnow
 from dialogue.extensions import db
 from dialogue.outbox.models import OutboxMessage, OutboxState
 from dialogue.outbox.services import SendResult, enqueue, send_pending
-from tests.conftest import _test_database_url, make_settings, migrated_app
+from tests.helpers import _test_database_url, make_settings, migrated_app
 from tests.smtp import Mailbox, smtp_server
 
 __all__ = ["smtp_server"]  # a fixture, imported for the tests below

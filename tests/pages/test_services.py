@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from dialogue.pages.models import Heartbeat
 from dialogue.pages.services import HEARTBEAT_ID, DatabaseHealth, check_database
-from tests.conftest import writes_refused
+from tests.helpers import writes_refused
 
 
 def _beat(session: Session) -> object:

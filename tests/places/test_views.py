@@ -3,8 +3,8 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from dialogue.models import Municipality
-from tests.conftest import PUBLIC_URL
 from tests.factories import MunicipalityFactory, PlaceFactory
+from tests.helpers import PUBLIC_URL
 
 
 def test_places_are_listed_with_links(client: FlaskClient, demo: Municipality) -> None:

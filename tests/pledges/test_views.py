@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialogue.models import Commitment, Municipality, PledgeStatus, ProgressUpdate
+from dialogue.web.theme import contrast
 from tests.factories import MunicipalityFactory, PledgeFactory
 
 
@@ -43,8 +46,6 @@ def test_pledge_page_in_english_uses_english_texts_and_marks_swedish_ones(
 def test_progress_updates_show_under_their_commitment(
     client: FlaskClient, db_session: Session, demo: Municipality
 ) -> None:
-    import datetime as dt
-
     commitment = db_session.scalars(select(Commitment).order_by(Commitment.position)).first()
     assert commitment is not None
     db_session.add(
@@ -91,8 +92,6 @@ def test_municipality_without_pledge_has_a_start_page_and_no_pledge_page(
 def test_theme_keeps_a_light_accent_readable(
     client: FlaskClient, db_session: Session, demo: Municipality
 ) -> None:
-    from dialogue.web.theme import contrast
-
     demo.accent_color = "#ffee00"
     db_session.flush()
     css = client.get("/falkoping/theme.css").get_data(as_text=True)

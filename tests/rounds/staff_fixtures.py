@@ -30,7 +30,7 @@ from dialogue.rounds.models import (
     ResponseVia,
     RoundResponse,
 )
-from tests.conftest import make_staff
+from tests.helpers import make_staff
 
 OPENS = dt.date(2024, 9, 1)
 CLOSES = dt.date(2024, 10, 31)

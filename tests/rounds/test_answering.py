@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.models import Category, Municipality
@@ -15,15 +16,14 @@ from dialogue.rounds import answering, tokens
 from dialogue.rounds.answering import Move, OpenLinkDetails, RoundNotOpenError, StepKind, Visit
 from dialogue.rounds.models import Answer, Invitation, ResponseVia, RoundResponse
 from dialogue.rounds.state import RoundState
-from tests.factories import CategoryFactory, MunicipalityFactory, valid_org_number
-from tests.rounds.conftest import (
-    InviteFn,
-    Link,
-    Questionnaire,
-    categories,
-    make_questionnaire,
-    today,
+from tests.factories import (
+    CategoryFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    valid_org_number,
 )
+from tests.rounds.conftest import InviteFn, Link, categories, give_open_link
+from tests.rounds.helpers import Questionnaire, make_questionnaire, today
 
 
 def visit(session: Session, link: Link, key: bytes, on: dt.date | None = None) -> Visit:
@@ -582,8 +582,6 @@ def test_open_link_refuses_an_invited_organisation(
 def test_open_link_for_a_registered_organisation_not_invited_is_unverified(
     db_session: Session, demo: Municipality, questionnaire: Questionnaire, key: bytes
 ) -> None:
-    from tests.factories import OrganisationFactory
-
     registered = OrganisationFactory(municipality_id=demo.id)
     token = answer_open(db_session, questionnaire, key, open_details(registered.org_number))
 
@@ -643,8 +641,6 @@ def test_open_link_of_a_closed_round_is_refused(
 def test_find_open_round_needs_the_right_token(
     db_session: Session, demo: Municipality, questionnaire: Questionnaire, key: bytes
 ) -> None:
-    from tests.rounds.conftest import give_open_link
-
     token = give_open_link(db_session, key, questionnaire.round)
     assert (
         answering.find_open_round(db_session, demo.id, token, key=key).id == questionnaire.round.id
@@ -658,8 +654,6 @@ def test_find_open_round_needs_the_right_token(
 def test_a_double_click_on_the_first_save_keeps_one_response(
     db_session: Session, questionnaire: Questionnaire, link: Link, key: bytes
 ) -> None:
-    from sqlalchemy.orm.attributes import set_committed_value
-
     stale = visit(db_session, link, key)
     # The other click's response is stored meanwhile; this request has not seen it.
     answering.save_step(

@@ -12,22 +12,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dialogue.extensions import limiter
 from dialogue.models import Municipality
 from dialogue.organisations.models import Organisation
 from dialogue.outbox.models import OutboxMessage, OutboxState
 from dialogue.rounds.models import Answer, Invitation, RoundResponse
-from tests.conftest import hidden_fields, make_settings, migrated_app
-from tests.factories import valid_org_number
-from tests.rounds.conftest import (
-    InviteFn,
-    Link,
-    Questionnaire,
-    categories,
-    give_open_link,
-    make_questionnaire,
-    today,
-)
+from dialogue.web.ratelimit import limiter
+from tests.factories import MunicipalityFactory, valid_org_number
+from tests.helpers import hidden_fields, make_settings, migrated_app
+from tests.rounds.conftest import InviteFn, Link, categories
+from tests.rounds.helpers import Questionnaire, give_open_link, make_questionnaire, today
 
 
 @pytest.fixture
@@ -99,8 +92,6 @@ def test_an_unknown_or_forged_link_answers_a_clear_404(
 
 
 def test_a_link_under_another_municipality_is_unknown(english: FlaskClient, link: Link) -> None:
-    from tests.factories import MunicipalityFactory
-
     other = MunicipalityFactory()
     response = english.get(f"/{other.slug}/rounds/{link.token}")
     assert response.status_code == 404

@@ -15,8 +15,15 @@ from dialogue.models import Municipality
 from dialogue.rounds import services, tokens
 from dialogue.rounds.models import InputRound, Question
 from dialogue.rounds.services import RoundInput
-from tests.conftest import make_staff
-from tests.factories import InputRoundFactory, MunicipalityFactory, OrganisationFactory
+from tests.admin.conftest import last_event
+from tests.factories import (
+    InputRoundFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    PlaceFactory,
+    PledgeFactory,
+)
+from tests.helpers import make_staff
 from tests.rounds.staff_fixtures import (  # noqa: F401 (fixtures)
     CLOSES,
     DURING,
@@ -75,8 +82,6 @@ def test_a_round_needs_a_swedish_title_and_introduction_and_ordered_dates(
 def test_a_draft_pledge_or_a_foreign_place_is_refused(
     db_session: Session, demo: Municipality, as_moderator: dict[str, Any]
 ) -> None:
-    from tests.factories import PlaceFactory, PledgeFactory
-
     draft_pledge = PledgeFactory(municipality_id=demo.id, status="draft")
     with pytest.raises(InvalidInputError) as raised:
         services.create_round(
@@ -97,7 +102,6 @@ def test_updating_keeps_the_old_values_in_the_audit(
     changed = dataclasses.replace(ROUND, title={"sv": "Ny titel", "en": "New title"})
     services.update_round(db_session, draft.municipality_id, draft.id, changed, **as_moderator)
     assert draft.title == {"sv": "Ny titel", "en": "New title"}
-    from tests.admin.conftest import last_event
 
     event = last_event(db_session, "round.updated")
     assert event.details["changes"]["title"][0] == {"sv": "Dialog med näringslivet"}

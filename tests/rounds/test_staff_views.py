@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,13 +15,13 @@ from dialogue.accounts.models import Account
 from dialogue.models import Municipality, Place
 from dialogue.outbox.models import OutboxMessage, OutboxState
 from dialogue.rounds.models import InputRound, Invitation, Question, QuestionKind, ResponseVia
-from tests.conftest import PUBLIC_URL, hidden_fields, make_staff, sign_in
 from tests.factories import (
     InputRoundFactory,
     MunicipalityFactory,
     OrganisationFactory,
     QuestionFactory,
 )
+from tests.helpers import PUBLIC_URL, hidden_fields, make_staff, sign_in
 from tests.rounds.staff_fixtures import analyst_fixture, demo_pledge, publish, respond  # noqa: F401 (fixtures)
 
 BASE = "/staff/falkoping/rounds"
@@ -37,8 +38,6 @@ def text(response: Any) -> str:
 
 
 def today() -> dt.date:
-    from zoneinfo import ZoneInfo
-
     return dt.datetime.now(ZoneInfo("Europe/Stockholm")).date()
 
 

@@ -39,8 +39,8 @@ from dialogue.triage.replies import (
     list_response_templates,
     reply_to_submitter,
 )
-from tests.conftest import make_staff
 from tests.factories import CategoryFactory, MunicipalityFactory, SubmissionFactory
+from tests.helpers import make_staff
 
 CASE_LINK = "https://dialog.falkoping.example/falkoping/case"
 

@@ -24,8 +24,8 @@ from dialogue.models import (
 )
 from dialogue.outbox.models import OutboxMessage
 from dialogue.outbox.services import send_pending
-from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import CategoryFactory, MunicipalityFactory, SubmissionFactory
+from tests.helpers import hidden_fields, make_staff, sign_in
 from tests.smtp import Mailbox, smtp_server
 
 __all__ = ["smtp_server"]  # the fixture, imported for the tests below

@@ -37,8 +37,8 @@ from dialogue.triage.queue import (
     load_queue_options,
     search_words,
 )
-from tests.conftest import make_staff
 from tests.factories import CategoryFactory, MunicipalityFactory, SubmissionFactory
+from tests.helpers import make_staff
 
 START = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
 

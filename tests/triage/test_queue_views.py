@@ -26,8 +26,8 @@ from dialogue.models import (
 )
 from dialogue.triage import queue as queue_module
 from dialogue.triage import views
-from tests.conftest import hidden_fields, make_staff, sign_in
 from tests.factories import CategoryFactory, MunicipalityFactory, SubmissionFactory
+from tests.helpers import hidden_fields, make_staff, sign_in
 
 QUEUE = "/staff/falkoping/"
 BULK = "/staff/falkoping/bulk"

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import load_scope
@@ -10,7 +11,7 @@ from dialogue.accounts.models import Account
 from dialogue.audit.models import AuditEvent
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.extensions import db
-from dialogue.models import Category, Municipality, Place, Status, Submission, Tag
+from dialogue.models import Category, Municipality, Place, Status, StatusEvent, Submission, Tag
 from dialogue.triage.services import (
     TRANSITIONS,
     BulkAction,
@@ -22,8 +23,8 @@ from dialogue.triage.services import (
     classify,
     set_tags,
 )
-from tests.conftest import RaceGround, make_staff, run_together
 from tests.factories import CategoryFactory, MunicipalityFactory, SubmissionFactory
+from tests.helpers import RaceGround, make_staff, run_together
 
 
 @pytest.fixture
@@ -259,10 +260,6 @@ def test_bulk_action_is_all_or_nothing(
 
 
 def test_status_history_cannot_be_edited(db_session: Session, submission: Submission) -> None:
-    from sqlalchemy import update
-    from sqlalchemy.exc import DatabaseError
-
-    from dialogue.models import StatusEvent
 
     with pytest.raises(DatabaseError), db_session.begin_nested():
         db_session.execute(update(StatusEvent).values(reason="rewritten"))

@@ -19,8 +19,8 @@ from dialogue.triage.summaries import (
     suggest_summary,
     withdraw_summary_review,
 )
-from tests.conftest import make_staff
 from tests.factories import CategoryFactory, MunicipalityFactory, SubmissionFactory
+from tests.helpers import make_staff
 
 KALLE = (
     "Grannen Kalle Andersson på Storgatan 12 säljer knark från lägenheten. "

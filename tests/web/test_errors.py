@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 from flask import Flask, abort
 from flask.testing import FlaskClient
+from psycopg import errors as pg
 from sqlalchemy import select, text
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError, ProgrammingError
 
 from dialogue.errors import DatabaseUnavailableError, is_outage
 from dialogue.extensions import db
 from dialogue.models import Municipality, PoliceArea, Tag
-from tests.conftest import make_settings, migrated_app
+from tests.helpers import make_settings, migrated_app
 
 TITLES = {
     "sv": {
@@ -164,8 +165,6 @@ def _wrapped(orig: Exception, kind: type[DBAPIError] = OperationalError) -> DBAP
 
 
 def test_postgresql_outages_are_told_from_defects_by_their_sqlstate() -> None:
-    from psycopg import errors as pg
-
     outages = [
         pg.AdminShutdown(),
         pg.CannotConnectNow(),

@@ -4,7 +4,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from dialogue.models import Municipality
-from tests.conftest import make_settings, migrated_app
+from tests.helpers import make_settings, migrated_app
 
 
 @pytest.mark.parametrize("url", ["/", "/falkoping/", "/falkoping/submit", "/nowhere/", "/healthz"])

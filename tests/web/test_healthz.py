@@ -5,7 +5,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from dialogue import create_app
-from tests.conftest import make_settings, writes_refused
+from tests.helpers import make_settings, writes_refused
 
 
 def test_healthz_reports_the_database_ok(client: FlaskClient) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask.testing import FlaskClient
+from flask_babel import format_datetime
 
 from dialogue.i18n import pick, text_direction
 from dialogue.models import Municipality
@@ -52,7 +53,6 @@ def test_localized_text_falls_back_to_the_default_language() -> None:
 
 
 def test_times_show_in_europe_stockholm(app, client: FlaskClient, demo: Municipality) -> None:  # type: ignore[no-untyped-def]
-    from flask_babel import format_datetime
 
     with app.test_request_context("/"):
         # 22:30 UTC on midsummer is 00:30 the next day in Sweden (summer time, UTC+2).

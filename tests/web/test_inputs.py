@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 
 import pytest
@@ -14,7 +16,8 @@ from dialogue.db import MAX_ID, id_or_none, parse_id
 from dialogue.models import Category, Municipality
 from dialogue.triage.queue import Cursor, InvalidCursorError, Sort
 from dialogue.web.next_page import safe_next
-from tests.conftest import hidden_fields, sign_in
+from tests.factories import SubmissionFactory
+from tests.helpers import hidden_fields, sign_in
 
 TOO_LARGE = [str(MAX_ID + 1), "99999999999999999999", "9" * 400]
 
@@ -129,9 +132,6 @@ def test_safe_next_refuses_line_breaks_and_backslashes(app: Flask) -> None:
 
 
 def _cursor_token(row_id: int, priority: int = 0) -> str:
-    import base64
-    import json
-
     raw = json.dumps([Sort.NEWEST.value, "2024-05-01T12:00:00+00:00", row_id, priority])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -151,9 +151,6 @@ def test_a_queue_cursor_beyond_its_columns_is_refused(token: str) -> None:
 
 
 def test_a_cursor_at_the_edge_of_time_is_refused() -> None:
-    import base64
-    import json
-
     raw = json.dumps([Sort.NEWEST.value, "9999-12-31T23:59:59-05:00", 1, 0])
     with pytest.raises(InvalidCursorError):
         Cursor.decode(base64.urlsafe_b64encode(raw.encode()).decode())
@@ -184,8 +181,6 @@ def test_a_bad_audit_cursor_shows_the_first_page(
 def test_an_id_in_a_query_string_beyond_a_column_is_ignored(
     client: FlaskClient, administrator: object, db_session: Session, value: str
 ) -> None:
-    from tests.factories import SubmissionFactory
-
     category = db_session.scalars(select(Category).filter_by(code="MILJO.LIGHT")).one()
     submission = SubmissionFactory(category=category, receipt_key=b"k")
     sign_in(client, "ada@falkoping.example")

@@ -9,10 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from dialogue.extensions import limiter
 from dialogue.models import Municipality
-from dialogue.web.ratelimit import client_bucket
-from tests.conftest import hidden_fields, make_settings, migrated_app
+from dialogue.web.ratelimit import client_bucket, limiter
+from tests.helpers import hidden_fields, make_settings, migrated_app
 from tests.intake.test_views import FORM, count, valid_form
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -18,8 +18,8 @@ from dialogue.db import utcnow
 from dialogue.drafts.models import KeptDraft
 from dialogue.extensions import db
 from dialogue.models import Category, Municipality, Note, Reply, Submission
-from tests.conftest import STAFF_PASSWORD, hidden_fields, make_staff, sign_in
 from tests.factories import SubmissionFactory
+from tests.helpers import STAFF_PASSWORD, hidden_fields, make_staff, sign_in
 
 REPLY = "Tack för ert meddelande. Vi byter lamporna vid gångtunneln nästa vecka."
 

@@ -18,7 +18,7 @@ from dialogue.accounts.services import password_link_token
 from dialogue.admin.accounts import deactivate_member
 from dialogue.db import utcnow
 from dialogue.models import Municipality
-from tests.conftest import hidden_fields, sign_in
+from tests.helpers import hidden_fields, sign_in
 
 WORKSPACE = "/staff/falkoping/"
 COOKIE = "dialogue_session"

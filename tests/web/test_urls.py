@@ -22,16 +22,16 @@ from sqlalchemy.orm import Session
 
 from dialogue.accounts.models import Account
 from dialogue.db import utcnow
-from dialogue.extensions import limiter
 from dialogue.models import Category, Municipality
 from dialogue.outbox.models import OutboxMessage
 from dialogue.rounds import tokens
 from dialogue.rounds.models import Invitation
 from dialogue.submissions.models import Contact, Submission
+from dialogue.web.ratelimit import limiter
 from dialogue.web.urls import external_url
-from tests.conftest import PUBLIC_URL, hidden_fields, make_settings, migrated_app, sign_in
 from tests.factories import OrganisationFactory, SubmissionFactory, valid_org_number
-from tests.rounds.conftest import Questionnaire, give_open_link, make_questionnaire
+from tests.helpers import PUBLIC_URL, hidden_fields, make_settings, migrated_app, sign_in
+from tests.rounds.helpers import Questionnaire, give_open_link, make_questionnaire
 
 FORGED = "evil.example"
 PREFIXED_URL = "https://dialog.kommun.example:8443/trygghet"
