@@ -20,9 +20,7 @@ It asserts nothing.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
 import os
 import random
@@ -51,6 +49,7 @@ from dialogue.db import UTCDateTime
 from dialogue.demo.services import load_demo
 from dialogue.extensions import db
 from dialogue.lagesbild.data import NOT_STATED, Dimension, Period, Report
+from dialogue.lagesbild.exports import est_csv
 from dialogue.lagesbild.report import build_report
 from dialogue.models import Category, Cluster, Commitment, Municipality, Place, Quote, Submission
 
@@ -500,35 +499,7 @@ def export_child(url: str, instance: str) -> None:
 
 
 def _export_stream(municipality: Municipality) -> tuple[Iterator[bytes], str]:
-    try:
-        from dialogue.lagesbild.exports import est_csv  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return _plain_stream(municipality), "plain yield_per stream (no lagesbild.exports yet)"
     return est_csv(db.session, [municipality], BOTH_YEARS, locale="sv"), "exports.est_csv"
-
-
-def _plain_stream(municipality: Municipality) -> Iterator[bytes]:
-    """The same columns read with ``yield_per`` and written as CSV, 5,000 rows at a time."""
-    columns = [getattr(Submission, name) for name in EXPORT_COLUMNS]
-    result = db.session.execute(
-        sa.select(*columns)
-        .where(
-            Submission.municipality_id == municipality.id,
-            Submission.status == "accepted",
-            Submission.created_at >= local_midnight(BOTH_YEARS.start),
-            Submission.created_at < local_midnight(BOTH_YEARS.end + dt.timedelta(days=1)),
-        )
-        .order_by(Submission.created_at, Submission.id)
-        .execution_options(yield_per=5_000)
-    )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for partition in result.partitions():
-        writer.writerows(partition)
-        yield buffer.getvalue().encode()
-        buffer.seek(0)
-        buffer.truncate()
 
 
 def measure_export(url: str, instance: Path) -> dict[str, Any]:

@@ -21,6 +21,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the application (see ``dialogue.app.create_app``)."""
     # Imported when called: importing any module of the package (``dialogue.config`` in a
     # migration, say) must not import every feature.
-    from dialogue.app import create_app as build
+    from dialogue.app import create_app as build  # noqa: PLC0415 (see the comment above)
 
     return build(settings)
