@@ -17,6 +17,7 @@ from dialogue.db import DbSession, utcnow
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.municipalities.models import Municipality, PoliceArea
+from dialogue.outbox.mail import compose
 from dialogue.outbox.services import enqueue
 from dialogue.sanitize import clean_line
 
@@ -238,7 +239,7 @@ def account_for_password_link(
 
 
 def request_password_reset(
-    session: DbSession, email: str, link_for: Callable[[str], str], key: bytes
+    session: DbSession, email: str, link_for: Callable[[str], str], key: bytes, *, locale: str
 ) -> bool:
     """E-mail a one-hour set-password link if an active account has this address.
 
@@ -249,19 +250,13 @@ def request_password_reset(
     if account is None or not account.is_active:
         return False
     link = link_for(password_link_token(key, account, reset=True))
+    mail = compose("password_reset", locale, link=link)
     enqueue(
         session,
         municipality_id=None,
         to_address=account.email,
-        subject=str(_l("Set a new password for Trygghetsdialog")),
-        body=str(
-            _l(
-                "Someone asked to set a new password for your account. If it was you, open this "
-                "link within an hour:\n\n%(link)s\n\nIf it was not you, you can ignore this "
-                "message: your password stays as it is.",
-                link=link,
-            )
-        ),
+        subject=mail.subject,
+        body=mail.body,
         kind=PASSWORD_RESET,
     )
     _audit_own(session, account, "account.password_reset_requested")

@@ -52,7 +52,7 @@ from dialogue.accounts.workspace import (
 )
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.extensions import db
-from dialogue.i18n import _
+from dialogue.i18n import _, current_locale
 from dialogue.keys import current_keys
 from dialogue.web.next_page import safe_next
 from dialogue.web.ratelimit import limiter, named
@@ -268,6 +268,7 @@ def password_reset() -> Response:
         form.email.data or "",
         lambda token: external_url("accounts.set_password", token=token),
         keys.account_link,
+        locale=current_locale(),
     )
     return _page("accounts/password_reset_sent.html")
 

@@ -30,15 +30,18 @@ from flask_login import current_user, logout_user
 from werkzeug import Response
 
 from dialogue.accounts.access import Scope, load_scope
+from dialogue.accounts.context import Context
 from dialogue.accounts.models import Account
 from dialogue.accounts.sessions import NO_SESSION, SessionCheck, SessionState, touch_session
 from dialogue.config import current_settings
+from dialogue.db import utcnow
 from dialogue.drafts.services import Draft, forget_draft, get_draft, keep_draft
 from dialogue.extensions import db, login_manager
-from dialogue.i18n import _
+from dialogue.i18n import _, current_locale
 from dialogue.keys import current_keys
 from dialogue.municipalities.tenancy import add_tenant, load_tenant
 from dialogue.web.next_page import page_of_request
+from dialogue.web.urls import external_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 # The cookie's name for the server-side session; the check of it is kept in g for the request.
@@ -256,3 +259,15 @@ class Acting(TypedDict):
 def acting() -> Acting:
     """The keyword arguments every changing service takes: who acts, and their scope."""
     return {"actor": current_account(), "scope": current_scope()}
+
+
+def context() -> Context:
+    """This request's acting account, municipality, time, language and link builder."""
+    return Context(
+        actor=current_account(),
+        scope=current_scope(),
+        municipality_id=tenant_id(),
+        now=utcnow(),
+        locale=current_locale(),
+        link=external_url,
+    )

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from dialogue.demo.services import load_demo
 from dialogue.extensions import db
-from tests.conftest import make_settings, migrated_app, recreate_postgres_database
+from tests.helpers import make_settings, migrated_app, recreate_postgres_database
 
 MUNICIPALITY = "falkoping"
 

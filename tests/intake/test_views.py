@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 
 from dialogue.intake import receipt_display
 from dialogue.models import Category, Municipality, Place, Submission
-from tests.conftest import make_settings, migrated_app
 from tests.factories import CategoryFactory, MunicipalityFactory
-from tests.helpers import hidden_fields, writes_refused
+from tests.helpers import hidden_fields, make_settings, migrated_app, writes_refused
 from tests.test_units import XSS_CORPUS
 
 FORM = "/falkoping/submit"

@@ -22,8 +22,8 @@ from tests.factories import (
     OrganisationFactory,
     valid_org_number,
 )
-from tests.rounds.conftest import InviteFn, Link, categories, give_open_link
-from tests.rounds.helpers import Questionnaire, make_questionnaire, today
+from tests.rounds.conftest import InviteFn, Link, categories
+from tests.rounds.helpers import Questionnaire, give_open_link, make_questionnaire, today
 
 
 def visit(session: Session, link: Link, key: bytes, on: dt.date | None = None) -> Visit:

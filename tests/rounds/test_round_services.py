@@ -15,7 +15,7 @@ from dialogue.models import Municipality
 from dialogue.rounds import services, tokens
 from dialogue.rounds.models import InputRound, Question
 from dialogue.rounds.services import RoundInput
-from tests.admin.conftest import last_event
+from tests.admin.helpers import last_event
 from tests.factories import (
     InputRoundFactory,
     MunicipalityFactory,
