@@ -1,24 +1,31 @@
 # The two commands of README.md: `make run` and `make test`.
+# They keep apart: `make run` installs the service into .venv-run (a regular install) and keeps its
+# database in ./instance; `make test` installs it editable, with the test tools, into .venv. Running
+# one never disturbs the other.
 VENV ?= .venv
+RUN_VENV ?= .venv-run
 PYTHON ?= python3
 BIN := $(VENV)/bin
+RUN_BIN := $(RUN_VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+RUN_ENV := DIALOGUE_INSTANCE_PATH="$${DIALOGUE_INSTANCE_PATH:-$(CURDIR)/instance}" \
+	DIALOGUE_PUBLIC_URL="$${DIALOGUE_PUBLIC_URL:-http://$(HOST):$(PORT)}"
 
 .PHONY: run test check pytest chromium translations clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+%/bin/python:
+	$(PYTHON) -m venv $*
+	$*/bin/python -m pip install --quiet --upgrade pip
 
-## Install the service, migrate SQLite in the instance folder, load the demo and serve it.
-run: $(BIN)/python
-	$(BIN)/pip install --quiet .
-	$(BIN)/dialogue db upgrade
-	$(BIN)/dialogue demo load --samples
-	DIALOGUE_PUBLIC_URL="$${DIALOGUE_PUBLIC_URL:-http://$(HOST):$(PORT)}" \
-		$(BIN)/dialogue run --host $(HOST) --port $(PORT)
+## Install the service, migrate SQLite in ./instance, load the demo, print how to sign in, serve.
+run: $(RUN_BIN)/python
+	$(RUN_BIN)/pip install --quiet .
+	$(RUN_ENV) $(RUN_BIN)/dialogue db upgrade
+	$(RUN_ENV) $(RUN_BIN)/dialogue demo load --samples
+	@$(RUN_ENV) $(RUN_BIN)/dialogue demo admin
+	$(RUN_ENV) $(RUN_BIN)/dialogue run --host $(HOST) --port $(PORT)
 
 ## Install what the tests need (Chromium included), then lint, type-check and run every test.
 test: $(BIN)/python chromium

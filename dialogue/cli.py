@@ -8,18 +8,26 @@ from typing import Any
 
 import click
 from flask import Flask
-from flask.cli import AppGroup, FlaskGroup
-from sqlalchemy import select
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo
+from flask_babel import force_locale
+from sqlalchemy import inspect, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from dialogue import create_app
 from dialogue.accounts.models import Role
 from dialogue.accounts.services import create_account, password_link_token
 from dialogue.accounts.sessions import purge_sessions
-from dialogue.catalogues import compile_all, extract, update
+from dialogue.catalogues import SOURCE_LOCALE, compile_all, extract, update
 from dialogue.config import current_settings
 from dialogue.db import utcnow
 from dialogue.demo.samples import load_samples
-from dialogue.demo.services import load_demo
+from dialogue.demo.services import (
+    DEMO_ADMIN,
+    ensure_demo_administrator,
+    load_demo,
+    load_demo_municipality,
+)
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.keys import current_keys
@@ -30,7 +38,34 @@ from dialogue.submissions.services import purge_expired_contacts
 from dialogue.web.urls import external_url
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
+class DialogueGroup(FlaskGroup):
+    """Flask's command group, which says what to do when the database has no tables yet."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as error:
+            app = ctx.ensure_object(ScriptInfo).load_app()
+            with app.app_context():
+                if not is_migrated(db.engine):
+                    raise click.ClickException(NOT_MIGRATED) from error
+            raise
+
+
+NOT_MIGRATED = (
+    "The database has no tables yet. Run `dialogue db upgrade` first, then this command again."
+)
+
+
+def is_migrated(engine: Engine) -> bool:
+    """Whether ``dialogue db upgrade`` has run on this database."""
+    try:
+        return inspect(engine).has_table("alembic_version")
+    except DBAPIError:
+        return True  # the database is unreachable: the original error says so
+
+
+@click.group(cls=DialogueGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
 def cli() -> None:
     """Dialogue (Trygghetsdialog): run, migrate and manage the service."""
 
@@ -62,15 +97,16 @@ def accounts_create(  # noqa: PLR0917 (click passes every option)
     municipality_id = _id_by_slug(db.session, Municipality, municipality, "--municipality")
     area_id = _id_by_slug(db.session, PoliceArea, police_area, "--police-area")
     try:
-        account = create_account(
-            db.session,
-            email=email,
-            name=name,
-            role=Role(role),
-            password=password,
-            municipality_id=municipality_id,
-            police_area_id=area_id,
-        )
+        with force_locale(SOURCE_LOCALE):  # the command speaks the catalogues' source language
+            account = create_account(
+                db.session,
+                email=email,
+                name=name,
+                role=Role(role),
+                password=password,
+                municipality_id=municipality_id,
+                police_area_id=area_id,
+            )
     except InvalidInputError as error:
         messages = "; ".join(f"{field}: {message}" for field, message in error.errors.items())
         raise click.ClickException(messages) from error
@@ -124,6 +160,21 @@ def demo_load(samples: bool) -> None:
     if samples:
         added = load_samples(db.session, municipality)
         click.echo(f"Added {added} made-up sample submissions." if added else "Samples present.")
+
+
+@demo.command("admin")
+@click.option("--email", default=DEMO_ADMIN, show_default=True, help="The administrator's address.")
+def demo_admin(email: str) -> None:
+    """Give the demo an administrator and print a one-time link to set its password."""
+    municipality = load_demo_municipality(db.session)
+    if municipality is None:
+        raise click.ClickException("There is no demo yet. Run `dialogue demo load` first.")
+    account = ensure_demo_administrator(db.session, municipality, email)
+    token = password_link_token(current_keys().account_link, account)
+    link = external_url("accounts.set_password", token=token)
+    click.echo(f"Sign in to the staff workspace as {account.email}, administrator of the demo.")
+    click.echo(f"Set its password within three days: {link}")
+    click.echo(f"Then sign in at {external_url('accounts.login')}")
 
 
 @translations.command("extract")

@@ -153,3 +153,64 @@ def test_retention_run_deletes_staff_sessions_that_ended_more_than_a_day_ago(
     assert result.exit_code == 0, result.output
     assert "Deleted 1 staff sessions that ended more than a day ago." in result.output
     assert db_session.scalar(select(func.count()).select_from(StaffSession)) == 1
+
+
+# The first minutes: an unmigrated database, the demo's administrator -------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["demo", "load"],
+        ["demo", "admin"],
+        ["accounts", "create", "--email", "a@falkoping.example", "--role", "analyst"],
+        ["outbox", "send"],
+        ["retention", "run"],
+    ],
+    ids=lambda command: " ".join(command[:2]),
+)
+def test_every_command_on_an_unmigrated_database_says_to_upgrade(
+    tmp_path: Path, command: list[str]
+) -> None:
+    result = run_with(tmp_path, [str(BIN / "dialogue"), *command])
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "Error: The database has no tables yet. Run `dialogue db upgrade` first, "
+        "then this command again."
+    )
+
+
+def test_demo_admin_prints_a_set_password_link_on_the_public_url_every_time(
+    database_url: str, tmp_path: Path, db_session: Session, demo: Municipality
+) -> None:
+    public_url = "http://127.0.0.1:8123"
+    app = migrated_app(make_settings(database_url, tmp_path, public_url=public_url))
+    links = []
+    for _ in range(2):
+        result = app.test_cli_runner().invoke(args=["demo", "admin"])
+        assert result.exit_code == 0, result.output
+        assert "admin@falkoping.example" in result.output
+        links.append(result.output.split("within three days: ")[1].split()[0])
+        assert f"Then sign in at {public_url}/staff/login" in result.output
+    assert all(link.startswith(f"{public_url}/staff/set-password/") for link in links)
+    admins = db_session.scalars(select(Account).where(Account.email == "admin@falkoping.example"))
+    assert len(list(admins)) == 1
+
+
+def test_the_cli_explains_a_password_rule_in_english(
+    database_url: str, tmp_path: Path, db_session: Session, demo: Municipality
+) -> None:
+    app = migrated_app(make_settings(database_url, tmp_path))
+    result = app.test_cli_runner().invoke(
+        args=[
+            *("accounts", "create", "--email", "kerstin@falkoping.example", "--role", "admin"),
+            *("--municipality", "falkoping", "--password-stdin"),
+        ],
+        input="kerstin-is-my-name-2024\n",
+    )
+    assert result.exit_code == 1
+    assert (
+        "password: The password must not contain the part of your e-mail address before the @."
+        in result.output
+    )

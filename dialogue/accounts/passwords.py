@@ -72,5 +72,7 @@ def password_problem(password: str, email: str = "") -> str | None:
         return str(_l("That password is too common. Choose one that is harder to guess."))
     local_part = email.split("@", maxsplit=1)[0].lower()
     if len(local_part) >= MIN_NAME_IN_PASSWORD and local_part in lowered:
-        return str(_l("The password must not contain your e-mail address."))
+        return str(
+            _l("The password must not contain the part of your e-mail address before the @.")
+        )
     return None

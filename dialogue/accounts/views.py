@@ -10,9 +10,7 @@ from flask import (
     abort,
     flash,
     jsonify,
-    make_response,
     redirect,
-    render_template,
     request,
     session,
     url_for,
@@ -56,6 +54,7 @@ from dialogue.i18n import _, current_locale
 from dialogue.keys import current_keys
 from dialogue.web.next_page import safe_next
 from dialogue.web.ratelimit import limiter, named
+from dialogue.web.responses import no_store, page
 from dialogue.web.urls import external_url
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
@@ -91,12 +90,6 @@ _per_account = limiter.shared_limit(
 )
 
 
-def _page(template: str, status: int = 200, **context: object) -> Response:
-    response = make_response(render_template(template, **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _fresh_session() -> None:
     """Drop everything in the session but the chosen language (a new session at each step)."""
     locale = session.get("locale")
@@ -130,13 +123,13 @@ def login() -> Response:
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-        return _page("accounts/login.html", form=form)
+        return page("accounts/login.html", form=form)
     if not form.validate_on_submit():
-        return _page("accounts/login.html", 422, form=form)
+        return page("accounts/login.html", 422, form=form)
     account = authenticate(db.session, form.email.data or "", form.password.data or "")
     if account is None:
         form.password.errors = [_("The e-mail address or the password is wrong.")]
-        return _page("accounts/login.html", 422, form=form)
+        return page("accounts/login.html", 422, form=form)
     if account.has_totp:
         _fresh_session()
         session[PENDING_KEY] = account.get_id()
@@ -156,14 +149,14 @@ def code() -> Response:
         return redirect(url_for(".login"), code=303)
     form = CodeForm()
     if request.method == "GET":
-        return _page("accounts/code.html", form=form)
+        return page("accounts/code.html", form=form)
     keys = current_keys()
     if not form.validate_on_submit() or not check_second_factor(
         db.session, account, form.code.data or "", keys.recovery
     ):
         if not form.code.errors:
             form.code.errors = [_("The code is wrong or too old. Try the newest code.")]
-        return _page("accounts/code.html", 422, form=form)
+        return page("accounts/code.html", 422, form=form)
     identity = str(session.get(limits.PENDING_IDENTITY_KEY, ""))
     return _sign_in(account, identity, session.get(PENDING_NEXT_KEY))
 
@@ -199,18 +192,17 @@ def keep_alive() -> Response:
         response.status_code = 401
     else:
         response = jsonify(signed_in=True, idle_seconds=idle_seconds())
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(response)
 
 
 @bp.get("/")
 def dashboard() -> Response:
     if (redirect_to := require_staff()) is not None:
-        return redirect_to  # type: ignore[no-any-return]
+        return redirect_to
     scope = current_scope()
     municipalities = list_readable_municipalities(db.session, scope)
     areas = {m.police_area for m in municipalities if m.police_area_id in scope.police_areas}
-    return _page(
+    return page(
         "accounts/dashboard.html",
         municipalities=municipalities,
         police_areas=sorted(areas, key=lambda area: area.name),
@@ -221,10 +213,10 @@ def dashboard() -> Response:
 def two_factor() -> Response:
     response = require_staff(enforce_totp=False)
     if response is not None:
-        return response  # type: ignore[no-any-return]
+        return response
     account = current_account()
     if account.has_totp:
-        return _page("accounts/two_factor_done.html")
+        return page("accounts/two_factor_done.html")
     secret = session.get(PENDING_SECRET_KEY) or totp.new_secret()
     session[PENDING_SECRET_KEY] = secret
     form = EnrolForm()
@@ -236,9 +228,9 @@ def two_factor() -> Response:
             form.code.errors = [str(error.errors["code"])]
         else:
             session.pop(PENDING_SECRET_KEY, None)
-            return _page("accounts/recovery_codes.html", codes=codes)
+            return page("accounts/recovery_codes.html", codes=codes)
     uri = totp.provisioning_uri(secret, account.email)
-    return _page(
+    return page(
         "accounts/two_factor.html",
         422 if form.errors else 200,
         form=form,
@@ -259,9 +251,9 @@ def password_reset() -> Response:
     """Ask for a set-password link by e-mail; the answer is the same for every address."""
     form = ResetRequestForm()
     if request.method == "GET":
-        return _page("accounts/password_reset.html", form=form)
+        return page("accounts/password_reset.html", form=form)
     if not form.validate_on_submit():
-        return _page("accounts/password_reset.html", 422, form=form)
+        return page("accounts/password_reset.html", 422, form=form)
     keys = current_keys()
     request_password_reset(
         db.session,
@@ -270,7 +262,7 @@ def password_reset() -> Response:
         keys.account_link,
         locale=current_locale(),
     )
-    return _page("accounts/password_reset_sent.html")
+    return page("accounts/password_reset_sent.html")
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
@@ -298,4 +290,4 @@ def set_password(token: str) -> Response:
             flash(_("Your password is set. Sign in with it."), "success")
             return redirect(url_for(".login"), code=303)
     status = 422 if request.method == "POST" else 200
-    return _page("accounts/set_password.html", status, form=form, account=account)
+    return page("accounts/set_password.html", status, form=form, account=account)

@@ -99,12 +99,12 @@ def idle_seconds() -> int:
     return minutes * 60
 
 
-def _sign_in_again() -> Any:
+def _sign_in_again() -> Response:
     """To the sign-in page, returning afterwards to the page this request came from."""
     return redirect(url_for("accounts.login", next=page_of_request()))
 
 
-def require_staff(*, enforce_totp: bool = True) -> Any:
+def require_staff(*, enforce_totp: bool = True) -> Response | None:
     """Before every workspace request: signed in, not idle, two-factor when required."""
     if current_session_check().state is SessionState.IDLE:
         account: Account | None = g.get("idle_account")
@@ -124,7 +124,7 @@ def require_staff(*, enforce_totp: bool = True) -> Any:
             flash(_("You were signed out after a period of inactivity. Sign in again."), "info")
         return _sign_in_again()
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        return _sign_in_again()  # what login_manager.unauthorized() would call
     if enforce_totp and current_scope().totp_required and not current_account().has_totp:
         flash(_("Your municipality requires two-factor sign-in. Set it up to continue."), "info")
         return redirect(url_for("accounts.two_factor"), code=303)

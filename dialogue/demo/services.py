@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
+from dialogue.accounts.models import Account, Role
+from dialogue.accounts.services import create_account, get_account_by_email, normalize_email
 from dialogue.categories.models import Category, Route
 from dialogue.db import DbSession
 from dialogue.municipalities.models import Municipality, PoliceArea
@@ -24,6 +26,8 @@ from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus
 M = TypeVar("M")
 DEMO_FILE = "demo-falkoping.json"
 CATEGORIES_FILE = "categories.csv"
+# The demo administrator `dialogue demo admin` makes (the .example domain receives no mail).
+DEMO_ADMIN = "admin@falkoping.example"
 CATEGORY_COLUMNS = ["code", "parent", "label_sv", "label_en", "default_route", "is_sensitive"]
 
 
@@ -50,6 +54,28 @@ def load_demo(
     _load_pledge(session, municipality, demo["pledge"], places)
     session.commit()
     return municipality
+
+
+def load_demo_municipality(session: DbSession) -> Municipality | None:
+    """The demo municipality, if ``load_demo`` has run."""
+    slug = json.loads(read_data_file(DEMO_FILE))["municipality"]["slug"]
+    return session.scalar(select(Municipality).where(Municipality.slug == slug))
+
+
+def ensure_demo_administrator(
+    session: DbSession, municipality: Municipality, email: str
+) -> Account:
+    """The demo's administrator: made on first call (without a password), found afterwards."""
+    account = get_account_by_email(session, normalize_email(email))
+    if account is None:
+        account = create_account(
+            session,
+            email=email,
+            name="Demo administrator",
+            role=Role.ADMIN,
+            municipality_id=municipality.id,
+        )
+    return account
 
 
 def load_categories(session: DbSession, municipality: Municipality, text: str) -> list[Category]:
