@@ -44,9 +44,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 # --------------------------------------------------------------------------- live server
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with demo_server(tmp_path_factory, "browser") as server:
+@pytest.fixture(scope="module")
+def live_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """A fresh demo for each test file: what one file freezes or publishes, another never sees,
+    whichever order (or worker) runs them."""
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    with demo_server(tmp_path_factory, f"browser_{name}") as server:
         yield server
 
 
