@@ -499,7 +499,9 @@ def export_child(url: str, instance: str) -> None:
 
 
 def _export_stream(municipality: Municipality) -> tuple[Iterator[bytes], str]:
-    return est_csv(db.session, [municipality], BOTH_YEARS, locale="sv"), "exports.est_csv"
+    return est_csv(
+        db.session, [municipality], BOTH_YEARS, locale="sv", fallback="sv"
+    ), "exports.est_csv"
 
 
 def measure_export(url: str, instance: Path) -> dict[str, Any]:

@@ -29,14 +29,15 @@ from dialogue.extensions import babel, csrf, db, migrate
 from dialogue.i18n import select_locale, select_timezone
 from dialogue.intake.views import bp as intake_bp
 from dialogue.keys import Keys, install_keys, load_or_create_secret
+from dialogue.lagesbild import filters as lagesbild_filters
 from dialogue.lagesbild.area_views import bp as area_report_bp
 from dialogue.lagesbild.public_views import bp as public_report_bp
 from dialogue.lagesbild.report_views import bp as report_bp
 from dialogue.lagesbild.snapshot_views import bp as snapshots_bp
 from dialogue.organisations.views import bp as organisations_bp
+from dialogue.pages.municipality_views import bp as pledges_bp
+from dialogue.pages.place_views import bp as places_bp
 from dialogue.pages.views import bp as pages_bp
-from dialogue.places.views import bp as places_bp
-from dialogue.pledges.views import bp as pledges_bp
 from dialogue.resources import resource_path
 from dialogue.rounds.public_views import bp as answer_bp
 from dialogue.rounds.staff_views import bp as rounds_bp
@@ -205,7 +206,7 @@ def _init_security(app: Flask, settings: Settings) -> None:
 
 def _init_templates(app: Flask, settings: Settings) -> None:
 
-    templating.init_app(app, filters={**submission_filters.FILTERS})
+    templating.init_app(app, filters={**submission_filters.FILTERS, **lagesbild_filters.FILTERS})
 
 
 def _register_blueprints(app: Flask, settings: Settings) -> None:

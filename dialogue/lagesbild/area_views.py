@@ -8,29 +8,26 @@ area's municipalities.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, g, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-from werkzeug import Response
 
 from dialogue.accounts.workspace import current_scope, require_staff
 from dialogue.config import current_settings
 from dialogue.extensions import db
+from dialogue.lagesbild.areas import area_default_period, get_area
 from dialogue.lagesbild.data import Period
-from dialogue.lagesbild.report import build_report, default_period
-from dialogue.lagesbild.report_views import (
+from dialogue.lagesbild.downloads import (
     REPORT_FORMATS,
-    choose_period,
     export_links,
     period_or_400,
-    render_report,
     report_download,
 )
+from dialogue.lagesbild.periods import choose_period
+from dialogue.lagesbild.report import build_report
+from dialogue.lagesbild.report_page import render_report
 from dialogue.municipalities.models import Municipality, PoliceArea
+from dialogue.web.responses import Response
 
 bp = Blueprint("area_report", __name__, url_prefix="/staff/area/<police_area>")
 bp.before_request(require_staff)
@@ -50,14 +47,7 @@ def _add_area(endpoint: str, values: dict[str, Any]) -> None:
 @bp.before_request
 def _require_area_analyst() -> None:
     """After sign-in is checked: the area, if the account is one of its analysts; else 404."""
-    area = db.session.scalar(
-        select(PoliceArea)
-        .where(PoliceArea.slug == g.get("police_area_slug"))
-        .options(selectinload(PoliceArea.municipalities))
-    )
-    if area is None or area.id not in current_scope().police_areas:
-        abort(404)
-    g.police_area = area
+    g.police_area = get_area(db.session, g.get("police_area_slug"), scope=current_scope())
 
 
 def _area() -> PoliceArea:
@@ -73,11 +63,7 @@ def _municipalities() -> list[Municipality]:
 
 
 def _default(municipalities: list[Municipality]) -> Period:
-    """From the earliest start to the latest end of the municipalities' default periods."""
-    zone: str = municipalities[0].timezone or current_settings().default_timezone
-    today = dt.datetime.now(ZoneInfo(zone)).date()
-    periods = [default_period(db.session, m.id, today) for m in municipalities]
-    return Period(min(p.start for p in periods), max(p.end for p in periods))
+    return area_default_period(db.session, municipalities, current_settings().default_timezone)
 
 
 @bp.get("/lagesbild")
@@ -104,6 +90,6 @@ def export(fmt: str) -> Response:
     if fmt not in REPORT_FORMATS:
         abort(404)
     municipalities = _municipalities()
-    period = period_or_400(_default(municipalities))
+    period = period_or_400(request.args, _default(municipalities))
     report = build_report(db.session, municipalities, period, title=_area().name)
     return report_download(report, fmt, _area().slug)

@@ -47,7 +47,6 @@ BOM = "\ufeff"
 DELIMITER = ";"
 BATCH = 1000
 CHUNK = 64 * 1024
-FALLBACK = "sv"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # WGS84 longitude/latitude to SWEREF 99 TM easting/northing, made once (thread-safe).
@@ -74,6 +73,11 @@ def _csv_lines(rows: Iterable[Sequence[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def csv_file(rows: Iterable[Sequence[Any]]) -> bytes:
+    """A whole small table as a CSV file: the byte order mark, then the lines."""
+    return BOM.encode("utf-8") + _csv_lines(rows)
+
+
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
@@ -85,7 +89,7 @@ def _csv_value(value: Any) -> Any:
 # The report ----------------------------------------------------------------------------------
 
 
-def report_rows(report: Report, locale: str, fallback: str = FALLBACK) -> list[list[Any]]:
+def report_rows(report: Report, locale: str, fallback: str) -> list[list[Any]]:
     """The report as one tidy table: dimension, key, label, count, previous (header first)."""
     with force_locale(locale):
         rows: list[list[Any]] = [
@@ -104,7 +108,7 @@ def report_rows(report: Report, locale: str, fallback: str = FALLBACK) -> list[l
     return rows
 
 
-def report_csv(report: Report, locale: str, fallback: str = FALLBACK) -> Iterator[bytes]:
+def report_csv(report: Report, locale: str, fallback: str) -> Iterator[bytes]:
     """The tidy table as CSV: the byte order mark first, then ``;``-separated lines."""
     yield BOM.encode("utf-8")
     yield _csv_lines(report_rows(report, locale, fallback))
@@ -148,7 +152,7 @@ class _Sheets:
         sheet.append([self.cell(sheet, value) for value in values])
 
 
-def report_xlsx(report: Report, locale: str, fallback: str = FALLBACK) -> bytes:
+def report_xlsx(report: Report, locale: str, fallback: str) -> bytes:
     """A workbook: a summary, one sheet per dimension, the matrix, safety, rounds, quotes."""
     sheets = _Sheets()
     with force_locale(locale):
@@ -340,7 +344,7 @@ def est_batches(
     period: Period,
     *,
     locale: str,
-    fallback: str = FALLBACK,
+    fallback: str,
 ) -> Iterator[list[list[Any]]]:
     """Accepted input received in the period, oldest first, in batches of rows.
 
@@ -467,7 +471,7 @@ def est_csv(
     period: Period,
     *,
     locale: str,
-    fallback: str = FALLBACK,
+    fallback: str,
 ) -> Iterator[bytes]:
     """EST's list as CSV, written batch by batch as it is read."""
     yield BOM.encode("utf-8")
@@ -481,7 +485,7 @@ def est_xlsx(
     period: Period,
     *,
     locale: str,
-    fallback: str = FALLBACK,
+    fallback: str,
 ) -> Iterator[bytes]:
     """EST's list as a workbook, built in a temporary file and then read out in chunks."""
     sheets = _Sheets()

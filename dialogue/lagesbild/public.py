@@ -14,8 +14,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import select
-
 from dialogue.db import DbSession, Localized
 from dialogue.errors import NotFoundError
 from dialogue.lagesbild.data import NOT_STATED, Dimension, Period
@@ -29,10 +27,10 @@ from dialogue.lagesbild.suppression import (
     suppress,
 )
 from dialogue.municipalities.models import Municipality
-from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus, ProgressUpdate
+from dialogue.pledges.models import Commitment, Initiative, Pledge, ProgressUpdate
+from dialogue.pledges.services import list_pledges_based_on
 
 TOP = 5
-_PUBLIC = (PledgeStatus.PUBLISHED, PledgeStatus.CLOSED)
 
 
 def counting_period(pledge: Pledge, today: dt.date) -> Period | None:
@@ -115,16 +113,7 @@ def get_public_snapshot(
     snapshot = session.get(LagesbildSnapshot, snapshot_id)
     if snapshot is None or snapshot.municipality_id != municipality_id:
         raise NotFoundError(snapshot_id)
-    pledge = session.scalar(
-        select(Pledge.id)
-        .where(
-            Pledge.municipality_id == municipality_id,
-            Pledge.based_on_id == snapshot.id,
-            Pledge.status.in_(_PUBLIC),
-        )
-        .limit(1)
-    )
-    if pledge is None:
+    if not list_pledges_based_on(session, municipality_id, snapshot.id, public_only=True):
         raise NotFoundError(snapshot_id)
     return snapshot
 
@@ -133,13 +122,29 @@ def public_snapshot(snapshot: LagesbildSnapshot, threshold: int) -> PublicReport
     return suppress(report_of(snapshot), threshold)
 
 
-def public_pledges_based_on(session: DbSession, snapshot: LagesbildSnapshot) -> list[Pledge]:
-    query = select(Pledge).where(
-        Pledge.municipality_id == snapshot.municipality_id,
-        Pledge.based_on_id == snapshot.id,
-        Pledge.status.in_(_PUBLIC),
+@dataclasses.dataclass(frozen=True)
+class PublicSnapshotPage:
+    """A public snapshot's page: its suppressed figures and the pledges based on it."""
+
+    snapshot: LagesbildSnapshot
+    report: PublicReport
+    pledges: list[Pledge]
+
+
+def get_public_snapshot_page(
+    session: DbSession, municipality_id: int, snapshot_id: int, threshold: int
+) -> PublicSnapshotPage:
+    """What the public page of a snapshot shows; NotFoundError unless the snapshot is public."""
+    snapshot = get_public_snapshot(session, municipality_id, snapshot_id)
+    return PublicSnapshotPage(
+        snapshot,
+        public_snapshot(snapshot, threshold),
+        public_pledges_based_on(session, snapshot),
     )
-    return list(session.scalars(query.order_by(Pledge.valid_from)))
+
+
+def public_pledges_based_on(session: DbSession, snapshot: LagesbildSnapshot) -> list[Pledge]:
+    return list_pledges_based_on(session, snapshot.municipality_id, snapshot.id, public_only=True)
 
 
 def get_basis(session: DbSession, pledge: Pledge) -> LagesbildSnapshot | None:

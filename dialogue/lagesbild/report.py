@@ -70,7 +70,8 @@ from dialogue.lagesbild.models import Quote
 from dialogue.municipalities.models import Municipality
 from dialogue.places.models import Place
 from dialogue.places.services import place_names_of
-from dialogue.pledges.models import Commitment, Pledge, PledgeStatus
+from dialogue.pledges.models import Commitment
+from dialogue.pledges.services import get_current_pledge
 from dialogue.rounds.results import round_results, rounds_closing_in
 from dialogue.submissions.labels import KIND_LABELS, PART_OF_DAY_LABELS, SUBMITTER_LABELS
 from dialogue.submissions.models import (
@@ -109,20 +110,7 @@ PLACE_IN_MUNICIPALITY = "%(place)s, %(municipality)s"
 def default_period(session: DbSession, municipality_id: int, today: dt.date) -> Period:
     """The validity of the published pledge in force today, else of the latest published
     pledge, else the calendar year of ``today``."""
-    published = select(Pledge.valid_from, Pledge.valid_to).where(
-        Pledge.municipality_id == municipality_id, Pledge.status == PledgeStatus.PUBLISHED
-    )
-    in_force = session.execute(
-        published.where(Pledge.valid_from <= today, Pledge.valid_to >= today)
-        .order_by(Pledge.valid_from.desc(), Pledge.id.desc())
-        .limit(1)
-    ).first()
-    latest = (
-        in_force
-        or session.execute(
-            published.order_by(Pledge.valid_from.desc(), Pledge.id.desc()).limit(1)
-        ).first()
-    )
+    latest = get_current_pledge(session, municipality_id, today)
     if latest is None:
         return Period(dt.date(today.year, 1, 1), dt.date(today.year, 12, 31))
     return Period(latest.valid_from, latest.valid_to)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from sqlalchemy.exc import DBAPIError
-from werkzeug import Response
+from flask import abort, flash, redirect, request, url_for
 from wtforms import Field, Form, StringField
 from wtforms.validators import InputRequired, ValidationError
 
@@ -18,25 +16,19 @@ from dialogue.accounts.workspace import (
     moderator_required,
     staff_blueprint,
 )
-from dialogue.errors import (
-    DatabaseUnavailableError,
-    InvalidInputError,
-    NotFoundError,
-    PermissionDeniedError,
-    database_fault_status,
-)
+from dialogue.config import current_settings
+from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _, _l
 from dialogue.lagesbild import quotes as quote_service
 from dialogue.lagesbild import snapshots
-from dialogue.lagesbild.charts import DIMENSION_TITLES
 from dialogue.lagesbild.data import Period
-from dialogue.lagesbild.models import LagesbildSnapshot
 from dialogue.lagesbild.report import build_report, default_period
-from dialogue.municipalities.models import Municipality
+from dialogue.municipalities.services import get_municipality
 from dialogue.municipalities.tenancy import current_tenant, local_today
 from dialogue.web.forms import DialogueForm
 from dialogue.web.inputs import parse_id
+from dialogue.web.responses import FormPage, Response, done, page, refused
 
 bp = staff_blueprint("snapshots", __name__)
 
@@ -71,43 +63,17 @@ class ButtonForm(DialogueForm):
     """A button that only carries the CSRF token."""
 
 
-def _page(template: str, status: int = 200, **context: Any) -> Response:
-    response = make_response(render_template(template, **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _municipality() -> Municipality:
-    found = db.session.get(Municipality, current_tenant().id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _snapshot(snapshot_id: int) -> LagesbildSnapshot:
-    try:
-        return snapshots.get_snapshot(
-            db.session, current_tenant().id, snapshot_id, scope=current_scope()
-        )
-    except NotFoundError:
-        abort(404)
-
-
 def _default_period() -> Period:
     return default_period(db.session, current_tenant().id, local_today())
 
 
-def _index(form: FreezeForm, status: int = 200) -> Response:
-    found = snapshots.list_snapshots(db.session, current_tenant().id, scope=current_scope())
-    return _page(
+def _index(form: FreezeForm) -> FormPage:
+    listed = snapshots.list_snapshots_page(db.session, current_tenant().id, scope=current_scope())
+    return FormPage(
         "snapshots/index.html",
-        status,
-        form=form,
-        snapshots=found,
-        frozen_by=snapshots.frozen_by_names(db.session, found),
-        label=snapshots.label,
-        period_label=snapshots.period_label,
-        verify=snapshots.verify,
+        form,
+        snapshots=listed.snapshots,
+        frozen_by=listed.frozen_by,
         can_freeze=current_scope().can_moderate(current_tenant().id),
     )
 
@@ -118,16 +84,17 @@ def index() -> Response:
     form = FreezeForm(
         formdata=None, data={"start": period.start.isoformat(), "end": period.end.isoformat()}
     )
-    return _index(form)
+    return _index(form).render()
 
 
 @bp.post("/lagesbild/snapshots")
 @moderator_required
 def freeze() -> Response:
     form = FreezeForm()
+    shown = _index(form)
     if not form.validate_on_submit():
-        return _index(form, 422)
-    municipality = _municipality()
+        return shown.render()
+    municipality = get_municipality(db.session, current_tenant().slug)
     period = form.period()
     try:
         report = build_report(db.session, [municipality], period, title=municipality.name)
@@ -140,40 +107,25 @@ def freeze() -> Response:
             scope=current_scope(),
         )
     except InvalidInputError as error:
-        db.session.rollback()
-        for name, message in error.errors.items():
-            field = form._fields.get(name, form.start)
-            field.errors = [*field.errors, str(message)]
-        return _index(form, 422)
-    except (DatabaseUnavailableError, DBAPIError) as error:
-        response = _index(form, database_fault_status(error, "lägesbild snapshot"))
-        db.session.rollback()
-        return response
-    flash(
-        _("%(label)s is frozen. It cannot be changed.", label=snapshots.label(snapshot)),
-        "success",
-    )
-    return redirect(url_for(".show", snapshot_id=snapshot.id), code=303)
+        form.add_errors(error)
+        return shown.render(422)
+    message = _("%(label)s is frozen. It cannot be changed.", label=snapshots.label(snapshot))
+    return done(message, ".show", snapshot_id=snapshot.id)
 
 
 @bp.get("/lagesbild/snapshots/<int:snapshot_id>")
 def show(snapshot_id: int) -> Response:
-    snapshot = _snapshot(snapshot_id)
-    others = [
-        s
-        for s in snapshots.list_snapshots(db.session, current_tenant().id, scope=current_scope())
-        if s.id != snapshot.id
-    ]
-    return _page(
+    found = snapshots.get_snapshot_page(
+        db.session, current_tenant().id, snapshot_id, scope=current_scope()
+    )
+    return page(
         "snapshots/show.html",
-        snapshot=snapshot,
-        frozen_by=snapshots.frozen_by_names(db.session, [snapshot]),
-        report=snapshots.report_of(snapshot),
-        label=snapshots.label,
-        verified=snapshots.verify(snapshot),
-        others=others,
-        pledges=snapshots.list_pledges_based_on(db.session, snapshot),
-        titles=DIMENSION_TITLES,
+        snapshot=found.snapshot,
+        frozen_by=found.frozen_by,
+        report=found.report,
+        verified=found.verified,
+        others=found.others,
+        pledges=found.pledges,
         form=ButtonForm(),
         can_draft=current_scope().can_administer(current_tenant().id),
     )
@@ -182,27 +134,27 @@ def show(snapshot_id: int) -> Response:
 @bp.post("/lagesbild/snapshots/<int:snapshot_id>/pledge")
 @admin_required
 def create_pledge(snapshot_id: int) -> Response:
-    snapshot = _snapshot(snapshot_id)
+    snapshot = snapshots.get_snapshot(
+        db.session, current_tenant().id, snapshot_id, scope=current_scope()
+    )
     form = ButtonForm()
     if not form.validate_on_submit():
         abort(400)
     try:
         pledge = snapshots.create_pledge_from(
-            db.session, snapshot, actor=current_account(), scope=current_scope()
+            db.session,
+            snapshot,
+            actor=current_account(),
+            scope=current_scope(),
+            locales=current_settings().locales,
         )
     except InvalidInputError as error:
-        db.session.rollback()
-        for message in error.errors.values():
-            flash(str(message), "warning")
-        return redirect(url_for(".show", snapshot_id=snapshot_id), code=303)
-    flash(
-        _(
-            "A draft pledge based on %(label)s is created. Write it and publish it here.",
-            label=snapshots.label(snapshot),
-        ),
-        "success",
+        return refused(error, ".show", snapshot_id=snapshot_id)
+    message = _(
+        "A draft pledge based on %(label)s is created. Write it and publish it here.",
+        label=snapshots.label(snapshot),
     )
-    return redirect(url_for("admin.pledge", pledge_id=pledge.id), code=303)
+    return done(message, "admin.pledge", pledge_id=pledge.id)
 
 
 def _int_arg(name: str) -> int | None:
@@ -215,15 +167,10 @@ def compare() -> Response:
     if a_id is None or b_id is None:
         flash(_("Choose two snapshots to compare."), "info")
         return redirect(url_for(".index"), code=303)
-    a, b = _snapshot(a_id), _snapshot(b_id)
-    return _page(
-        "snapshots/compare.html",
-        a=a,
-        b=b,
-        comparison=snapshots.compare(a, b),
-        label=snapshots.label,
-        titles=DIMENSION_TITLES,
-    )
+    tenant_id, scope = current_tenant().id, current_scope()
+    a = snapshots.get_snapshot(db.session, tenant_id, a_id, scope=scope)
+    b = snapshots.get_snapshot(db.session, tenant_id, b_id, scope=scope)
+    return page("snapshots/compare.html", a=a, b=b, comparison=snapshots.compare(a, b))
 
 
 # Quotes
@@ -241,11 +188,12 @@ def _quote_period() -> Period:
 @bp.get("/lagesbild/quotes")
 def quotes() -> Response:
     period = _quote_period()
-    return _page(
+    municipality = get_municipality(db.session, current_tenant().slug)
+    return page(
         "snapshots/quotes.html",
         period=period,
         candidates=quote_service.list_candidates(
-            db.session, _municipality(), period, scope=current_scope()
+            db.session, municipality, period, scope=current_scope()
         ),
         form=ButtonForm(),
         can_choose=current_scope().can_moderate(current_tenant().id),
@@ -257,27 +205,15 @@ def _quote_action(submission_id: int, *, remove: bool) -> Response:
     if not form.validate_on_submit():
         abort(400)
     actor, scope = current_account(), current_scope()
-    back = url_for(".quotes", start=request.args.get("start"), end=request.args.get("end"))
+    back = {"start": request.args.get("start"), "end": request.args.get("end")}
+    change = quote_service.unchoose_quote if remove else quote_service.choose_quote
     try:
-        if remove:
-            quote_service.unchoose_quote(
-                db.session, current_tenant().id, submission_id, actor=actor, scope=scope
-            )
-            flash(_("The quote is removed."), "success")
-        else:
-            quote_service.choose_quote(
-                db.session, current_tenant().id, submission_id, actor=actor, scope=scope
-            )
-            flash(_("The quote is added to the lägesbild."), "success")
-    except NotFoundError:
-        abort(404)
-    except PermissionDeniedError:
-        abort(403)
+        change(db.session, current_tenant().id, submission_id, actor=actor, scope=scope)
     except InvalidInputError as error:
-        db.session.rollback()
-        for message in error.errors.values():
-            flash(str(message), "warning")
-    return redirect(back, code=303)
+        return refused(error, ".quotes", **back)
+    if remove:
+        return done(_("The quote is removed."), ".quotes", **back)
+    return done(_("The quote is added to the lägesbild."), ".quotes", **back)
 
 
 @bp.post("/lagesbild/quotes/<int:submission_id>")

@@ -15,11 +15,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from flask import has_app_context
 from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin, require_moderator, require_reader
 from dialogue.accounts.models import Account
@@ -30,9 +28,13 @@ from dialogue.i18n import _
 from dialogue.lagesbild.data import Dimension, Period, Report
 from dialogue.lagesbild.models import LagesbildSnapshot
 from dialogue.municipalities.models import Municipality
-from dialogue.pledges.models import Commitment, Pledge, PledgeStatus
-
-LOCALES = ("sv", "en")
+from dialogue.pledges.models import Pledge, PledgeStatus
+from dialogue.pledges.services import (
+    NextDraft,
+    add_next_draft,
+    get_pledge_in_force,
+    list_pledges_based_on,
+)
 
 
 def canonical_json(content: dict[str, Any]) -> str:
@@ -144,6 +146,48 @@ def frozen_by_names(session: DbSession, found: Sequence[LagesbildSnapshot]) -> d
     return {row.id: row.name for row in rows}
 
 
+@dataclasses.dataclass(frozen=True)
+class SnapshotList:
+    """The snapshots of a municipality and who froze each, by account id."""
+
+    snapshots: list[LagesbildSnapshot]
+    frozen_by: dict[int, str]
+
+
+def list_snapshots_page(session: DbSession, municipality_id: int, *, scope: Scope) -> SnapshotList:
+    """Every snapshot of the municipality with the names of those who froze them."""
+    found = list_snapshots(session, municipality_id, scope=scope)
+    return SnapshotList(found, frozen_by_names(session, found))
+
+
+@dataclasses.dataclass(frozen=True)
+class SnapshotPage:
+    """One snapshot as staff read it: its report, its check, the others and its pledges."""
+
+    snapshot: LagesbildSnapshot
+    frozen_by: dict[int, str]
+    report: Report
+    verified: bool
+    others: list[LagesbildSnapshot]
+    pledges: list[Pledge]
+
+
+def get_snapshot_page(
+    session: DbSession, municipality_id: int, snapshot_id: int, *, scope: Scope
+) -> SnapshotPage:
+    """A snapshot of this municipality with what its page shows; NotFoundError for any other."""
+    snapshot = get_snapshot(session, municipality_id, snapshot_id, scope=scope)
+    others = [s for s in list_snapshots(session, municipality_id, scope=scope) if s != snapshot]
+    return SnapshotPage(
+        snapshot=snapshot,
+        frozen_by=frozen_by_names(session, [snapshot]),
+        report=report_of(snapshot),
+        verified=verify(snapshot),
+        others=others,
+        pledges=list_pledges_based_on(session, municipality_id, snapshot.id),
+    )
+
+
 def report_of(snapshot: LagesbildSnapshot) -> Report:
     return Report.from_json(snapshot.content)
 
@@ -177,14 +221,15 @@ def label(snapshot: LagesbildSnapshot, locale: str | None = None) -> str:
             )
         )
 
-    if locale and has_app_context():
+    if locale:
         with force_locale(locale):
             return text()
     return text()
 
 
-def localized_label(snapshot: LagesbildSnapshot) -> Localized:
-    return {locale: label(snapshot, locale) for locale in LOCALES}
+def localized_label(snapshot: LagesbildSnapshot, locales: Sequence[str]) -> Localized:
+    """The label in each of ``locales``."""
+    return {locale: label(snapshot, locale) for locale in locales}
 
 
 # Comparing
@@ -264,22 +309,6 @@ def _rows(report: Report, dimension: Dimension) -> dict[str, tuple[Localized, in
 # The next pledge
 
 
-def pledge_in_force(session: DbSession, snapshot: LagesbildSnapshot) -> Pledge | None:
-    """The published (or closed) pledge whose validity the snapshot's period falls in."""
-    query = (
-        select(Pledge)
-        .where(
-            Pledge.municipality_id == snapshot.municipality_id,
-            Pledge.status.in_((PledgeStatus.PUBLISHED, PledgeStatus.CLOSED)),
-            Pledge.valid_from <= snapshot.period_end,
-            Pledge.valid_to >= snapshot.period_start,
-        )
-        .options(selectinload(Pledge.commitments))
-        .order_by(Pledge.valid_to.desc(), Pledge.id.desc())
-    )
-    return session.scalars(query).first()
-
-
 def next_validity(period_end: dt.date) -> tuple[dt.date, dt.date]:
     """From the day after the period, for one year."""
     start = period_end + dt.timedelta(days=1)
@@ -290,54 +319,44 @@ def next_validity(period_end: dt.date) -> tuple[dt.date, dt.date]:
     return start, after - dt.timedelta(days=1)
 
 
-def list_pledges_based_on(session: DbSession, snapshot: LagesbildSnapshot) -> list[Pledge]:
-    query = select(Pledge).where(
-        Pledge.municipality_id == snapshot.municipality_id, Pledge.based_on_id == snapshot.id
-    )
-    return list(session.scalars(query.order_by(Pledge.id)))
-
-
 def create_pledge_from(
-    session: DbSession, snapshot: LagesbildSnapshot, *, actor: Account, scope: Scope
+    session: DbSession,
+    snapshot: LagesbildSnapshot,
+    *,
+    actor: Account,
+    scope: Scope,
+    locales: Sequence[str],
 ) -> Pledge:
     """A draft of the next pledge, based on ``snapshot``; administrators only.
 
     Title, focus, goal, sources and commitments start as those of the pledge in force
     during the snapshot's period, for the administrators to rewrite on the pledge pages.
+    The new texts (title, source) are written in each of ``locales``.
     """
     require_admin(scope, snapshot.municipality_id)
-    drafts = [p for p in list_pledges_based_on(session, snapshot) if p.status == PledgeStatus.DRAFT]
-    if drafts:
+    based_on = list_pledges_based_on(session, snapshot.municipality_id, snapshot.id)
+    if any(p.status == PledgeStatus.DRAFT for p in based_on):
         raise InvalidInputError(
             {"snapshot": _("A draft pledge based on this snapshot already exists.")}
         )
-    current = pledge_in_force(session, snapshot)
-    valid_from, valid_to = next_validity(snapshot.period_end)
-    source = localized_label(snapshot)
-    old_sources = [dict(s) for s in (current.sources if current else []) if dict(s) != source]
-    pledge = Pledge(
-        municipality_id=snapshot.municipality_id,
-        title=dict(current.title) if current else _new_title(valid_from),
-        focus=dict(current.focus) if current else {},
-        goal=dict(current.goal) if current else {},
-        sources=[source, *old_sources],
-        signatories=[],
-        valid_from=valid_from,
-        valid_to=valid_to,
-        status=PledgeStatus.DRAFT,
-        based_on_id=snapshot.id,
+    current = get_pledge_in_force(
+        session, snapshot.municipality_id, snapshot.period_start, snapshot.period_end
     )
-    session.add(pledge)
-    session.flush()
-    for position, commitment in enumerate(current.commitments if current else []):
-        session.add(
-            Commitment(
-                municipality_id=pledge.municipality_id,
-                pledge_id=pledge.id,
-                position=position,
-                text=dict(commitment.text),
-            )
-        )
+    valid_from, valid_to = next_validity(snapshot.period_end)
+    source = localized_label(snapshot, locales)
+    old_sources = [dict(s) for s in (current.sources if current else []) if dict(s) != source]
+    pledge = add_next_draft(
+        session,
+        current,
+        NextDraft(
+            municipality_id=snapshot.municipality_id,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            sources=[source, *old_sources],
+            based_on_id=snapshot.id,
+            title=_new_title(valid_from, locales),
+        ),
+    )
     record(
         session,
         "pledge.created",
@@ -353,9 +372,9 @@ def create_pledge_from(
     return pledge
 
 
-def _new_title(valid_from: dt.date) -> Localized:
+def _new_title(valid_from: dt.date, locales: Sequence[str]) -> Localized:
     titles: Localized = {}
-    for locale in LOCALES:
+    for locale in locales:
         with force_locale(locale):
             titles[locale] = str(_("Citizen pledge %(year)d", year=valid_from.year))
     return titles

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 
-from sqlalchemy import select, text, update
+from sqlalchemy import CursorResult, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dialogue.db import DbSession, insert_missing, utcnow
@@ -42,7 +42,8 @@ def check_database(session: DbSession) -> DatabaseHealth:
         _limit_waiting(session, sqlite, TIMEOUT_MS)
         try:
             beat = update(Heartbeat).where(Heartbeat.id == HEARTBEAT_ID).values(beat_at=utcnow())
-            if session.execute(beat).rowcount == 0:  # type: ignore[attr-defined]
+            result = session.execute(beat)
+            if isinstance(result, CursorResult) and result.rowcount == 0:
                 rows = [{"id": HEARTBEAT_ID, "beat_at": utcnow()}]
                 insert_missing(session, Heartbeat, rows, unique=("id",))
         finally:

@@ -6,13 +6,13 @@ from flask import (
     Blueprint,
     abort,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from werkzeug import Response
 
 from dialogue.config import current_settings
 from dialogue.extensions import db
@@ -21,13 +21,15 @@ from dialogue.municipalities.services import list_municipalities
 from dialogue.pages.services import DatabaseHealth, check_database
 from dialogue.web.next_page import safe_next
 from dialogue.web.ratelimit import limiter, ratelimit_storage_state
+from dialogue.web.responses import Response
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
-def index() -> str:
-    return render_template("pages/index.html", municipalities=list_municipalities(db.session))
+def index() -> Response:
+    municipalities = list_municipalities(db.session)
+    return make_response(render_template("pages/index.html", municipalities=municipalities))
 
 
 @bp.get("/language/<code>")
@@ -45,19 +47,19 @@ def favicon() -> Response:
 
 
 @bp.get("/accessibility")
-def accessibility() -> str:
-    return render_template("pages/accessibility.html")
+def accessibility() -> Response:
+    return make_response(render_template("pages/accessibility.html"))
 
 
 @bp.get("/privacy")
-def privacy() -> str:
-    settings = current_settings()
-    return render_template("pages/privacy.html", retention_days=settings.contact_retention_days)
+def privacy() -> Response:
+    days = current_settings().contact_retention_days
+    return make_response(render_template("pages/privacy.html", retention_days=days))
 
 
 @bp.get("/healthz")
 @limiter.exempt
-def healthz() -> tuple[Response, int]:
+def healthz() -> Response:
     """For load balancers: 503 unless the database can be read and written; the rate-limit
     storage's state beside it. Each part is a key of its own, so more can be added.
 
@@ -68,6 +70,6 @@ def healthz() -> tuple[Response, int]:
     database = check_database(db.session)
     if database is not DatabaseHealth.OK:
         body = {"status": "unavailable", "database": database.value, "ratelimit": limits}
-        return jsonify(body), 503
+        return make_response(jsonify(body), 503)
     status = "degraded" if limits == "memory-fallback" else "ok"
-    return jsonify(status=status, database=database.value, ratelimit=limits), 200
+    return jsonify(status=status, database=database.value, ratelimit=limits)

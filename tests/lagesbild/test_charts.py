@@ -14,7 +14,8 @@ from flask_babel import force_locale
 
 from dialogue.lagesbild import charts
 from dialogue.lagesbild.data import Matrix, PlaceSafety
-from dialogue.lagesbild.report_views import PeriodChoice, render_report
+from dialogue.lagesbild.periods import PeriodChoice
+from dialogue.lagesbild.report_page import render_report
 from tests.lagesbild.export_fixtures import make_report, row
 
 SVG = ""  # inline SVG in HTML carries no namespace

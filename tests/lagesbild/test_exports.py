@@ -53,7 +53,7 @@ def read_csv(data: bytes) -> list[list[str]]:
 
 @pytest.mark.usefixtures("in_request")
 def test_report_csv_starts_with_a_bom_and_reads_back_with_swedish_letters() -> None:
-    lines = read_csv(b"".join(exports.report_csv(make_report(), "sv")))
+    lines = read_csv(b"".join(exports.report_csv(make_report(), "sv", "sv")))
 
     # One tidy table: a header, then every line with the same five columns.
     assert {len(line) for line in lines} == {5}
@@ -68,7 +68,7 @@ def test_report_csv_starts_with_a_bom_and_reads_back_with_swedish_letters() -> N
 
 @pytest.mark.usefixtures("in_request")
 def test_report_csv_labels_follow_the_requested_language() -> None:
-    lines = read_csv(b"".join(exports.report_csv(make_report(), "en")))
+    lines = read_csv(b"".join(exports.report_csv(make_report(), "en", "sv")))
 
     assert lines[0] == ["Dimension", "Key", "Label", "Count", "Previous period"]
     labels = {line[2] for line in lines}
@@ -79,7 +79,7 @@ def test_report_csv_labels_follow_the_requested_language() -> None:
 
 @pytest.mark.usefixtures("in_request")
 def test_report_xlsx_has_a_sheet_per_dimension_and_numbers_as_numbers() -> None:
-    book = load_workbook(io.BytesIO(exports.report_xlsx(make_report(), "en")))
+    book = load_workbook(io.BytesIO(exports.report_xlsx(make_report(), "en", "sv")))
 
     for name in ("Summary", "Category", "Place", "Month received", "Place and category"):
         assert name in book.sheetnames
@@ -105,7 +105,7 @@ def test_report_xlsx_has_a_sheet_per_dimension_and_numbers_as_numbers() -> None:
 @pytest.mark.usefixtures("in_request")
 def test_report_xlsx_keeps_swedish_letters_and_writes_formulas_as_text() -> None:
     report = make_report(title="=cmd|' /C calc'!A0 Ånge")
-    book = load_workbook(io.BytesIO(exports.report_xlsx(report, "sv")))
+    book = load_workbook(io.BytesIO(exports.report_xlsx(report, "sv", "sv")))
 
     summary = book[book.sheetnames[0]]
     assert summary["B2"].value == "=cmd|' /C calc'!A0 Ånge"
@@ -137,7 +137,7 @@ def estate(db_session: Session) -> Estate:
 
 
 def est_lines(session: Session, estate: Estate, period: Period = YEAR_2024) -> list[list[str]]:
-    chunks = exports.est_csv(session, [estate.municipality], period, locale="en")
+    chunks = exports.est_csv(session, [estate.municipality], period, locale="en", fallback="sv")
     return read_csv(b"".join(chunks))
 
 
@@ -204,7 +204,9 @@ def test_est_never_exports_the_raw_text_or_an_email_address(
     add_contact(db_session, summarised, "kontakt@example.net")
     add_contact(db_session, unsummarised, "kontakt2@example.net")
 
-    data = b"".join(exports.est_csv(db_session, [estate.municipality], YEAR_2024, locale="sv"))
+    data = b"".join(
+        exports.est_csv(db_session, [estate.municipality], YEAR_2024, locale="sv", fallback="sv")
+    )
     text = data.decode("utf-8-sig")
 
     assert "@" not in text
@@ -265,7 +267,9 @@ def test_est_csv_streams_in_batches(
     for day in range(1, 6):
         add_input(estate, utc(2024, 6, day, 9))
 
-    chunks = list(exports.est_csv(db_session, [estate.municipality], YEAR_2024, locale="sv"))
+    chunks = list(
+        exports.est_csv(db_session, [estate.municipality], YEAR_2024, locale="sv", fallback="sv")
+    )
 
     # The byte order mark, the header, then the five lines two at a time.
     assert chunks[0] == BOM
@@ -300,7 +304,9 @@ def test_est_xlsx_reads_back_with_dates_and_numbers(db_session: Session, estate:
     )
     add_input(estate, utc(2024, 2, 15, 9), place=estate.unplaced)
 
-    data = b"".join(exports.est_xlsx(db_session, [estate.municipality], YEAR_2024, locale="en"))
+    data = b"".join(
+        exports.est_xlsx(db_session, [estate.municipality], YEAR_2024, locale="en", fallback="sv")
+    )
     book = load_workbook(io.BytesIO(data))
 
     rows = list(book.active.iter_rows(values_only=True))
@@ -338,7 +344,9 @@ def test_est_csv_given_up_half_way_closes_its_cursor(
         return result
 
     monkeypatch.setattr(db_session, "execute", remembering)
-    chunks = exports.est_csv(db_session, [estate.municipality], YEAR_2024, locale="sv")
+    chunks = exports.est_csv(
+        db_session, [estate.municipality], YEAR_2024, locale="sv", fallback="sv"
+    )
 
     read = [next(chunks) for _ in range(3)]  # the BOM, the header, one line
     assert read[2].count(b"\r\n") == 1

@@ -37,6 +37,8 @@ from tests.lagesbild.public_fixtures import (
 YEAR_2024 = Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 SECRETS = (RAW_MARKER, "070-1234567", EMAIL_MARKER, NOTE_MARKER, CLUSTER_MARKER)
 
+LOCALES = ("sv", "en")  # the test settings' languages
+
 
 def freeze(session: Session, seeded: Seeded) -> LagesbildSnapshot:
     account = make_staff(
@@ -63,7 +65,7 @@ def next_pledge(session: Session, seeded: Seeded, snapshot: LagesbildSnapshot) -
         municipality_id=seeded.municipality.id,
     )
     return snapshots.create_pledge_from(
-        session, snapshot, actor=admin, scope=load_scope(session, admin)
+        session, snapshot, actor=admin, scope=load_scope(session, admin), locales=LOCALES
     )
 
 

@@ -26,6 +26,8 @@ from tests.lagesbild.public_fixtures import Seeded, live_report, make_report, se
 
 YEAR_2024 = Period(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 
+LOCALES = ("sv", "en")  # the test settings' languages
+
 
 @pytest.fixture
 def seeded(app: Flask, db_session: Session) -> Seeded:
@@ -236,7 +238,7 @@ def test_next_pledge_is_a_draft_based_on_the_snapshot(db_session: Session, seede
     snapshot = freeze(db_session, seeded, staff(db_session, seeded, "moderator"))
     admin = staff(db_session, seeded, "admin")
     pledge = snapshots.create_pledge_from(
-        db_session, snapshot, actor=admin, scope=load_scope(db_session, admin)
+        db_session, snapshot, actor=admin, scope=load_scope(db_session, admin), locales=LOCALES
     )
     assert pledge.status == PledgeStatus.DRAFT
     assert pledge.based_on_id == snapshot.id
@@ -265,7 +267,7 @@ def test_next_pledge_without_a_pledge_in_force_starts_empty(
     snapshot = freeze(db_session, seeded, staff(db_session, seeded, "moderator"))
     admin = staff(db_session, seeded, "admin")
     pledge = snapshots.create_pledge_from(
-        db_session, snapshot, actor=admin, scope=load_scope(db_session, admin)
+        db_session, snapshot, actor=admin, scope=load_scope(db_session, admin), locales=LOCALES
     )
     assert pledge.title["sv"] and pledge.focus == {} and pledge.commitments == []
 
@@ -275,7 +277,11 @@ def test_only_administrators_draft_the_next_pledge(db_session: Session, seeded: 
     snapshot = freeze(db_session, seeded, moderator)
     with pytest.raises(PermissionDeniedError):
         snapshots.create_pledge_from(
-            db_session, snapshot, actor=moderator, scope=load_scope(db_session, moderator)
+            db_session,
+            snapshot,
+            actor=moderator,
+            scope=load_scope(db_session, moderator),
+            locales=LOCALES,
         )
 
 
@@ -285,9 +291,11 @@ def test_a_second_draft_from_the_same_snapshot_is_refused(
     snapshot = freeze(db_session, seeded, staff(db_session, seeded, "moderator"))
     admin = staff(db_session, seeded, "admin")
     scope = load_scope(db_session, admin)
-    snapshots.create_pledge_from(db_session, snapshot, actor=admin, scope=scope)
+    snapshots.create_pledge_from(db_session, snapshot, actor=admin, scope=scope, locales=LOCALES)
     with pytest.raises(InvalidInputError):
-        snapshots.create_pledge_from(db_session, snapshot, actor=admin, scope=scope)
+        snapshots.create_pledge_from(
+            db_session, snapshot, actor=admin, scope=scope, locales=LOCALES
+        )
 
 
 def test_next_validity_handles_a_leap_day() -> None:
