@@ -7,7 +7,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialogue.admin.places import (
+from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.models import Category, Municipality, Place, PlaceKind
+from dialogue.places.editing import (
     PlaceInput,
     create_place,
     delete_place,
@@ -15,8 +17,6 @@ from dialogue.admin.places import (
     place_usage,
     update_place,
 )
-from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
-from dialogue.models import Category, Municipality, Place, PlaceKind
 from tests.admin.helpers import last_event
 from tests.factories import MunicipalityFactory, PlaceFactory, SubmissionFactory
 

@@ -5,9 +5,9 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from dialogue.admin.settings import SettingsInput, rate_limit_problem, update_settings
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.models import Municipality
+from dialogue.municipalities.settings import SettingsInput, rate_limit_problem, update_settings
 from tests.admin.helpers import audit_actions, last_event
 from tests.factories import MunicipalityFactory
 

@@ -64,24 +64,26 @@ def _member(account: Account, municipality_id: int) -> Member:
     return Member(account, here, len(here) < len(account.memberships))
 
 
+@dataclasses.dataclass(frozen=True)
+class NewMember:
+    """A new account as typed: who, and their one role here."""
+
+    email: str
+    name: str
+    role: Role
+
+
 def create_member(
-    session: DbSession,
-    municipality_id: int,
-    *,
-    email: str,
-    name: str,
-    role: Role,
-    actor: Account,
-    scope: Scope,
+    session: DbSession, municipality_id: int, data: NewMember, *, actor: Account, scope: Scope
 ) -> Account:
     """A new account with one role here; its password is set through a one-time link."""
     require_admin(scope, municipality_id)
-    _require_local_role(role)
+    _require_local_role(data.role)
     return create_account(
         session,
-        email=email,
-        name=name,
-        role=role,
+        email=data.email,
+        name=data.name,
+        role=data.role,
         municipality_id=municipality_id,
         actor_id=actor.id,
     )
