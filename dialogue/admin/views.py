@@ -10,13 +10,7 @@ from collections.abc import Callable
 
 from werkzeug import Response
 
-from dialogue.accounts.workspace import (
-    acting,
-    admin_required,
-    current_scope,
-    staff_blueprint,
-    tenant_id,
-)
+from dialogue.accounts.workspace import admin_required, context, staff_blueprint
 from dialogue.admin import (
     account_pages,
     category_pages,
@@ -49,7 +43,7 @@ def index() -> Response:
 @bp.route("/admin/settings", methods=["GET", "POST"])
 @admin_required
 def settings_page() -> Response:
-    municipality = settings.get_settings(db.session, tenant_id(), scope=current_scope())
+    municipality = settings.get_settings(db.session, context())
     form = SettingsForm(data=SettingsForm.initial(municipality))
     shown = FormPage(
         "admin/settings.html",
@@ -68,7 +62,7 @@ def settings_page() -> Response:
         contact_email=form.contact_email.data or "",
     )
     try:
-        settings.update_settings(db.session, tenant_id(), data, **acting())
+        settings.update_settings(db.session, context(), data)
     except InvalidInputError as error:
         form.add_errors(error)
         return shown.render(422)

@@ -9,7 +9,8 @@ from dialogue.errors import NotFoundError
 from dialogue.extensions import db
 from dialogue.municipalities.tenancy import current_tenant, tenant_blueprint
 from dialogue.places.models import Place
-from dialogue.places.services import get_place, list_initiatives_at, list_places, qr_code_svg
+from dialogue.places.services import get_place, list_places, qr_code_svg
+from dialogue.pledges.services import list_initiatives_at
 from dialogue.web.urls import external_url
 
 bp = tenant_blueprint("places", __name__)

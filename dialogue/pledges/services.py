@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.db import DbSession
 from dialogue.errors import NotFoundError
+from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus
 
 _PUBLIC = (PledgeStatus.PUBLISHED, PledgeStatus.CLOSED)
@@ -49,3 +50,9 @@ def list_public_pledges(session: DbSession, municipality_id: int) -> list[Pledge
         Pledge.municipality_id == municipality_id, Pledge.status.in_(_PUBLIC)
     )
     return list(session.scalars(query.order_by(Pledge.valid_from.desc())))
+
+
+def list_initiatives_at(session: DbSession, place: Place) -> list[Initiative]:
+    """The initiatives of any pledge linked to ``place``, oldest first."""
+    query = select(Initiative).where(Initiative.places.contains(place)).order_by(Initiative.id)
+    return list(session.scalars(query))
