@@ -7,8 +7,11 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol, TypeVar
 
+from email_validator import EmailNotValidError, validate_email
+
 from dialogue.db import DbSession, Localized
-from dialogue.errors import NotFoundError
+from dialogue.errors import InvalidInputError, NotFoundError
+from dialogue.i18n import _l
 from dialogue.sanitize import clean_line, clean_text
 
 LOCALES = ("sv", "en")
@@ -74,3 +77,11 @@ def slugify(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _NOT_SLUG.sub("-", ascii_only).strip("-")
+
+
+def normalize_email(raw: str) -> str:
+    """The address as stored: validated, domain lower-cased; InvalidInputError if malformed."""
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise InvalidInputError({"email": _l("Enter a valid e-mail address.")}) from error

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -19,19 +18,12 @@ from dialogue.i18n import _l
 from dialogue.municipalities.models import Municipality, PoliceArea
 from dialogue.outbox.mail import compose
 from dialogue.outbox.services import enqueue
+from dialogue.records import normalize_email
 from dialogue.sanitize import clean_line
 
 LINK_MAX_AGE = 3 * 24 * 3600
 RESET_LINK_MAX_AGE = 3600
 PASSWORD_RESET = "password_reset"  # noqa: S105 (an outbox message kind)
-
-
-def normalize_email(raw: str) -> str:
-    """The address as stored: validated, domain lower-cased; InvalidInputError if malformed."""
-    try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as error:
-        raise InvalidInputError({"email": _l("Enter a valid e-mail address.")}) from error
 
 
 def get_account_by_email(session: DbSession, email: str) -> Account | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, request
 from werkzeug import Response
 
+from dialogue.accounts import administration
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.services import password_link_token
 from dialogue.accounts.workspace import (
@@ -14,15 +15,13 @@ from dialogue.accounts.workspace import (
     current_scope,
     tenant_id,
 )
-from dialogue.admin import accounts
-from dialogue.admin.blueprint import bp, save
 from dialogue.admin.forms import AddAccountForm, NewAccountForm
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.keys import current_keys
 from dialogue.web.inputs import parse_id
-from dialogue.web.responses import done, page, refused
+from dialogue.web.responses import FormPage, done, page, refused
 from dialogue.web.urls import external_url
 
 
@@ -33,33 +32,27 @@ def _posted_id(name: str) -> int:
     return value
 
 
-@bp.get("/admin/accounts")
 @admin_required
 def account_list() -> Response:
-    members = accounts.list_members(db.session, tenant_id(), scope=current_scope())
+    members = administration.list_members(db.session, tenant_id(), scope=current_scope())
     return page("admin/accounts.html", members=members, me=current_account().id)
 
 
-@bp.route("/admin/accounts/new", methods=["GET", "POST"])
 @admin_required
 def new_account() -> Response:
     form = NewAccountForm()
-    result = save(
-        form,
-        "admin/account_form.html",
-        lambda: accounts.create_member(
-            db.session,
-            tenant_id(),
-            email=form.email.data or "",
-            name=form.name.data or "",
-            role=Role(form.role.data),
-            **acting(),
-        ),
-        existing=False,
+    shown = FormPage("admin/account_form.html", form, existing=False)
+    if not form.validate_on_submit():
+        return shown.render()
+    data = administration.NewMember(
+        email=form.email.data or "", name=form.name.data or "", role=Role(form.role.data)
     )
-    if isinstance(result, Response):
-        return result
-    return _show_link(result)
+    try:
+        account = administration.create_member(db.session, tenant_id(), data, **acting())
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    return _show_link(account)
 
 
 def _show_link(account: Account) -> Response:
@@ -69,32 +62,31 @@ def _show_link(account: Account) -> Response:
     return page("admin/account_created.html", account=account, link=link)
 
 
-@bp.route("/admin/accounts/add", methods=["GET", "POST"])
 @admin_required
 def add_account() -> Response:
     form = AddAccountForm()
-    result = save(
-        form,
-        "admin/account_form.html",
-        lambda: accounts.add_member(
+    shown = FormPage("admin/account_form.html", form, existing=True)
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        membership = administration.add_member(
             db.session,
             tenant_id(),
             email=form.email.data or "",
             role=Role(form.role.data),
             **acting(),
-        ),
-        existing=True,
-    )
-    if isinstance(result, Response):
-        return result
-    return done(_("%(name)s has a new role here.", name=result.account.name), ".account_list")
+        )
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    name = membership.account.name
+    return done(_("%(name)s has a new role here.", name=name), ".account_list")
 
 
-@bp.post("/admin/accounts/remove-role")
 @admin_required
 def remove_role() -> Response:
     try:
-        account, _role = accounts.remove_role(
+        account, _role = administration.remove_role(
             db.session, tenant_id(), _posted_id("membership"), **acting()
         )
     except InvalidInputError as error:
@@ -102,11 +94,10 @@ def remove_role() -> Response:
     return done(_("A role of %(name)s is removed.", name=account.name), ".account_list")
 
 
-@bp.post("/admin/accounts/deactivate")
 @admin_required
 def deactivate_account() -> Response:
     try:
-        account = accounts.deactivate_member(
+        account = administration.deactivate_member(
             db.session, tenant_id(), _posted_id("account"), **acting()
         )
     except InvalidInputError as error:

@@ -6,7 +6,6 @@ from flask import request
 from werkzeug import Response
 
 from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
-from dialogue.admin.blueprint import bp
 from dialogue.config import current_settings
 from dialogue.db import utcnow
 from dialogue.errors import InvalidInputError
@@ -33,7 +32,6 @@ KIND_LABELS = {
 }
 
 
-@bp.get("/admin/outbox")
 @admin_required
 def outbox_list() -> Response:
     number = request.args.get("page", "1")
@@ -53,7 +51,6 @@ def outbox_list() -> Response:
     )
 
 
-@bp.post("/admin/outbox/<int:message_id>/retry")
 @admin_required
 def retry_message(message_id: int) -> Response:
     back = request.form.get("page", "1")

@@ -5,15 +5,15 @@ from __future__ import annotations
 from werkzeug import Response
 
 from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
-from dialogue.admin import places
-from dialogue.admin.blueprint import bp, clear_reference_caches, save
 from dialogue.admin.forms import PlaceForm
+from dialogue.cache import clear_process_caches
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
+from dialogue.places import editing as places
 from dialogue.places.models import Place, PlaceKind
 from dialogue.web.forms import lines
-from dialogue.web.responses import done, page, refused
+from dialogue.web.responses import FormPage, done, page, refused
 
 
 def _all_places() -> list[Place]:
@@ -55,50 +55,45 @@ def _place_input(form: PlaceForm) -> places.PlaceInput:
     )
 
 
-@bp.get("/admin/places")
 @admin_required
 def place_list() -> Response:
     return page("admin/places.html", places=_all_places())
 
 
-@bp.route("/admin/places/new", methods=["GET", "POST"])
 @admin_required
 def new_place() -> Response:
     form = _form()
-    result = save(
-        form,
-        "admin/place_form.html",
-        lambda: places.create_place(db.session, tenant_id(), _place_input(form), **acting()),
-        place=None,
-        usage=None,
-    )
-    if isinstance(result, Response):
-        return result
-    clear_reference_caches()
-    return done(_("The place %(name)s is added.", name=result.name), ".place_list")
+    shown = FormPage("admin/place_form.html", form, place=None, usage=None)
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        created = places.create_place(db.session, tenant_id(), _place_input(form), **acting())
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    clear_process_caches()
+    return done(_("The place %(name)s is added.", name=created.name), ".place_list")
 
 
-@bp.route("/admin/places/<int:place_id>", methods=["GET", "POST"])
 @admin_required
 def place(place_id: int) -> Response:
     found = places.get_place(db.session, tenant_id(), place_id, scope=current_scope())
     form = _form(found, data=PlaceForm.initial(found))
-    result = save(
-        form,
-        "admin/place_form.html",
-        lambda: places.update_place(
+    usage = places.place_usage(db.session, found)
+    shown = FormPage("admin/place_form.html", form, place=found, usage=usage)
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        saved = places.update_place(
             db.session, tenant_id(), found.id, _place_input(form), **acting()
-        ),
-        place=found,
-        usage=places.place_usage(db.session, found),
-    )
-    if isinstance(result, Response):
-        return result
-    clear_reference_caches()
-    return done(_("The place %(name)s is saved.", name=result.name), ".place_list")
+        )
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    clear_process_caches()
+    return done(_("The place %(name)s is saved.", name=saved.name), ".place_list")
 
 
-@bp.post("/admin/places/<int:place_id>/delete")
 @admin_required
 def delete_place(place_id: int) -> Response:
     found = places.get_place(db.session, tenant_id(), place_id, scope=current_scope())
@@ -107,5 +102,5 @@ def delete_place(place_id: int) -> Response:
         places.delete_place(db.session, tenant_id(), place_id, **acting())
     except InvalidInputError as error:
         return refused(error, ".place", place_id=place_id)
-    clear_reference_caches()
+    clear_process_caches()
     return done(_("The place %(name)s is deleted.", name=name), ".place_list")

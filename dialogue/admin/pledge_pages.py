@@ -6,18 +6,19 @@ from flask import abort, request
 from werkzeug import Response
 
 from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
-from dialogue.admin import commitments, initiatives, pledges
-from dialogue.admin.blueprint import bp, clear_reference_caches, save
 from dialogue.admin.forms import CommitmentForm, InitiativeForm, PledgeForm, ProgressUpdateForm
-from dialogue.admin.places import list_places
+from dialogue.cache import clear_process_caches
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.municipalities.tenancy import local_today
+from dialogue.places.editing import list_places
+from dialogue.pledges import commitments, initiatives
+from dialogue.pledges import editing as pledges
 from dialogue.pledges.models import Commitment, Pledge
 from dialogue.web.forms import localized, localized_data
 from dialogue.web.inputs import parse_id
-from dialogue.web.responses import done, page, refused
+from dialogue.web.responses import FormPage, done, page, refused
 from dialogue.web.templating import label
 
 
@@ -25,14 +26,12 @@ def _pledge(pledge_id: int) -> Pledge:
     return pledges.get_pledge(db.session, tenant_id(), pledge_id, scope=current_scope())
 
 
-@bp.get("/admin/pledges")
 @admin_required
 def pledge_list() -> Response:
     items = pledges.list_pledges(db.session, tenant_id(), scope=current_scope())
     return page("admin/pledges.html", pledges=items)
 
 
-@bp.get("/admin/pledges/<int:pledge_id>")
 @admin_required
 def pledge(pledge_id: int) -> Response:
     found = _pledge(pledge_id)
@@ -52,46 +51,41 @@ def _pledge_input(form: PledgeForm) -> pledges.PledgeInput:
     )
 
 
-@bp.route("/admin/pledges/new", methods=["GET", "POST"])
 @admin_required
 def new_pledge() -> Response:
     form = PledgeForm()
     if not form.is_submitted():
         form.add_blank_signatories()
-    result = save(
-        form,
-        "admin/pledge_form.html",
-        lambda: pledges.create_pledge(db.session, tenant_id(), _pledge_input(form), **acting()),
-        pledge=None,
-    )
-    if isinstance(result, Response):
-        return result
-    clear_reference_caches()
-    return done(_("The draft is saved."), ".pledge", pledge_id=result.id)
+    shown = FormPage("admin/pledge_form.html", form, pledge=None)
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        created = pledges.create_pledge(db.session, tenant_id(), _pledge_input(form), **acting())
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    clear_process_caches()
+    return done(_("The draft is saved."), ".pledge", pledge_id=created.id)
 
 
-@bp.route("/admin/pledges/<int:pledge_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_pledge(pledge_id: int) -> Response:
     found = _pledge(pledge_id)
     form = PledgeForm(data=PledgeForm.initial(found))
     if not form.is_submitted():
         form.add_blank_signatories()
-    result = save(
-        form,
-        "admin/pledge_form.html",
-        lambda: pledges.update_pledge(
-            db.session, tenant_id(), found.id, _pledge_input(form), **acting()
-        ),
-        pledge=found,
-    )
-    if isinstance(result, Response):
-        return result
-    clear_reference_caches()
+    shown = FormPage("admin/pledge_form.html", form, pledge=found)
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        pledges.update_pledge(db.session, tenant_id(), found.id, _pledge_input(form), **acting())
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    clear_process_caches()
     return done(_("The pledge is saved."), ".pledge", pledge_id=found.id)
 
 
-@bp.post("/admin/pledges/<int:pledge_id>/publish")
 @admin_required
 def publish_pledge(pledge_id: int) -> Response:
     try:
@@ -101,51 +95,48 @@ def publish_pledge(pledge_id: int) -> Response:
         found = _pledge(pledge_id)
         items = [(f"{key}-section", str(message)) for key, message in error.errors.items()]
         return page("admin/pledge.html", 422, pledge=found, problems=error.errors, errors=items)
-    clear_reference_caches()
+    clear_process_caches()
     return done(_("The pledge is published."), ".pledge", pledge_id=pledge_id)
 
 
-@bp.post("/admin/pledges/<int:pledge_id>/close")
 @admin_required
 def close_pledge(pledge_id: int) -> Response:
     try:
         pledges.close_pledge(db.session, tenant_id(), pledge_id, **acting())
     except InvalidInputError as error:
         return refused(error, ".pledge", pledge_id=pledge_id)
-    clear_reference_caches()
+    clear_process_caches()
     return done(_("The pledge is closed."), ".pledge", pledge_id=pledge_id)
 
 
-@bp.post("/admin/pledges/<int:pledge_id>/delete")
 @admin_required
 def delete_pledge(pledge_id: int) -> Response:
     try:
         pledges.delete_draft(db.session, tenant_id(), pledge_id, **acting())
     except InvalidInputError as error:
         return refused(error, ".pledge", pledge_id=pledge_id)
-    clear_reference_caches()
+    clear_process_caches()
     return done(_("The draft is deleted."), ".pledge_list")
 
 
 # Commitments and their progress
 
 
-@bp.route("/admin/pledges/<int:pledge_id>/commitments/new", methods=["GET", "POST"])
 @admin_required
 def new_commitment(pledge_id: int) -> Response:
     found = _pledge(pledge_id)
     form = CommitmentForm()
-    result = save(
-        form,
-        "admin/commitment_form.html",
-        lambda: commitments.add_commitment(
+    shown = FormPage("admin/commitment_form.html", form, pledge=found)
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        commitments.add_commitment(
             db.session, tenant_id(), found.id, localized(form, "text"), **acting()
-        ),
-        pledge=found,
-    )
-    if isinstance(result, Response):
-        return result
-    clear_reference_caches()
+        )
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    clear_process_caches()
     return done(_("The commitment is added."), ".pledge", pledge_id=found.id)
 
 
@@ -153,23 +144,23 @@ def _commitment(commitment_id: int) -> Commitment:
     return commitments.get_commitment(db.session, tenant_id(), commitment_id, scope=current_scope())
 
 
-@bp.route("/admin/commitments/<int:commitment_id>", methods=["GET", "POST"])
 @admin_required
 def commitment(commitment_id: int) -> Response:
     found = _commitment(commitment_id)
     form = CommitmentForm(data=localized_data("text", found.text))
-    result = save(
-        form,
-        "admin/commitment.html",
-        lambda: commitments.update_commitment(
-            db.session, tenant_id(), found.id, localized(form, "text"), **acting()
-        ),
-        commitment=found,
-        update_form=_blank_update_form(),
+    shown = FormPage(
+        "admin/commitment.html", form, commitment=found, update_form=_blank_update_form()
     )
-    if isinstance(result, Response):
-        return result
-    clear_reference_caches()
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        commitments.update_commitment(
+            db.session, tenant_id(), found.id, localized(form, "text"), **acting()
+        )
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    clear_process_caches()
     return done(_("The commitment is saved."), ".pledge", pledge_id=found.pledge_id)
 
 
@@ -177,7 +168,6 @@ def _blank_update_form() -> ProgressUpdateForm:
     return ProgressUpdateForm(formdata=None, data={"published_on": local_today().isoformat()})
 
 
-@bp.post("/admin/commitments/<int:commitment_id>/move")
 @admin_required
 def move_commitment(commitment_id: int) -> Response:
     steps = {"up": -1, "down": 1}
@@ -191,7 +181,7 @@ def move_commitment(commitment_id: int) -> Response:
     except InvalidInputError as error:
         pledge_id = _commitment(commitment_id).pledge_id
         return refused(error, ".pledge", pledge_id=pledge_id, _anchor="commitments-section")
-    clear_reference_caches()
+    clear_process_caches()
     return done(
         _("The commitment is moved."),
         ".pledge",
@@ -200,7 +190,6 @@ def move_commitment(commitment_id: int) -> Response:
     )
 
 
-@bp.post("/admin/commitments/<int:commitment_id>/remove")
 @admin_required
 def remove_commitment(commitment_id: int) -> Response:
     pledge_id = _commitment(commitment_id).pledge_id
@@ -208,38 +197,31 @@ def remove_commitment(commitment_id: int) -> Response:
         commitments.remove_commitment(db.session, tenant_id(), commitment_id, **acting())
     except InvalidInputError as error:
         return refused(error, ".pledge", pledge_id=pledge_id)
-    clear_reference_caches()
+    clear_process_caches()
     return done(_("The commitment is removed."), ".pledge", pledge_id=pledge_id)
 
 
-@bp.post("/admin/commitments/<int:commitment_id>/updates")
 @admin_required
 def add_progress_update(commitment_id: int) -> Response:
     found = _commitment(commitment_id)
     update_form = ProgressUpdateForm()
     form = CommitmentForm(formdata=None, data=localized_data("text", found.text))
     # The page holds two forms: the update form's problems show with the commitment's form.
-    result = save(
-        update_form,
-        "admin/commitment.html",
-        lambda: commitments.add_progress_update(
-            db.session,
-            tenant_id(),
-            found.id,
-            update_form.published_on.date,
-            localized(update_form, "update"),
-            **acting(),
-        ),
-        commitment=found,
-        commitment_form=form,
+    shown = FormPage("admin/commitment.html", update_form, commitment=found, commitment_form=form)
+    if not update_form.validate_on_submit():
+        return shown.render()
+    data = commitments.ProgressUpdateInput(
+        update_form.published_on.date, localized(update_form, "update")
     )
-    if isinstance(result, Response):
-        return result
-    clear_reference_caches()
+    try:
+        commitments.add_progress_update(db.session, tenant_id(), found.id, data, **acting())
+    except InvalidInputError as error:
+        update_form.add_errors(error)
+        return shown.render(422)
+    clear_process_caches()
     return done(_("The progress update is published."), ".commitment", commitment_id=found.id)
 
 
-@bp.post("/admin/commitments/<int:commitment_id>/updates/remove")
 @admin_required
 def remove_progress_update(commitment_id: int) -> Response:
     update_id = request.form.get("update", type=parse_id)
@@ -248,7 +230,7 @@ def remove_progress_update(commitment_id: int) -> Response:
     commitments.remove_progress_update(
         db.session, tenant_id(), commitment_id, update_id, **acting()
     )
-    clear_reference_caches()
+    clear_process_caches()
     return done(_("The progress update is removed."), ".commitment", commitment_id=commitment_id)
 
 
@@ -269,27 +251,24 @@ def _initiative_input(form: InitiativeForm) -> initiatives.InitiativeInput:
     )
 
 
-@bp.route("/admin/pledges/<int:pledge_id>/initiatives/new", methods=["GET", "POST"])
 @admin_required
 def new_initiative(pledge_id: int) -> Response:
     found = _pledge(pledge_id)
     form = _initiative_form()
-    result = save(
-        form,
-        "admin/initiative_form.html",
-        lambda: initiatives.add_initiative(
+    shown = FormPage("admin/initiative_form.html", form, pledge=found, initiative=None)
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        initiatives.add_initiative(
             db.session, tenant_id(), found.id, _initiative_input(form), **acting()
-        ),
-        pledge=found,
-        initiative=None,
-    )
-    if isinstance(result, Response):
-        return result
-    clear_reference_caches()
+        )
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    clear_process_caches()
     return done(_("The initiative is added."), ".pledge", pledge_id=found.id)
 
 
-@bp.route("/admin/initiatives/<int:initiative_id>", methods=["GET", "POST"])
 @admin_required
 def initiative(initiative_id: int) -> Response:
     found = initiatives.get_initiative(
@@ -301,26 +280,24 @@ def initiative(initiative_id: int) -> Response:
         "places": [str(place.id) for place in found.places],
     }
     form = _initiative_form(data=data)
-    result = save(
-        form,
-        "admin/initiative_form.html",
-        lambda: initiatives.update_initiative(
+    shown = FormPage("admin/initiative_form.html", form, pledge=found.pledge, initiative=found)
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        saved = initiatives.update_initiative(
             db.session, tenant_id(), found.id, _initiative_input(form), **acting()
-        ),
-        pledge=found.pledge,
-        initiative=found,
-    )
-    if isinstance(result, Response):
-        return result
-    clear_reference_caches()
+        )
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    clear_process_caches()
     return done(
-        _("The initiative %(name)s is saved.", name=label(result.name)),
+        _("The initiative %(name)s is saved.", name=label(saved.name)),
         ".pledge",
         pledge_id=found.pledge_id,
     )
 
 
-@bp.post("/admin/initiatives/<int:initiative_id>/remove")
 @admin_required
 def remove_initiative(initiative_id: int) -> Response:
     found = initiatives.get_initiative(
@@ -331,5 +308,5 @@ def remove_initiative(initiative_id: int) -> Response:
         initiatives.remove_initiative(db.session, tenant_id(), initiative_id, **acting())
     except InvalidInputError as error:
         return refused(error, ".pledge", pledge_id=pledge_id)
-    clear_reference_caches()
+    clear_process_caches()
     return done(_("The initiative is removed."), ".pledge", pledge_id=pledge_id)

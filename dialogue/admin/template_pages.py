@@ -9,17 +9,18 @@ from __future__ import annotations
 from flask import abort, request
 from werkzeug import Response
 
-from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
-from dialogue.admin import categories, response_templates
-from dialogue.admin.blueprint import bp, save
+from dialogue.accounts.workspace import acting, admin_required, context, current_scope, tenant_id
 from dialogue.admin.forms import ResponseTemplateForm
+from dialogue.categories.services import list_category_groups
 from dialogue.config import current_settings
+from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _, language_name
 from dialogue.submissions.labels import STATUS_LABELS
+from dialogue.triage import response_templates
 from dialogue.triage.models import ResponseTemplate
 from dialogue.web.inputs import parse_id
-from dialogue.web.responses import done, page
+from dialogue.web.responses import FormPage, done, page
 from dialogue.web.templating import label
 
 
@@ -30,7 +31,7 @@ def _locales() -> tuple[str, ...]:
 
 def _form(**kwargs: object) -> ResponseTemplateForm:
     form = ResponseTemplateForm(**kwargs)
-    groups = categories.list_category_groups(db.session, tenant_id(), scope=current_scope())
+    groups = list_category_groups(db.session, tenant_id(), scope=current_scope())
     form.set_choices(
         [(code, language_name(code)) for code in _locales()],
         [(label(g.group.label), [(c.id, label(c.label)) for c in g.categories]) for g in groups],
@@ -57,7 +58,6 @@ def _requested() -> ResponseTemplate:
     )
 
 
-@bp.get("/admin/templates")
 @admin_required
 def template_list() -> Response:
     rows = response_templates.list_response_templates(
@@ -66,24 +66,22 @@ def template_list() -> Response:
     return page("admin/templates.html", rows=rows, status_labels=STATUS_LABELS)
 
 
-@bp.route("/admin/templates/new", methods=["GET", "POST"])
 @admin_required
 def new_template() -> Response:
     form = _form()
-    result = save(
-        form,
-        "admin/template_form.html",
-        lambda: response_templates.create_response_template(
+    shown = FormPage("admin/template_form.html", form, reply_template=None)
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        created = response_templates.create_response_template(
             db.session, tenant_id(), _template_input(form), locales=_locales(), **acting()
-        ),
-        reply_template=None,
-    )
-    if isinstance(result, Response):
-        return result
-    return done(_("The template %(title)s is added.", title=result.title), ".template_list")
+        )
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    return done(_("The template %(title)s is added.", title=created.title), ".template_list")
 
 
-@bp.route("/admin/templates/edit", methods=["GET", "POST"])
 @admin_required
 def template() -> Response:
     found = _requested()
@@ -96,20 +94,19 @@ def template() -> Response:
             "status": found.status.value if found.status else "",
         }
     )
-    result = save(
-        form,
-        "admin/template_form.html",
-        lambda: response_templates.update_response_template(
-            db.session, tenant_id(), found.id, _template_input(form), locales=_locales(), **acting()
-        ),
-        reply_template=found,
-    )
-    if isinstance(result, Response):
-        return result
-    return done(_("The template %(title)s is saved.", title=result.title), ".template_list")
+    shown = FormPage("admin/template_form.html", form, reply_template=found)
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        saved = response_templates.update_response_template(
+            db.session, context(), found.id, _template_input(form), locales=_locales()
+        )
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    return done(_("The template %(title)s is saved.", title=saved.title), ".template_list")
 
 
-@bp.post("/admin/templates/delete")
 @admin_required
 def delete_template() -> Response:
     found = _requested()

@@ -1,32 +1,37 @@
 """Administration of a municipality: pledges, places, categories, templates, accounts, settings.
 
-The start page and the settings are here; each section's pages live in its own module and
-join the same blueprint when imported below.
+The start page and the settings are here; each section's pages live in its own module, and
+their routes are listed below, all on this one blueprint (endpoint = the view's name).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from werkzeug import Response
 
-from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
-from dialogue.admin import (  # noqa: F401 (their routes join the blueprint)
+from dialogue.accounts.workspace import admin_required, context, staff_blueprint
+from dialogue.admin import (
     account_pages,
     category_pages,
     outbox_pages,
     place_pages,
     pledge_pages,
-    settings,
     template_pages,
 )
-from dialogue.admin.blueprint import bp, clear_reference_caches, save
 from dialogue.admin.forms import SettingsForm
+from dialogue.cache import clear_process_caches
 from dialogue.config import current_settings
+from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
-from dialogue.web.responses import done, page
+from dialogue.municipalities import settings
+from dialogue.web.responses import FormPage, done, page
 from dialogue.web.theme import accent_colors
 
 __all__ = ["bp"]  # what create_app imports
+
+bp = staff_blueprint("admin", __name__)
 
 
 @bp.get("/admin/")
@@ -38,28 +43,74 @@ def index() -> Response:
 @bp.route("/admin/settings", methods=["GET", "POST"])
 @admin_required
 def settings_page() -> Response:
-    municipality = settings.get_settings(db.session, tenant_id(), scope=current_scope())
+    municipality = settings.get_settings(db.session, context())
     form = SettingsForm(data=SettingsForm.initial(municipality))
-    result = save(
-        form,
+    shown = FormPage(
         "admin/settings.html",
-        lambda: settings.update_settings(
-            db.session,
-            tenant_id(),
-            settings.SettingsInput(
-                small_number_threshold=form.threshold(),
-                submit_rate_limit=form.submit_rate_limit.data or "",
-                require_totp=bool(form.require_totp.data),
-                accent_color=form.accent_color.data or "",
-                contact_email=form.contact_email.data or "",
-            ),
-            **acting(),
-        ),
+        form,
         municipality=municipality,
         saved_colors=accent_colors(municipality.accent_color),
         default_limit=current_settings().ratelimit_submit,
     )
-    if isinstance(result, Response):
-        return result
-    clear_reference_caches()
+    if not form.validate_on_submit():
+        return shown.render()
+    data = settings.SettingsInput(
+        small_number_threshold=form.threshold(),
+        submit_rate_limit=form.submit_rate_limit.data or "",
+        require_totp=bool(form.require_totp.data),
+        accent_color=form.accent_color.data or "",
+        contact_email=form.contact_email.data or "",
+    )
+    try:
+        settings.update_settings(db.session, context(), data)
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
+    clear_process_caches()
     return done(_("The settings are saved."), ".settings_page")
+
+
+GET, POST, FORM = ["GET"], ["POST"], ["GET", "POST"]
+ROUTES: list[tuple[str, Callable[..., Response], list[str]]] = [
+    ("/admin/accounts", account_pages.account_list, GET),
+    ("/admin/accounts/new", account_pages.new_account, FORM),
+    ("/admin/accounts/add", account_pages.add_account, FORM),
+    ("/admin/accounts/remove-role", account_pages.remove_role, POST),
+    ("/admin/accounts/deactivate", account_pages.deactivate_account, POST),
+    ("/admin/categories", category_pages.category_list, GET),
+    ("/admin/categories/new", category_pages.new_category, FORM),
+    ("/admin/categories/<int:category_id>", category_pages.category, FORM),
+    ("/admin/categories/<int:category_id>/active", category_pages.set_category_active, POST),
+    ("/admin/outbox", outbox_pages.outbox_list, GET),
+    ("/admin/outbox/<int:message_id>/retry", outbox_pages.retry_message, POST),
+    ("/admin/places", place_pages.place_list, GET),
+    ("/admin/places/new", place_pages.new_place, FORM),
+    ("/admin/places/<int:place_id>", place_pages.place, FORM),
+    ("/admin/places/<int:place_id>/delete", place_pages.delete_place, POST),
+    ("/admin/pledges", pledge_pages.pledge_list, GET),
+    ("/admin/pledges/<int:pledge_id>", pledge_pages.pledge, GET),
+    ("/admin/pledges/new", pledge_pages.new_pledge, FORM),
+    ("/admin/pledges/<int:pledge_id>/edit", pledge_pages.edit_pledge, FORM),
+    ("/admin/pledges/<int:pledge_id>/publish", pledge_pages.publish_pledge, POST),
+    ("/admin/pledges/<int:pledge_id>/close", pledge_pages.close_pledge, POST),
+    ("/admin/pledges/<int:pledge_id>/delete", pledge_pages.delete_pledge, POST),
+    ("/admin/pledges/<int:pledge_id>/commitments/new", pledge_pages.new_commitment, FORM),
+    ("/admin/commitments/<int:commitment_id>", pledge_pages.commitment, FORM),
+    ("/admin/commitments/<int:commitment_id>/move", pledge_pages.move_commitment, POST),
+    ("/admin/commitments/<int:commitment_id>/remove", pledge_pages.remove_commitment, POST),
+    ("/admin/commitments/<int:commitment_id>/updates", pledge_pages.add_progress_update, POST),
+    (
+        "/admin/commitments/<int:commitment_id>/updates/remove",
+        pledge_pages.remove_progress_update,
+        POST,
+    ),
+    ("/admin/pledges/<int:pledge_id>/initiatives/new", pledge_pages.new_initiative, FORM),
+    ("/admin/initiatives/<int:initiative_id>", pledge_pages.initiative, FORM),
+    ("/admin/initiatives/<int:initiative_id>/remove", pledge_pages.remove_initiative, POST),
+    ("/admin/templates", template_pages.template_list, GET),
+    ("/admin/templates/new", template_pages.new_template, FORM),
+    ("/admin/templates/edit", template_pages.template, FORM),
+    ("/admin/templates/delete", template_pages.delete_template, POST),
+]
+for rule, view, methods in ROUTES:
+    bp.add_url_rule(rule, view_func=view, methods=methods)

@@ -16,12 +16,13 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 
 from dialogue.accounts.models import Account, Role
-from dialogue.accounts.services import create_account, get_account_by_email, normalize_email
+from dialogue.accounts.services import create_account, get_account_by_email
 from dialogue.categories.models import Category, Route
 from dialogue.db import DbSession
 from dialogue.municipalities.models import Municipality, PoliceArea
 from dialogue.places.models import Place, PlaceKind
 from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus
+from dialogue.records import normalize_email
 
 M = TypeVar("M")
 DEMO_FILE = "demo-falkoping.json"

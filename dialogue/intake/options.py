@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from dialogue.categories.models import Category
+from dialogue.categories.services import group_categories
 from dialogue.db import DbSession, Localized
 from dialogue.places.models import Place
 from dialogue.pledges.services import get_current_pledge
@@ -70,14 +71,8 @@ def load_intake_options(session: DbSession, municipality_id: int, today: dt.date
 
 
 def _group(categories: list[Category]) -> tuple[CategoryGroup, ...]:
-    children: dict[int, list[Option]] = {}
-    for category in categories:
-        if category.parent_id is not None:
-            children.setdefault(category.parent_id, []).append(
-                Option(category.id, category.label, category.code)
-            )
     return tuple(
-        CategoryGroup(category.label, tuple(children[category.id]))
-        for category in categories
-        if category.parent_id is None and children.get(category.id)
+        CategoryGroup(g.group.label, tuple(Option(c.id, c.label, c.code) for c in g.categories))
+        for g in group_categories(categories)
+        if g.categories
     )

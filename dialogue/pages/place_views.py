@@ -11,7 +11,8 @@ from flask import make_response, render_template
 from dialogue.extensions import db
 from dialogue.municipalities.tenancy import current_tenant, tenant_blueprint
 from dialogue.places.models import Place
-from dialogue.places.services import get_place, list_initiatives_at, list_places, qr_code_svg
+from dialogue.places.services import get_place, list_places, qr_code_svg
+from dialogue.pledges.services import list_initiatives_at
 from dialogue.web.responses import Response
 from dialogue.web.urls import external_url
 

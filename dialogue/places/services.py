@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 from dialogue.db import DbSession
 from dialogue.errors import NotFoundError
 from dialogue.places.models import Place
-from dialogue.pledges.models import Initiative
 
 
 def list_places(session: DbSession, municipality_id: int) -> list[Place]:
@@ -54,11 +53,6 @@ def get_place(session: DbSession, municipality_id: int, slug: str) -> Place:
     if place is None:
         raise NotFoundError(slug)
     return place
-
-
-def list_initiatives_at(session: DbSession, place: Place) -> list[Initiative]:
-    query = select(Initiative).where(Initiative.places.contains(place)).order_by(Initiative.id)
-    return list(session.scalars(query))
 
 
 def qr_code_svg(url: str) -> bytes:

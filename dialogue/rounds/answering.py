@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from dialogue.categories.models import Category
+from dialogue.categories.services import category_groups
 from dialogue.db import DbSession, Localized, utcnow
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.i18n import _, _l, pick
@@ -357,23 +357,9 @@ def _group_key(question: Question) -> tuple[StepKind, int]:
 
 def list_category_groups(session: DbSession, municipality_id: int) -> tuple[CategoryGroup, ...]:
     """The municipality's active categories a top-categories question offers, by parent."""
-    categories = list(
-        session.scalars(
-            select(Category)
-            .where(Category.municipality_id == municipality_id, Category.is_active)
-            .order_by(Category.position, Category.id)
-        )
-    )
-    children: dict[int, list[CategoryChoice]] = {}
-    for category in categories:
-        if category.parent_id is not None:
-            children.setdefault(category.parent_id, []).append(
-                CategoryChoice(category.id, category.label)
-            )
     return tuple(
-        CategoryGroup(category.label, tuple(children[category.id]))
-        for category in categories
-        if category.parent_id is None and children.get(category.id)
+        CategoryGroup(g.group.label, tuple(CategoryChoice(c.id, c.label) for c in g.categories))
+        for g in category_groups(session, municipality_id, offered_only=True)
     )
 
 

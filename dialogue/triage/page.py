@@ -13,6 +13,7 @@ from dialogue.accounts.models import Account
 from dialogue.audit.describe import LogEntry, load_names, merge_entries
 from dialogue.audit.models import AuditEvent
 from dialogue.categories.models import Category
+from dialogue.categories.services import category_groups
 from dialogue.db import DbSession, Localized
 from dialogue.errors import NotFoundError
 from dialogue.outbox.models import OutboxMessage
@@ -193,22 +194,11 @@ def _options(session: DbSession, submission: Submission) -> Options:
 
 def _category_groups(session: DbSession, submission: Submission) -> list[CategoryGroup]:
     """Active categories under their parents, and the current one even if no longer offered."""
-    categories = list(
-        session.scalars(
-            select(Category)
-            .where(Category.municipality_id == submission.municipality_id)
-            .order_by(Category.position, Category.id)
-        )
-    )
     current = submission.category_id
-    children: dict[int, list[Category]] = {}
-    for category in categories:
-        if category.parent_id is not None and (category.is_active or category.id == current):
-            children.setdefault(category.parent_id, []).append(category)
     groups = [
-        CategoryGroup(category.label, children[category.id])
-        for category in categories
-        if category.parent_id is None and category.id in children
+        CategoryGroup(g.group.label, shown)
+        for g in category_groups(session, submission.municipality_id)
+        if (shown := [c for c in g.categories if c.is_active or c.id == current])
     ]
     if submission.category.parent_id is None:  # a top-level category, set before this page
         groups.append(CategoryGroup(submission.category.label, [submission.category]))

@@ -40,6 +40,7 @@ from sqlalchemy.orm import aliased, raiseload, selectinload
 from dialogue.accounts.access import Scope, require_reader
 from dialogue.accounts.models import Account
 from dialogue.categories.models import Category
+from dialogue.categories.services import category_groups
 from dialogue.db import MAX_ID, DbSession, Localized
 from dialogue.errors import DialogueError
 from dialogue.places.models import Place
@@ -457,21 +458,9 @@ def load_queue_options(session: DbSession, scope: Scope, municipality_id: int) -
 
 
 def _category_groups(session: DbSession, municipality_id: int) -> tuple[ChoiceGroup, ...]:
-    categories = list(
-        session.scalars(
-            select(Category)
-            .where(Category.municipality_id == municipality_id)
-            .order_by(Category.position, Category.id)
-        )
-    )
-    children: dict[int, list[Choice]] = {}
-    for category in categories:
-        if category.parent_id is not None:
-            children.setdefault(category.parent_id, []).append(Choice(category.id, category.label))
     return tuple(
-        ChoiceGroup(category.label, tuple(children.get(category.id, ())), category.id)
-        for category in categories
-        if category.parent_id is None
+        ChoiceGroup(g.group.label, tuple(Choice(c.id, c.label) for c in g.categories), g.group.id)
+        for g in category_groups(session, municipality_id)
     )
 
 

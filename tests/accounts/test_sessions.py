@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import load_scope
+from dialogue.accounts.administration import add_member, deactivate_member, remove_role
 from dialogue.accounts.models import Account, SessionEnd, StaffSession
 from dialogue.accounts.services import change_password, record_sign_in
 from dialogue.accounts.sessions import (
@@ -19,7 +20,6 @@ from dialogue.accounts.sessions import (
     start_session,
     touch_session,
 )
-from dialogue.admin.accounts import add_member, deactivate_member, remove_role
 from dialogue.audit.models import AuditEvent
 from dialogue.db import utcnow
 from dialogue.models import Municipality, Role

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dialogue.accounts.context import Context
 from dialogue.audit.models import AuditEvent
+from dialogue.db import utcnow
 from dialogue.models import Municipality, Pledge, PledgeStatus
 from tests.factories import CommitmentFactory, PledgeFactory
 
@@ -43,3 +46,14 @@ def last_event(session: Session, action: str) -> AuditEvent:
     ).first()
     assert event is not None, f"no {action} event"
     return event
+
+
+def context_of(acting: dict[str, Any], municipality_id: int) -> Context:
+    """The Context of ``acting`` (``actor`` and ``scope``) in this municipality, now."""
+    return Context(
+        actor=acting["actor"],
+        scope=acting["scope"],
+        municipality_id=municipality_id,
+        now=utcnow(),
+        locale="sv",
+    )

@@ -6,14 +6,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialogue.accounts.models import Account, Membership, Role
-from dialogue.admin.accounts import (
+from dialogue.accounts.administration import (
+    NewMember,
     add_member,
     create_member,
     deactivate_member,
     list_members,
     remove_role,
 )
+from dialogue.accounts.models import Account, Membership, Role
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.models import Municipality
 from tests.admin.helpers import last_event
@@ -33,9 +34,7 @@ def test_a_new_account_gets_a_role_here_and_no_password(
     account = create_member(
         db_session,
         demo.id,
-        email="Ny.Moderator@Falkoping.example",
-        name="Ny Moderator",
-        role=Role.MODERATOR,
+        NewMember(email="Ny.Moderator@Falkoping.example", name="Ny Moderator", role=Role.MODERATOR),
         **as_admin,
     )
     assert (account.email, account.password_hash) == ("ny.moderator@falkoping.example", None)
@@ -53,16 +52,17 @@ def test_administrators_grant_only_roles_of_their_municipality(
 ) -> None:
     with pytest.raises(InvalidInputError) as raised:
         create_member(
-            db_session, demo.id, email="a@x.example", name="A", role=Role.ANALYST, **as_admin
+            db_session,
+            demo.id,
+            NewMember(email="a@x.example", name="A", role=Role.ANALYST),
+            **as_admin,
         )
     assert list(raised.value.errors) == ["role"]
     with pytest.raises(NotFoundError):
         create_member(
             db_session,
             MunicipalityFactory().id,
-            email="b@x.example",
-            name="B",
-            role=Role.MODERATOR,
+            NewMember(email="b@x.example", name="B", role=Role.MODERATOR),
             **as_admin,
         )
     assert db_session.scalars(select(Account).filter_by(email="b@x.example")).first() is None
@@ -190,5 +190,8 @@ def test_moderators_may_not_manage_accounts(
 ) -> None:
     with pytest.raises(PermissionDeniedError):
         create_member(
-            db_session, demo.id, email="n@x.example", name="N", role=Role.ADMIN, **as_moderator
+            db_session,
+            demo.id,
+            NewMember(email="n@x.example", name="N", role=Role.ADMIN),
+            **as_moderator,
         )

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import load_scope
 from dialogue.accounts.models import Account
-from dialogue.admin.categories import (
+from dialogue.categories.models import Category, Route
+from dialogue.categories.services import (
     CategoryInput,
     NewCategory,
     create_category,
@@ -17,7 +18,6 @@ from dialogue.admin.categories import (
     set_category_active,
     update_category,
 )
-from dialogue.categories.models import Category, Route
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.extensions import db
 from dialogue.models import Municipality

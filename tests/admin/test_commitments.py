@@ -7,7 +7,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialogue.admin.commitments import (
+from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.models import Municipality, Place, Pledge, PledgeStatus, ProgressUpdate
+from dialogue.pledges.commitments import (
+    ProgressUpdateInput,
     add_commitment,
     add_progress_update,
     move_commitment,
@@ -15,14 +18,12 @@ from dialogue.admin.commitments import (
     remove_progress_update,
     update_commitment,
 )
-from dialogue.admin.initiatives import (
+from dialogue.pledges.initiatives import (
     InitiativeInput,
     add_initiative,
     remove_initiative,
     update_initiative,
 )
-from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
-from dialogue.models import Municipality, Place, Pledge, PledgeStatus, ProgressUpdate
 from tests.admin.helpers import audit_actions, complete_draft, last_event
 from tests.factories import MunicipalityFactory, PlaceFactory
 
@@ -125,11 +126,21 @@ def test_progress_is_reported_on_published_pledges_only(
     commitment = draft.commitments[0]
     day = dt.date(2025, 3, 1)
     with pytest.raises(InvalidInputError):
-        add_progress_update(db_session, demo.id, commitment.id, day, {"sv": "Gjort"}, **as_admin)
+        add_progress_update(
+            db_session,
+            demo.id,
+            commitment.id,
+            ProgressUpdateInput(day, {"sv": "Gjort"}),
+            **as_admin,
+        )
     draft.status = PledgeStatus.PUBLISHED
     db_session.commit()
     update = add_progress_update(
-        db_session, demo.id, commitment.id, day, {"sv": "Gjort", "en": ""}, **as_admin
+        db_session,
+        demo.id,
+        commitment.id,
+        ProgressUpdateInput(day, {"sv": "Gjort", "en": ""}),
+        **as_admin,
     )
     assert (update.published_on, update.text) == (day, {"sv": "Gjort"})
     assert last_event(db_session, "progress_update.added").details["commitment_id"] == (
@@ -147,7 +158,11 @@ def test_a_progress_update_is_removed_only_through_its_own_commitment(
     db_session.commit()
     first, second = draft.commitments[:2]
     update = add_progress_update(
-        db_session, demo.id, first.id, dt.date(2025, 3, 1), {"sv": "Gjort"}, **as_admin
+        db_session,
+        demo.id,
+        first.id,
+        ProgressUpdateInput(dt.date(2025, 3, 1), {"sv": "Gjort"}),
+        **as_admin,
     )
     with pytest.raises(NotFoundError):
         remove_progress_update(db_session, demo.id, second.id, update.id, **as_admin)

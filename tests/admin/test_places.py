@@ -7,7 +7,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialogue.admin.places import (
+from dialogue.db import Base
+from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.models import Category, Municipality, Place, PlaceKind
+from dialogue.places import editing
+from dialogue.places.editing import (
     PlaceInput,
     create_place,
     delete_place,
@@ -15,8 +19,6 @@ from dialogue.admin.places import (
     place_usage,
     update_place,
 )
-from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
-from dialogue.models import Category, Municipality, Place, PlaceKind
 from tests.admin.helpers import last_event
 from tests.factories import MunicipalityFactory, PlaceFactory, SubmissionFactory
 
@@ -192,3 +194,10 @@ def test_moderators_may_not_change_places(
 ) -> None:
     with pytest.raises(PermissionDeniedError):
         create_place(db_session, demo.id, TORGET, **as_moderator)
+
+
+def test_place_usage_names_real_tables_and_columns() -> None:
+    import_free = [editing._SUBMISSIONS, editing._INITIATIVE_PLACES]
+    for named in import_free:
+        real = Base.metadata.tables[named.name]
+        assert {column.name for column in named.c} <= set(real.c.keys())

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialogue.admin.pledges import (
+from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.models import Commitment, Municipality, Pledge, PledgeStatus
+from dialogue.pledges.editing import (
     PledgeInput,
     Signatory,
     close_pledge,
@@ -18,8 +20,6 @@ from dialogue.admin.pledges import (
     publish_pledge,
     update_pledge,
 )
-from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
-from dialogue.models import Commitment, Municipality, Pledge, PledgeStatus
 from tests.admin.helpers import audit_actions, complete_draft, last_event
 from tests.factories import MunicipalityFactory
 

@@ -6,16 +6,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialogue.admin.response_templates import (
+from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.models import Category, Municipality, ResponseTemplate, Status
+from dialogue.triage.response_templates import (
     TemplateInput,
     create_response_template,
     delete_response_template,
     list_response_templates,
     update_response_template,
 )
-from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
-from dialogue.models import Category, Municipality, ResponseTemplate, Status
-from tests.admin.helpers import last_event
+from tests.admin.helpers import context_of, last_event
 from tests.factories import CategoryFactory, MunicipalityFactory
 
 LOCALES = ("sv", "en")
@@ -33,11 +33,10 @@ def test_templates_are_created_listed_edited_and_deleted(
     assert last_event(db_session, "response_template.created").object_id == made.id
     update_response_template(
         db_session,
-        demo.id,
+        context_of(as_admin, demo.id),
         made.id,
         TemplateInput("Belysning", "Vi har skickat det vidare.", "sv", light.id, Status.FORWARDED),
         locales=LOCALES,
-        **as_admin,
     )
     rows = list_response_templates(db_session, demo.id, scope=as_admin["scope"])
     assert [(r.template.title, r.category) for r in rows] == [("Belysning", light)]
@@ -85,7 +84,7 @@ def test_templates_of_another_municipality_are_not_found(
     db_session.commit()
     with pytest.raises(NotFoundError):
         update_response_template(
-            db_session, demo.id, foreign.id, THANKS, locales=LOCALES, **as_admin
+            db_session, context_of(as_admin, demo.id), foreign.id, THANKS, locales=LOCALES
         )
     with pytest.raises(NotFoundError):
         delete_response_template(db_session, demo.id, foreign.id, **as_admin)

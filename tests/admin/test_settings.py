@@ -5,10 +5,10 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from dialogue.admin.settings import SettingsInput, rate_limit_problem, update_settings
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.models import Municipality
-from tests.admin.helpers import audit_actions, last_event
+from dialogue.municipalities.settings import SettingsInput, rate_limit_problem, update_settings
+from tests.admin.helpers import audit_actions, context_of, last_event
 from tests.factories import MunicipalityFactory
 
 
@@ -17,7 +17,7 @@ def test_settings_are_stored_and_the_change_audited(
 ) -> None:
     update_settings(
         db_session,
-        demo.id,
+        context_of(as_admin, demo.id),
         SettingsInput(
             small_number_threshold=3,
             submit_rate_limit=" 20 per hour;  100 per day ",
@@ -25,7 +25,6 @@ def test_settings_are_stored_and_the_change_audited(
             accent_color="#FFCC00",
             contact_email="Trygghet@Falkoping.SE",
         ),
-        **as_admin,
     )
     assert (
         demo.small_number_threshold,
@@ -45,14 +44,18 @@ def test_empty_values_fall_back_to_the_defaults(
     demo.submit_rate_limit = "5 per hour"
     demo.accent_color = "#123456"
     db_session.commit()
-    update_settings(db_session, demo.id, SettingsInput(small_number_threshold=5), **as_admin)
+    update_settings(
+        db_session, context_of(as_admin, demo.id), SettingsInput(small_number_threshold=5)
+    )
     assert (demo.submit_rate_limit, demo.accent_color, demo.contact_email) == (None, None, None)
 
 
 def test_nothing_changed_writes_no_audit_event(
     db_session: Session, demo: Municipality, as_admin: dict[str, Any]
 ) -> None:
-    update_settings(db_session, demo.id, SettingsInput(small_number_threshold=5), **as_admin)
+    update_settings(
+        db_session, context_of(as_admin, demo.id), SettingsInput(small_number_threshold=5)
+    )
     assert audit_actions(db_session, "municipality") == []
 
 
@@ -77,7 +80,7 @@ def test_bad_settings_are_refused_and_nothing_changes(
     field: str,
 ) -> None:
     with pytest.raises(InvalidInputError) as raised:
-        update_settings(db_session, demo.id, data, **as_admin)
+        update_settings(db_session, context_of(as_admin, demo.id), data)
     assert list(raised.value.errors) == [field]
     assert demo.small_number_threshold == 5
 
@@ -94,7 +97,7 @@ def test_settings_of_another_municipality_are_out_of_reach(
 ) -> None:
     other = MunicipalityFactory()
     with pytest.raises(NotFoundError):
-        update_settings(db_session, other.id, SettingsInput(3), **as_admin)
+        update_settings(db_session, context_of(as_admin, other.id), SettingsInput(3))
     with pytest.raises(PermissionDeniedError):
-        update_settings(db_session, demo.id, SettingsInput(3), **as_moderator)
+        update_settings(db_session, context_of(as_moderator, demo.id), SettingsInput(3))
     assert (other.small_number_threshold, demo.small_number_threshold) == (5, 5)

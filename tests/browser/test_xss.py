@@ -34,23 +34,26 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import JSON, String, Text, select
 
 from dialogue.accounts.access import load_scope
+from dialogue.accounts.administration import NewMember, create_member
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.services import create_account
-from dialogue.admin.accounts import create_member
-from dialogue.admin.categories import CategoryInput, NewCategory, create_category
-from dialogue.admin.commitments import add_commitment, add_progress_update
-from dialogue.admin.initiatives import InitiativeInput, add_initiative
-from dialogue.admin.places import PlaceInput, create_place
-from dialogue.admin.pledges import PledgeInput, Signatory, create_pledge, publish_pledge
-from dialogue.admin.response_templates import TemplateInput, create_response_template
 from dialogue.cases.services import add_information
+from dialogue.categories.services import CategoryInput, NewCategory, create_category
 from dialogue.db import Base
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.intake.services import NewSubmission, submit_concern
 from dialogue.models import Category, Municipality, OrganisationType, QuestionKind, RoundResponse
 from dialogue.organisations.services import OrganisationInput, create_organisation
+from dialogue.places.editing import PlaceInput, create_place
 from dialogue.places.models import PlaceKind
+from dialogue.pledges.commitments import (
+    ProgressUpdateInput,
+    add_commitment,
+    add_progress_update,
+)
+from dialogue.pledges.editing import PledgeInput, Signatory, create_pledge, publish_pledge
+from dialogue.pledges.initiatives import InitiativeInput, add_initiative
 from dialogue.rounds import answering
 from dialogue.rounds.questionnaire import QuestionInput, add_question
 from dialogue.rounds.services import RoundInput, create_round, enable_open_link, publish_round
@@ -59,6 +62,7 @@ from dialogue.submissions.models import Status, SubmissionKind, SubmitterType
 from dialogue.triage.clusters import link_to_cluster
 from dialogue.triage.notes import add_note
 from dialogue.triage.replies import reply_to_submitter
+from dialogue.triage.response_templates import TemplateInput, create_response_template
 from dialogue.triage.services import StatusChange, change_status, set_tags
 from dialogue.triage.summaries import set_public_summary
 from tests.browser.helpers import MUNICIPALITY, TIMEOUT_MS, LiveServer, demo_server
@@ -647,9 +651,11 @@ def _store_administration(
         create_member(
             session,
             town.id,
-            email=f"xss-{number}-{uuid.uuid4().hex[:6]}@falkoping.example",
-            name=name,
-            role=Role.MODERATOR,
+            NewMember(
+                email=f"xss-{number}-{uuid.uuid4().hex[:6]}@falkoping.example",
+                name=name,
+                role=Role.MODERATOR,
+            ),
             **acting,
         )
     # A pledge per payload for its own texts; the last one holds the commitments, their
@@ -687,7 +693,9 @@ def _store_administration(
     assert commitment is not None
     publish_pledge(session, town.id, pledge.id, **acting)
     for _number, text, _line in records:
-        add_progress_update(session, town.id, commitment.id, today, both(text), **acting)
+        add_progress_update(
+            session, town.id, commitment.id, ProgressUpdateInput(today, both(text)), **acting
+        )
     admin = f"/staff/{MUNICIPALITY}/admin"
     corpus.pages += [
         f"{admin}/pledges/{pledge.id}",

@@ -23,8 +23,6 @@ from sqlalchemy import select
 from dialogue.accounts.access import load_scope
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.services import create_account, enable_totp, password_link_token
-from dialogue.admin import response_templates
-from dialogue.admin.response_templates import TemplateInput
 from dialogue.extensions import db
 from dialogue.intake.services import NewSubmission, submit_concern
 from dialogue.lagesbild.data import Period
@@ -48,6 +46,8 @@ from dialogue.models import (
 from dialogue.outbox.models import OutboxMessage
 from dialogue.rounds import tokens
 from dialogue.submissions.models import Submission, SubmissionKind, SubmitterType
+from dialogue.triage import response_templates
+from dialogue.triage.response_templates import TemplateInput
 from tests.browser.helpers import MUNICIPALITY, LiveServer, _new_context
 from tests.factories import valid_org_number
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import load_scope
+from dialogue.accounts.administration import deactivate_member
 from dialogue.accounts.models import Account, SessionEnd, StaffSession
 from dialogue.accounts.services import password_link_token
-from dialogue.admin.accounts import deactivate_member
 from dialogue.db import utcnow
 from dialogue.models import Municipality
 from tests.helpers import hidden_fields, sign_in

@@ -4,6 +4,7 @@ pointing at them, so a category that is no longer wanted is deactivated instead.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -39,8 +40,43 @@ class NewCategory:
 
 @dataclasses.dataclass(frozen=True)
 class CategoryGroup:
+    """A top-level category with the categories under it, in the order forms show them."""
+
     group: Category
     categories: tuple[Category, ...]
+
+
+def group_categories(categories: Iterable[Category]) -> list[CategoryGroup]:
+    """``categories`` (in their order) grouped under their parents, groups included if empty.
+
+    The one way to build categories grouped by parent; a category whose parent is not among
+    ``categories`` is left out.
+    """
+    ordered = list(categories)
+    children: dict[int, list[Category]] = {}
+    for category in ordered:
+        if category.parent_id is not None:
+            children.setdefault(category.parent_id, []).append(category)
+    return [
+        CategoryGroup(category, tuple(children.get(category.id, ())))
+        for category in ordered
+        if category.parent_id is None
+    ]
+
+
+def category_groups(
+    session: DbSession, municipality_id: int, *, offered_only: bool = False
+) -> list[CategoryGroup]:
+    """The municipality's categories by group, in position order.
+
+    ``offered_only``: what a form offers, that is active categories in active groups, and no
+    group left empty. Otherwise everything, inactive and empty groups included.
+    """
+    query = select(Category).where(Category.municipality_id == municipality_id)
+    if offered_only:
+        query = query.where(Category.is_active)
+    groups = group_categories(session.scalars(query.order_by(Category.position, Category.id)))
+    return [group for group in groups if group.categories] if offered_only else groups
 
 
 def list_category_groups(
@@ -48,22 +84,7 @@ def list_category_groups(
 ) -> list[CategoryGroup]:
     """Every group with its categories, in the order the form shows them, inactive included."""
     require_admin(scope, municipality_id)
-    categories = list(
-        session.scalars(
-            select(Category)
-            .where(Category.municipality_id == municipality_id)
-            .order_by(Category.position, Category.id)
-        )
-    )
-    children: dict[int, list[Category]] = {}
-    for category in categories:
-        if category.parent_id is not None:
-            children.setdefault(category.parent_id, []).append(category)
-    return [
-        CategoryGroup(category, tuple(children.get(category.id, ())))
-        for category in categories
-        if category.parent_id is None
-    ]
+    return category_groups(session, municipality_id)
 
 
 def get_category(

@@ -10,12 +10,12 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.admin.pledges import require_open
 from dialogue.audit.services import record
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.places.models import Place
+from dialogue.pledges.editing import require_open
 from dialogue.pledges.models import Initiative, Pledge, PledgeStatus
 from dialogue.records import changes, get_owned, localized_line, localized_text
 

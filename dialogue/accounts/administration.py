@@ -14,17 +14,13 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account, Membership, Role, SessionEnd
-from dialogue.accounts.services import (
-    create_account,
-    get_account_by_email,
-    grant_role,
-    normalize_email,
-)
+from dialogue.accounts.services import create_account, get_account_by_email, grant_role
 from dialogue.accounts.sessions import end_all_sessions
 from dialogue.audit.services import record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
+from dialogue.records import normalize_email
 
 LOCAL_ROLES = (Role.MODERATOR, Role.ADMIN)
 
@@ -64,24 +60,26 @@ def _member(account: Account, municipality_id: int) -> Member:
     return Member(account, here, len(here) < len(account.memberships))
 
 
+@dataclasses.dataclass(frozen=True)
+class NewMember:
+    """A new account as typed: who, and their one role here."""
+
+    email: str
+    name: str
+    role: Role
+
+
 def create_member(
-    session: DbSession,
-    municipality_id: int,
-    *,
-    email: str,
-    name: str,
-    role: Role,
-    actor: Account,
-    scope: Scope,
+    session: DbSession, municipality_id: int, data: NewMember, *, actor: Account, scope: Scope
 ) -> Account:
     """A new account with one role here; its password is set through a one-time link."""
     require_admin(scope, municipality_id)
-    _require_local_role(role)
+    _require_local_role(data.role)
     return create_account(
         session,
-        email=email,
-        name=name,
-        role=role,
+        email=data.email,
+        name=data.name,
+        role=data.role,
         municipality_id=municipality_id,
         actor_id=actor.id,
     )

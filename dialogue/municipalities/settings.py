@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from limits import parse_many
 
-from dialogue.accounts.access import Scope, require_admin
-from dialogue.accounts.models import Account
-from dialogue.accounts.services import normalize_email
 from dialogue.audit.services import record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.municipalities.models import Municipality
-from dialogue.records import assign
+from dialogue.records import assign, normalize_email
+
+if TYPE_CHECKING:  # municipalities sit below accounts: the acting context is passed in
+    from dialogue.accounts.context import Context
 
 MIN_THRESHOLD = 1
 MAX_THRESHOLD = 50
@@ -33,21 +33,16 @@ class SettingsInput:
     contact_email: str = ""
 
 
-def get_settings(session: DbSession, municipality_id: int, *, scope: Scope) -> Municipality:
-    require_admin(scope, municipality_id)
-    return _municipality(session, municipality_id)
+def get_settings(session: DbSession, ctx: Context) -> Municipality:
+    """The municipality whose settings an administrator edits."""
+    ctx.require_admin()
+    return _municipality(session, ctx.municipality_id)
 
 
-def update_settings(
-    session: DbSession,
-    municipality_id: int,
-    data: SettingsInput,
-    *,
-    actor: Account,
-    scope: Scope,
-) -> Municipality:
+def update_settings(session: DbSession, ctx: Context, data: SettingsInput) -> Municipality:
     """Store the settings; every problem is reported at once and nothing is changed."""
-    require_admin(scope, municipality_id)
+    ctx.require_admin()
+    municipality_id = ctx.municipality_id
     municipality = _municipality(session, municipality_id)
     values = _checked(data)
     changed = assign(municipality, values, _values)
@@ -55,7 +50,7 @@ def update_settings(
         record(
             session,
             "municipality.settings_updated",
-            actor_id=actor.id,
+            actor_id=ctx.actor.id,
             municipality_id=municipality_id,
             object_type="municipality",
             object_id=municipality_id,

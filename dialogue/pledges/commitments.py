@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -10,11 +11,11 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.admin.pledges import require_open
 from dialogue.audit.services import record
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
+from dialogue.pledges.editing import require_open
 from dialogue.pledges.models import Commitment, Pledge, PledgeStatus, ProgressUpdate
 from dialogue.records import get_owned, localized_text
 
@@ -172,24 +173,32 @@ def _record_commitment(
 # Progress updates
 
 
+@dataclasses.dataclass(frozen=True)
+class ProgressUpdateInput:
+    """A progress update as typed: its date and what was done, per language."""
+
+    published_on: dt.date
+    text: Localized
+
+
 def add_progress_update(
     session: DbSession,
     municipality_id: int,
     commitment_id: int,
-    published_on: dt.date,
-    text: Localized,
+    data: ProgressUpdateInput,
     *,
     actor: Account,
     scope: Scope,
 ) -> ProgressUpdate:
     """A dated public note on what was done for a commitment of a published pledge."""
+    published_on = data.published_on
     require_admin(scope, municipality_id)
     commitment = get_owned(session, Commitment, municipality_id, commitment_id)
     if commitment.pledge.status == PledgeStatus.DRAFT:
         raise InvalidInputError(
             {"published_on": _l("Progress can be reported once the pledge is published.")}
         )
-    text = localized_text(text)
+    text = localized_text(data.text)
     if not text.get("sv"):
         raise InvalidInputError({"update_sv": _l("Write what was done, in Swedish.")})
     update = ProgressUpdate(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from dialogue.accounts.access import Scope, require_admin
+from dialogue.accounts.context import Context
 from dialogue.accounts.models import Account
 from dialogue.audit.services import record
 from dialogue.categories.models import Category
@@ -82,20 +83,18 @@ def create_response_template(
 
 def update_response_template(
     session: DbSession,
-    municipality_id: int,
+    ctx: Context,
     template_id: int,
     data: TemplateInput,
     *,
     locales: Collection[str],
-    actor: Account,
-    scope: Scope,
 ) -> ResponseTemplate:
-    require_admin(scope, municipality_id)
-    template = get_owned(session, ResponseTemplate, municipality_id, template_id)
-    values = _checked(session, municipality_id, data, locales)
+    ctx.require_admin()
+    template = get_owned(session, ResponseTemplate, ctx.municipality_id, template_id)
+    values = _checked(session, ctx.municipality_id, data, locales)
     changed = assign(template, values, _audit_values)
     if changed:
-        _record(session, "response_template.updated", template, actor, changes=changed)
+        _record(session, "response_template.updated", template, ctx.actor, changes=changed)
     session.commit()
     return template
 
