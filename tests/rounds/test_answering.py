@@ -35,8 +35,8 @@ from tests.factories import (
 from tests.rounds.conftest import InviteFn, Link, categories
 from tests.rounds.helpers import Questionnaire, give_open_link, make_questionnaire, today
 
-
 pytestmark = pytest.mark.usefixtures("in_app")
+
 
 def visit(session: Session, link: Link, key: bytes, on: dt.date | None = None) -> Visit:
     session.expire_all()
