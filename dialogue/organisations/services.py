@@ -90,9 +90,6 @@ class OrganisationUsage:
         return bool(self.invitations or self.responses)
 
 
-# Permissions
-
-
 # Reading
 
 
