@@ -68,11 +68,13 @@ class Column(StrEnum):
 REQUIRED = (Column.NAME, Column.TYPE, Column.ORG_NUMBER)
 OPTIONAL = (Column.CONTACT_NAME, Column.CONTACT_EMAIL, Column.PLACES)
 
-# The header row of the downloadable template, per language.
+# The header row of the downloadable template, and its file name, in the languages that have
+# one; any other language gets the default locale's, else the first of these.
 TEMPLATE_HEADERS = {
     "sv": ("namn", "typ", "organisationsnummer", "kontaktperson", "epost", "platser"),
     "en": ("name", "type", "org_number", "contact_name", "email", "places"),
 }
+TEMPLATE_FILENAMES = {"sv": "organisationer.csv", "en": "organisations.csv"}
 
 COLUMN_LABELS = {
     Column.NAME: _l("Name"),
@@ -233,7 +235,7 @@ def _refuse(message: Message) -> InvalidInputError:
 
 
 def _expected_columns() -> str:
-    return "; ".join(TEMPLATE_HEADERS["sv"]) + " / " + "; ".join(TEMPLATE_HEADERS["en"])
+    return " / ".join("; ".join(headers) for headers in TEMPLATE_HEADERS.values())
 
 
 def decode(content: bytes) -> str:
@@ -727,8 +729,17 @@ def _bad_confirmation() -> Message:
     return _l("The confirmation could not be read. Upload the file again to see a new preview.")
 
 
+def template_locale(locale: str, default_locale: str) -> str:
+    """The language of the template for a visitor in ``locale``: theirs if there is a template
+    in it, else the default locale's, else the first there is."""
+    for candidate in (locale, locale.split("_", maxsplit=1)[0], default_locale):
+        if candidate in TEMPLATE_HEADERS:
+            return candidate
+    return next(iter(TEMPLATE_HEADERS))
+
+
 def template_csv(locale: str) -> str:
-    """An empty import file: the header row in ``locale`` (sv or en), with a byte-order mark
-    so that Excel opens it as UTF-8."""
-    headers = TEMPLATE_HEADERS.get(locale, TEMPLATE_HEADERS["en"])
+    """An empty import file: the header row in ``locale`` (see :func:`template_locale`), with
+    a byte-order mark so that Excel opens it as UTF-8."""
+    headers = TEMPLATE_HEADERS[template_locale(locale, locale)]
     return "\ufeff" + ";".join(headers) + "\r\n"

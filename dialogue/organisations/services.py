@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, or_, select
+from sqlalchemy import column, func, or_, select, table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -26,13 +26,17 @@ from dialogue.organisations import orgnr
 from dialogue.organisations.models import Organisation, OrganisationType
 from dialogue.places.models import Place
 from dialogue.records import assign
-from dialogue.rounds.models import Invitation, RoundResponse
 from dialogue.sanitize import clean_line, has_forbidden_characters
 
 MAX_NAME = 200
 MAX_EMAIL = 254
 MAX_SEARCH = 100
 PAGE_SIZE = 100
+
+# What refers to an organisation: input rounds' invitations and responses. The tables are
+# named here, not imported, because rounds builds on organisations and not the reverse.
+_INVITATIONS = table("round_invitations", column("organisation_id"))
+_RESPONSES = table("round_responses", column("organisation_id"), column("submitted_at"))
 
 # Translated messages are lazy strings; they become text where they are shown.
 Message = Any
@@ -84,9 +88,6 @@ class OrganisationUsage:
     @property
     def in_use(self) -> bool:
         return bool(self.invitations or self.responses)
-
-
-# Permissions
 
 
 # Reading
@@ -168,13 +169,14 @@ def _escape_like(text: str) -> str:
 def _response_counts(session: DbSession, organisation_ids: list[int]) -> dict[int, int]:
     if not organisation_ids:
         return {}
+    responses = _RESPONSES.c
     rows = session.execute(
-        select(RoundResponse.organisation_id, func.count())
+        select(responses.organisation_id, func.count())
         .where(
-            RoundResponse.organisation_id.in_(organisation_ids),
-            RoundResponse.submitted_at.is_not(None),
+            responses.organisation_id.in_(organisation_ids),
+            responses.submitted_at.is_not(None),
         )
-        .group_by(RoundResponse.organisation_id)
+        .group_by(responses.organisation_id)
     )
     return {int(organisation_id): int(count) for organisation_id, count in rows}
 
@@ -197,13 +199,13 @@ def _owned(session: DbSession, municipality_id: int, organisation_id: int) -> Or
 def organisation_usage(session: DbSession, organisation: Organisation) -> OrganisationUsage:
     invitations = session.scalar(
         select(func.count())
-        .select_from(Invitation)
-        .where(Invitation.organisation_id == organisation.id)
+        .select_from(_INVITATIONS)
+        .where(_INVITATIONS.c.organisation_id == organisation.id)
     )
     responses = session.scalar(
         select(func.count())
-        .select_from(RoundResponse)
-        .where(RoundResponse.organisation_id == organisation.id)
+        .select_from(_RESPONSES)
+        .where(_RESPONSES.c.organisation_id == organisation.id)
     )
     return OrganisationUsage(invitations or 0, responses or 0)
 

@@ -9,7 +9,6 @@ from flask import current_app, flash, g, request
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError
-from werkzeug import Response
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from dialogue.accounts.workspace import (
@@ -19,7 +18,7 @@ from dialogue.accounts.workspace import (
     moderator_required,
     staff_blueprint,
 )
-from dialogue.admin.blueprint import save, show_errors
+from dialogue.config import current_settings
 from dialogue.errors import (
     DatabaseUnavailableError,
     InvalidInputError,
@@ -38,7 +37,7 @@ from dialogue.organisations.forms import (
 )
 from dialogue.organisations.labels import TYPE_LABELS
 from dialogue.organisations.models import Organisation, OrganisationType
-from dialogue.web.responses import done, form_status, page, refused
+from dialogue.web.responses import FormPage, Response, done, form_status, no_store, page, refused
 
 bp = staff_blueprint("organisations", __name__)
 
@@ -107,19 +106,18 @@ def _input(form: OrganisationForm) -> services.OrganisationInput:
 @moderator_required
 def new() -> Response:
     form = _form()
-    result = save(
-        form,
-        "organisations/form.html",
-        lambda: services.create_organisation(db.session, _tenant_id(), _input(form), **acting()),
-        organisation=None,
-        **_shared(),
-    )
-    if isinstance(result, Response):
-        return result
+    shown = FormPage("organisations/form.html", form, organisation=None, **_shared())
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        created = services.create_organisation(db.session, _tenant_id(), _input(form), **acting())
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
     return done(
-        _("%(name)s is added to the register.", name=result.name),
+        _("%(name)s is added to the register.", name=created.name),
         ".show",
-        organisation_id=result.id,
+        organisation_id=created.id,
     )
 
 
@@ -141,21 +139,20 @@ def show(organisation_id: int) -> Response:
 def edit(organisation_id: int) -> Response:
     organisation = _get(organisation_id)
     form = _form(data=OrganisationForm.initial(organisation))
-    result = save(
-        form,
-        "organisations/form.html",
-        lambda: services.update_organisation(
+    shown = FormPage("organisations/form.html", form, organisation=organisation, **_shared())
+    if not form.validate_on_submit():
+        return shown.render()
+    try:
+        updated = services.update_organisation(
             db.session, _tenant_id(), organisation.id, _input(form), **acting()
-        ),
-        organisation=organisation,
-        **_shared(),
-    )
-    if isinstance(result, Response):
-        return result
+        )
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
     return done(
-        _("The changes to %(name)s are saved.", name=result.name),
+        _("The changes to %(name)s are saved.", name=updated.name),
         ".show",
-        organisation_id=result.id,
+        organisation_id=updated.id,
     )
 
 
@@ -245,7 +242,7 @@ def import_upload() -> Response:
     try:
         preview = importer.preview_import(db.session, _tenant_id(), content, scope=current_scope())
     except InvalidInputError as error:
-        show_errors(form, error)
+        form.add_errors(error)
         return _import_page(422, form)
     return _preview_page(preview, content)
 
@@ -268,7 +265,7 @@ def import_confirm() -> Response:
             account_id=current_account().id,
         )
     except InvalidInputError as error:
-        show_errors(form, error)
+        form.add_errors(error)
         return _import_page(422, form)
     try:
         result = importer.import_organisations(
@@ -277,7 +274,7 @@ def import_confirm() -> Response:
     except importer.PreviewOutdatedError as error:
         return _preview_page(error.preview, content, 409, outdated=True)
     except InvalidInputError as error:
-        show_errors(form, error)
+        form.add_errors(error)
         return _import_page(422, form)
     except (DatabaseUnavailableError, DBAPIError) as error:
         db.session.rollback()
@@ -323,12 +320,11 @@ def _result_messages(result: importer.ImportResult) -> list[str]:
 
 @bp.get("/organisations/import/template.csv")
 def import_template() -> Response:
-    locale = "sv" if current_locale().startswith("sv") else "en"
+    locale = importer.template_locale(current_locale(), current_settings().default_locale)
     response = Response(importer.template_csv(locale), content_type="text/csv; charset=utf-8")
-    filename = "organisationer.csv" if locale == "sv" else "organisations.csv"
+    filename = importer.TEMPLATE_FILENAMES[locale]
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(response)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -20,6 +20,7 @@ from dialogue.web.forms import (
     DialogueForm,
     MaxChars,
     choice_values,
+    localized,
     localized_data,
     plain_text,
 )
@@ -74,10 +75,6 @@ def _date(label: Any, required: Any) -> StringField:
     return StringField(label, validators=[DateText(), InputRequired(required)])
 
 
-def _localized(form: Any, prefix: str) -> Localized:
-    return {locale: form[f"{prefix}_{locale}"].data or "" for locale in ("sv", "en")}
-
-
 def _ids(values: list[Any] | None) -> tuple[int, ...]:
     return tuple(found for value in values or [] if (found := id_or_none(value)) is not None)
 
@@ -101,10 +98,10 @@ class RoundForm(DialogueForm):
             )
 
     def title(self) -> Localized:
-        return _localized(self, "title")
+        return localized(self, "title")
 
     def introduction(self) -> Localized:
-        return _localized(self, "introduction")
+        return localized(self, "introduction")
 
     def dates(self) -> tuple[dt.date, dt.date]:
         opens_on: dt.date = self.opens_on.date
@@ -160,10 +157,10 @@ class QuestionTextForm(DialogueForm):
     hint_en = _text(_l("Hint in English (optional)"), limit=MAX_HINT)
 
     def text(self) -> Localized:
-        return _localized(self, "text")
+        return localized(self, "text")
 
     def hint(self) -> Localized:
-        return _localized(self, "hint")
+        return localized(self, "hint")
 
     @staticmethod
     def initial(question: Question) -> dict[str, Any]:
@@ -234,10 +231,10 @@ class QuestionForm(DialogueForm):
             raise ValidationError(_l("Choose when to ask about the place."))
 
     def text(self) -> Localized:
-        return _localized(self, "text")
+        return localized(self, "text")
 
     def hint(self) -> Localized:
-        return _localized(self, "hint")
+        return localized(self, "hint")
 
     def commitment_id(self) -> int | None:
         value = str(self.commitment.data or "")

@@ -3,42 +3,43 @@ invitations and reminders by e-mail through the outbox.
 
 A link's token is derived from the salt kept in the invitation and the invitation key
 (:mod:`dialogue.rounds.tokens`), so a reminder repeats the same link. The link itself is built
-by the caller (``link(token)``), which knows the public address. Invitations are made and
-sent only while a round is published and not closed.
+by the context's link builder, which knows the public address. The mails are
+``templates/mail/round_invitation.txt`` and ``round_reminder.txt``, in the municipality's
+language. Invitations are made and sent only while a round is published and not closed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Sequence
 from enum import StrEnum
 
-from flask import has_app_context
-from flask_babel import force_locale, format_date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope, require_moderator, require_reader
-from dialogue.accounts.models import Account
+from dialogue.accounts.access import Scope, require_reader
+from dialogue.accounts.context import Context
 from dialogue.audit.services import record
-from dialogue.db import DbSession, utcnow
+from dialogue.config import current_settings
+from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError
-from dialogue.i18n import _, _l
+from dialogue.i18n import _l
 from dialogue.municipalities.models import Municipality
 from dialogue.organisations.models import Organisation, OrganisationType
+from dialogue.outbox.mail import Mail, compose
 from dialogue.outbox.services import enqueue
 from dialogue.rounds import tokens
 from dialogue.rounds.models import InputRound, Invitation, ResponseVia, RoundResponse
-from dialogue.rounds.services import find_round
+from dialogue.rounds.queries import find_round
 from dialogue.rounds.state import RoundState, round_state
+from dialogue.rounds.texts import text_in
 
 REMINDER_INTERVAL = dt.timedelta(hours=24)
 INVITATION_KIND = "round_invitation"
 REMINDER_KIND = "round_reminder"
-
-Link = Callable[[str], str]
+# The public page an organisation's own link opens.
+ANSWER_ENDPOINT = "answer.start"
 
 
 class InvitationStatus(StrEnum):
@@ -58,6 +59,15 @@ class InvitationRow:
     @property
     def organisation(self) -> Organisation:
         return self.invitation.organisation
+
+
+@dataclasses.dataclass(frozen=True)
+class Invitees:
+    """Whom to invite: the chosen organisations, else the verified organisations of the
+    register (of ``types``, if given)."""
+
+    organisation_ids: Sequence[int] | None = None
+    types: Sequence[OrganisationType] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,21 +130,19 @@ def list_invitable(session: DbSession, municipality_id: int, round_id: int) -> l
 
 def invite_organisations(
     session: DbSession,
-    municipality_id: int,
+    ctx: Context,
     round_id: int,
+    invitees: Invitees = Invitees(),
     *,
     key: bytes,
     today: dt.date,
-    organisation_ids: Sequence[int] | None = None,
-    types: Sequence[OrganisationType] | None = None,
-    actor: Account,
-    scope: Scope,
 ) -> list[Invitation]:
-    """Give organisations their own link: the chosen ones, else the verified organisations of
-    the register (of ``types``, if given). Those already invited are left as they are."""
-    require_moderator(scope, municipality_id)
+    """Give organisations their own link (see :class:`Invitees`); those already invited are
+    left as they are. ``today`` is the municipality's local date."""
+    ctx.require_moderator()
+    municipality_id = ctx.municipality_id
     input_round = _sendable(session, municipality_id, round_id, today)
-    organisations = _chosen(session, municipality_id, organisation_ids, types)
+    organisations = _chosen(session, municipality_id, invitees)
     already = set(
         session.scalars(
             select(Invitation.organisation_id).where(Invitation.round_id == input_round.id)
@@ -161,9 +169,9 @@ def invite_organisations(
     session.flush()
     _record(
         session,
+        ctx,
         "round.invited",
         input_round,
-        actor,
         organisation_ids=[o.id for o in new],
         invitation_ids=[i.id for i in invitations],
     )
@@ -172,21 +180,13 @@ def invite_organisations(
 
 
 def send_invitations(
-    session: DbSession,
-    municipality_id: int,
-    round_id: int,
-    *,
-    key: bytes,
-    link: Link,
-    today: dt.date,
-    now: dt.datetime | None = None,
-    actor: Account,
-    scope: Scope,
+    session: DbSession, ctx: Context, round_id: int, *, key: bytes, today: dt.date
 ) -> SendOutcome:
     """Queue an e-mail with its link to every invited organisation not yet sent one."""
-    require_moderator(scope, municipality_id)
+    ctx.require_moderator()
+    municipality_id = ctx.municipality_id
     input_round = _sendable(session, municipality_id, round_id, today)
-    now = now or utcnow()
+    now = ctx.now
     locale = _locale(session, municipality_id)
     waiting = [
         i
@@ -199,13 +199,13 @@ def send_invitations(
         if not address:
             without.append(invitation.organisation)
             continue
-        subject, body = _invitation_message(input_round, invitation, key, link, locale)
+        mail = _message("round_invitation", ctx, input_round, invitation, key=key, locale=locale)
         invitation.message = enqueue(
             session,
             municipality_id=municipality_id,
             to_address=address,
-            subject=subject,
-            body=body,
+            subject=mail.subject,
+            body=mail.body,
             kind=INVITATION_KIND,
         )
         invitation.sent_at = now
@@ -213,9 +213,9 @@ def send_invitations(
     if sent:
         _record(
             session,
+            ctx,
             "round.invitations_sent",
             input_round,
-            actor,
             invitation_ids=[i.id for i in sent],
         )
     session.commit()
@@ -223,25 +223,17 @@ def send_invitations(
 
 
 def send_reminders(
-    session: DbSession,
-    municipality_id: int,
-    round_id: int,
-    *,
-    key: bytes,
-    link: Link,
-    today: dt.date,
-    now: dt.datetime | None = None,
-    actor: Account,
-    scope: Scope,
+    session: DbSession, ctx: Context, round_id: int, *, key: bytes, today: dt.date
 ) -> SendOutcome:
     """Remind invited organisations that have not submitted an answer.
 
     Only invitations already sent, and each at most once a day: one sent or reminded less
     than 24 hours ago is left alone.
     """
-    require_moderator(scope, municipality_id)
+    ctx.require_moderator()
+    municipality_id = ctx.municipality_id
     input_round = _sendable(session, municipality_id, round_id, today)
-    now = now or utcnow()
+    now = ctx.now
     locale = _locale(session, municipality_id)
     reminded, without, too_recent = [], [], 0
     for invitation in _invitations(session, input_round):
@@ -259,13 +251,13 @@ def send_reminders(
         if now - last < REMINDER_INTERVAL:
             too_recent += 1
             continue
-        subject, body = _reminder_message(input_round, invitation, key, link, locale)
+        mail = _message("round_reminder", ctx, input_round, invitation, key=key, locale=locale)
         invitation.message = enqueue(
             session,
             municipality_id=municipality_id,
             to_address=invitation.organisation.contact_email,
-            subject=subject,
-            body=body,
+            subject=mail.subject,
+            body=mail.body,
             kind=REMINDER_KIND,
         )
         invitation.reminded_at = now
@@ -274,9 +266,9 @@ def send_reminders(
     if reminded:
         _record(
             session,
+            ctx,
             "round.reminders_sent",
             input_round,
-            actor,
             invitation_ids=[i.id for i in reminded],
         )
     session.commit()
@@ -320,12 +312,8 @@ def _invitations(session: DbSession, input_round: InputRound) -> list[Invitation
     )
 
 
-def _chosen(
-    session: DbSession,
-    municipality_id: int,
-    organisation_ids: Sequence[int] | None,
-    types: Sequence[OrganisationType] | None,
-) -> list[Organisation]:
+def _chosen(session: DbSession, municipality_id: int, invitees: Invitees) -> list[Organisation]:
+    organisation_ids, types = invitees.organisation_ids, invitees.types
     query = select(Organisation).where(Organisation.municipality_id == municipality_id)
     if organisation_ids is not None:
         wanted = set(organisation_ids)
@@ -347,83 +335,40 @@ def _chosen(
 
 
 def _locale(session: DbSession, municipality_id: int) -> str:
+    """The municipality's language, which its mails to organisations are written in."""
     municipality = session.get(Municipality, municipality_id)
-    return municipality.default_locale if municipality else "sv"
+    return municipality.default_locale if municipality else current_settings().default_locale
 
 
-def _pick(value: dict[str, str], locale: str) -> str:
-    return value.get(locale) or value.get("sv") or next(iter(value.values()), "")
-
-
-def _date(value: dt.date) -> str:
-    return format_date(value, format="long") if has_app_context() else value.isoformat()
-
-
-def _invitation_message(
-    input_round: InputRound, invitation: Invitation, key: bytes, link: Link, locale: str
-) -> tuple[str, str]:
-    url = link(tokens.token_for(key, invitation.token_salt))
-    title = _pick(input_round.title, locale)
-    introduction = _pick(input_round.introduction, locale)
-    with _in_locale(locale):
-        subject = _("Your invitation to answer: %(title)s", title=title)
-        body = "\n\n".join(
-            [
-                _("To %(organisation)s,", organisation=invitation.organisation.name),
-                _(
-                    "The municipality and the police invite your organisation to answer the "
-                    "questions of “%(title)s”.",
-                    title=title,
-                ),
-                introduction,
-                _("Answer through this link (no account needed):") + "\n" + url,
-                _(
-                    "You can answer from %(opens)s until %(closes)s, and save and continue "
-                    "later with the same link.",
-                    opens=_date(input_round.opens_on),
-                    closes=_date(input_round.closes_on),
-                ),
-                _("The link is your organisation's own. Do not share it outside the organisation."),
-            ]
-        )
-    return subject, body
-
-
-def _reminder_message(
-    input_round: InputRound, invitation: Invitation, key: bytes, link: Link, locale: str
-) -> tuple[str, str]:
-    url = link(tokens.token_for(key, invitation.token_salt))
-    title = _pick(input_round.title, locale)
-    with _in_locale(locale):
-        subject = _("Reminder: %(title)s", title=title)
-        body = "\n\n".join(
-            [
-                _("To %(organisation)s,", organisation=invitation.organisation.name),
-                _(
-                    "We have not yet received your organisation's answers to “%(title)s”. "
-                    "The round closes on %(closes)s.",
-                    title=title,
-                    closes=_date(input_round.closes_on),
-                ),
-                _("Answer through this link (no account needed):") + "\n" + url,
-                _("If you have already answered, thank you, and please ignore this reminder."),
-            ]
-        )
-    return subject, body
-
-
-def _in_locale(locale: str) -> AbstractContextManager[object]:
-    """``force_locale`` when there is an application context; nothing otherwise."""
-    return force_locale(locale) if has_app_context() else nullcontext()
+def _message(
+    name: str,
+    ctx: Context,
+    input_round: InputRound,
+    invitation: Invitation,
+    *,
+    key: bytes,
+    locale: str,
+) -> Mail:
+    token = tokens.token_for(key, invitation.token_salt)
+    return compose(
+        name,
+        locale,
+        organisation=invitation.organisation.name,
+        title=text_in(input_round.title, locale),
+        introduction=text_in(input_round.introduction, locale),
+        opens_on=input_round.opens_on,
+        closes_on=input_round.closes_on,
+        link=ctx.link(ANSWER_ENDPOINT, token=token),
+    )
 
 
 def _record(
-    session: DbSession, action: str, input_round: InputRound, actor: Account, **details: object
+    session: DbSession, ctx: Context, action: str, input_round: InputRound, **details: object
 ) -> None:
     record(
         session,
         action,
-        actor_id=actor.id,
+        actor_id=ctx.actor.id,
         municipality_id=input_round.municipality_id,
         object_type="input_round",
         object_id=input_round.id,

@@ -11,15 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import (
-    abort,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, request, url_for
 from werkzeug import Response
 from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -33,12 +25,21 @@ from dialogue.keys import current_keys
 from dialogue.municipalities.tenancy import current_tenant, local_today, tenant_blueprint
 from dialogue.organisations.labels import TYPE_LABELS
 from dialogue.organisations.models import OrganisationType
-from dialogue.rounds import answering
-from dialogue.rounds.answering import Move, RoundNotOpenError, Step, Visit
+from dialogue.organisations.registration import (
+    MAX_EMAIL_LENGTH,
+    MAX_NAME_LENGTH,
+    OrganisationDetails,
+)
+from dialogue.rounds import answer_checks, answer_review, answers, visits
+from dialogue.rounds.answers import Move
 from dialogue.rounds.models import InputRound, QuestionKind
+from dialogue.rounds.open_link import answer_via_open_link
+from dialogue.rounds.scale import SCALE, SCALE_ENDS, SCALE_KINDS
 from dialogue.rounds.state import RoundState, round_state
+from dialogue.rounds.visits import AnswerSite, RoundNotOpenError, Step, Visit
 from dialogue.web.forms import STALE_FORM_MESSAGE, DialogueForm, MaxChars, plain_text
 from dialogue.web.ratelimit import limiter, named
+from dialogue.web.responses import no_store, page
 from dialogue.web.templating import label
 from dialogue.web.urls import external_url
 
@@ -62,7 +63,7 @@ class OpenLinkForm(DialogueForm):
         validators=[
             InputRequired(_l("Enter the name of your organisation.")),
             plain_text,
-            MaxChars(answering.MAX_NAME_LENGTH),
+            MaxChars(MAX_NAME_LENGTH),
         ],
     )
     type = RadioField(
@@ -76,33 +77,27 @@ class OpenLinkForm(DialogueForm):
     )
     contact_name = StringField(
         _l("Your name (optional)"),
-        validators=[Optional(), plain_text, MaxChars(answering.MAX_NAME_LENGTH)],
+        validators=[Optional(), plain_text, MaxChars(MAX_NAME_LENGTH)],
     )
     contact_email = EmailField(
         _l("Your e-mail address (optional)"),
         validators=[
             Optional(),
             plain_text,
-            MaxChars(answering.MAX_EMAIL_LENGTH),
+            MaxChars(MAX_EMAIL_LENGTH),
             Email(_l("Enter an e-mail address in the right format, like name@example.se.")),
         ],
     )
 
 
-@bp.after_request
-def _no_store(response: Response) -> Response:
-    # The address holds the organisation's token: no browser or proxy may keep the page.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+# The address holds the organisation's token: no browser or proxy may keep any answer,
+# redirects included.
+bp.after_request(no_store)
 
 
 @bp.errorhandler(NotFoundError)
 def _unknown_link(error: NotFoundError) -> Response:
-    return _page("answer/unknown.html", 404)
-
-
-def _page(template: str, status: int = 200, **context: Any) -> Response:
-    return make_response(render_template(template, **context), status)
+    return page("answer/unknown.html", 404)
 
 
 def _key() -> bytes:
@@ -110,24 +105,31 @@ def _key() -> bytes:
     return key
 
 
-def _settings() -> Any:
-    return current_settings()
+def _site() -> AnswerSite:
+    return AnswerSite(
+        key=_key(),
+        today=local_today(),
+        municipality_name=current_tenant().name,
+        locale=current_locale(),
+        default_locale=current_settings().default_locale,
+        link=own_link,
+    )
 
 
 def _load(token: str) -> Visit:
-    return answering.load_visit(
+    return visits.load_visit(
         db.session, current_tenant().id, token, key=_key(), today=local_today()
     )
 
 
-def _review_rows(visit: Visit) -> tuple[answering.ReviewStep, ...]:
-    return answering.review(visit, current_locale(), _settings().default_locale)
+def _review_rows(visit: Visit) -> tuple[answer_review.ReviewStep, ...]:
+    return answer_review.review(visit, current_locale(), current_settings().default_locale)
 
 
 def _status_page(
     input_round: InputRound, state: RoundState, status: int, **context: Any
 ) -> Response:
-    return _page("answer/status.html", status, round=input_round, state=state, **context)
+    return page("answer/status.html", status, round=input_round, state=state, **context)
 
 
 def _visit_status(visit: Visit, status: int = 200) -> Response:
@@ -155,7 +157,7 @@ def start(token: str) -> Response:
     visit = _load(token)
     if not visit.is_open:
         return _visit_status(visit)
-    return _page("answer/start.html", visit=visit, own_link=_own_link(visit))
+    return page("answer/start.html", visit=visit, own_link=_own_link(visit))
 
 
 # A step ----------------------------------------------------------------------------------
@@ -167,9 +169,9 @@ def _posted_answers() -> dict[str, list[str]]:
 
 def _error_target(step: Step, visit: Visit, name: str) -> str:
     """Where the error summary's link leads: the question's first control."""
-    question = next(q for q in step.questions if answering.field_name(q) == name)
-    if question.kind in answering.SCALE_KINDS:
-        return f"{name}-1"
+    question = next(q for q in step.questions if visits.field_name(q) == name)
+    if question.kind in SCALE_KINDS:
+        return f"{name}-{SCALE[0]}"
     if question.kind is QuestionKind.TOP_CATEGORIES and visit.category_groups:
         return f"{name}-{visit.category_groups[0].choices[0].id}"
     return name
@@ -187,9 +189,9 @@ def _render_step(
     errors = dict(errors or {})
     items = [(_error_target(step, visit, name), message) for name, message in errors.items()]
     if form.csrf_token.errors and step.questions:
-        first = answering.field_name(step.questions[0])
+        first = visits.field_name(step.questions[0])
         items.insert(0, (_error_target(step, visit, first), str(STALE_FORM_MESSAGE)))
-    return _page(
+    return page(
         "answer/step.html",
         status,
         visit=visit,
@@ -198,9 +200,10 @@ def _render_step(
         values=values,
         errors=errors,
         error_items=items,
-        scale_ends=answering.SCALE_ENDS,
-        default_max_choices=answering.DEFAULT_MAX_CHOICES,
-        max_text_length=answering.MAX_TEXT_LENGTH,
+        scale=SCALE,
+        scale_ends=SCALE_ENDS,
+        default_max_choices=visits.DEFAULT_MAX_CHOICES,
+        max_text_length=answer_checks.MAX_TEXT_LENGTH,
         language_form=STEP_FORM,
     )
 
@@ -215,7 +218,7 @@ def step(token: str, number: int) -> Response:
         if not visit.is_open:
             return _visit_status(visit)
         current = visit.step(number)
-        values = answering.step_values(visit, current)
+        values = answer_checks.step_values(visit, current)
         return _render_step(visit, current, AnswerForm(formdata=None), values)
     return _save_step(visit, number)
 
@@ -236,7 +239,7 @@ def _save_step(visit: Visit, number: int) -> Response:
         move = Move.NEXT
     was_submitted = visit.is_submitted
     try:
-        answering.save_step(db.session, visit, number, posted, move=move)
+        answers.save_step(db.session, visit, number, posted, move=move)
     except RoundNotOpenError:
         return _visit_status(visit, 403)
     except InvalidInputError as error:
@@ -283,7 +286,7 @@ def _render_review(
         items.append((f"#{REVIEW_FORM}", errors["answers"]))
     for review_step in rows:
         for row in review_step.rows:
-            name = answering.field_name(row.question)
+            name = visits.field_name(row.question)
             if name in errors:
                 step_url = url_for("answer.step", token=visit.token, number=review_step.step.number)
                 target = _error_target(review_step.step, visit, name)
@@ -293,7 +296,7 @@ def _render_review(
                     number=review_step.step.number,
                 )
                 items.append((f"{step_url}#{target}", message))
-    return _page(
+    return page(
         "answer/review.html",
         status,
         visit=visit,
@@ -323,16 +326,8 @@ def _submit(visit: Visit) -> Response:
         return _visit_status(visit, 403)
     if not form.validate_on_submit():
         return _render_review(visit, form, status=422)
-    tenant = current_tenant()
     try:
-        sent = answering.submit_response(
-            db.session,
-            visit,
-            link=_own_link(visit),
-            municipality_name=tenant.name,
-            locale=current_locale(),
-            default_locale=_settings().default_locale,
-        )
+        sent = answers.submit_response(db.session, visit, _site())
     except RoundNotOpenError:
         return _visit_status(visit, 403)
     except InvalidInputError as error:
@@ -353,9 +348,7 @@ def done(token: str) -> Response:
     has_address = response is not None and bool(
         response.respondent_email or visit.organisation.contact_email
     )
-    return _page(
-        "answer/done.html", visit=visit, has_address=has_address, own_link=_own_link(visit)
-    )
+    return page("answer/done.html", visit=visit, has_address=has_address, own_link=_own_link(visit))
 
 
 # The open link ---------------------------------------------------------------------------
@@ -364,7 +357,7 @@ def done(token: str) -> Response:
 def _render_open_link(
     input_round: InputRound, token: str, form: OpenLinkForm, status: int = 200
 ) -> Response:
-    return _page(
+    return page(
         "answer/open_link.html",
         status,
         round=input_round,
@@ -377,7 +370,7 @@ def _render_open_link(
 @bp.route("/rounds/open/<token>", methods=["GET", "POST"])
 @limiter.limit(named("round_answer"), methods=["POST"], exempt_when=_language_only)
 def open_link(token: str) -> Response:
-    input_round = answering.find_open_round(db.session, current_tenant().id, token, key=_key())
+    input_round = visits.find_open_round(db.session, current_tenant().id, token, key=_key())
     if request.method == "GET":
         state = round_state(input_round, local_today())
         if state is not RoundState.OPEN:
@@ -392,30 +385,19 @@ def _register(input_round: InputRound, token: str) -> Response:
         return _render_open_link(input_round, token, form)
     if not form.validate_on_submit():
         return _render_open_link(input_round, token, form, 422)
-    tenant = current_tenant()
+    details = OrganisationDetails(
+        name=form.name.data or "",
+        type=OrganisationType(form.type.data),
+        org_number=form.org_number.data or "",
+        contact_name=form.contact_name.data or "",
+        contact_email=form.contact_email.data or "",
+    )
     try:
-        new_token = answering.answer_via_open_link(
-            db.session,
-            input_round,
-            answering.OpenLinkDetails(
-                name=form.name.data or "",
-                type=OrganisationType(form.type.data),
-                org_number=form.org_number.data or "",
-                contact_name=form.contact_name.data or "",
-                contact_email=form.contact_email.data or "",
-            ),
-            key=_key(),
-            today=local_today(),
-            link=own_link,
-            municipality_name=tenant.name,
-            locale=current_locale(),
-            default_locale=_settings().default_locale,
-        )
+        new_token = answer_via_open_link(db.session, input_round, details, _site())
     except RoundNotOpenError as error:
         return _status_page(input_round, error.state, 403)
     except InvalidInputError as error:
-        for name, message in error.errors.items():
-            getattr(form, name).errors = [str(message)]
+        form.add_errors(error)
         return _render_open_link(input_round, token, form, 422)
     if form.contact_email.data:
         flash(

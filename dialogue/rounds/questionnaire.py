@@ -8,33 +8,30 @@ the place's name inside, so the questionnaire stays as it was asked whatever cha
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
-from flask import has_app_context
-from flask_babel import force_locale
 from sqlalchemy import select
 
-from dialogue.accounts.access import Scope, require_moderator
-from dialogue.accounts.models import Account
+from dialogue.accounts.context import Context
 from dialogue.audit.services import record
+from dialogue.config import current_settings
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _, _l
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment, Pledge
-from dialogue.records import LOCALES, changes, localized_line, localized_text
+from dialogue.records import changes, localized_line, localized_text
 from dialogue.rounds.models import InputRound, Question, QuestionKind, TimeOfDay
+from dialogue.rounds.queries import find_round
 from dialogue.rounds.state import questions_frozen
+from dialogue.rounds.texts import in_every_language, text_in
 
 TOP_CATEGORIES_CHOICES = 3
 MAX_TEXT = 500
 MAX_HINT = 1000
 # Kinds whose text the moderator writes (and may later change); the others are generated.
 OWN_TEXT_KINDS = frozenset({QuestionKind.SCALE, QuestionKind.FREE_TEXT})
-SCALE_KINDS = frozenset(
-    {QuestionKind.IMPORTANCE, QuestionKind.PROGRESS, QuestionKind.PLACE_SAFETY, QuestionKind.SCALE}
-)
 
 Direction = Literal["up", "down"]
 
@@ -64,28 +61,11 @@ class QuestionText:
 # The texts, in every language
 
 
-def in_every_language(make: Callable[[str], str]) -> Localized:
-    """``{locale: make(locale)}``, each made with that locale's translations."""
-    texts = {}
-    for locale in LOCALES:
-        if has_app_context():
-            with force_locale(locale):
-                texts[locale] = make(locale)
-        else:
-            texts[locale] = make(locale)
-    return texts
-
-
-def _in(value: Localized, locale: str) -> str:
-    """A stored text in ``locale``, else Swedish, else any language."""
-    return value.get(locale) or value.get("sv") or next(iter(value.values()), "")
-
-
 def importance_text(commitment: Commitment) -> tuple[Localized, Localized]:
     text = in_every_language(
         lambda locale: _(
             "How important is this commitment to your organisation: %(commitment)s",
-            commitment=_in(commitment.text, locale),
+            commitment=text_in(commitment.text, locale),
         )
     )
     hint = in_every_language(
@@ -98,7 +78,7 @@ def progress_text(commitment: Commitment) -> tuple[Localized, Localized]:
     text = in_every_language(
         lambda locale: _(
             "How well is this commitment going, as your organisation sees it: %(commitment)s",
-            commitment=_in(commitment.text, locale),
+            commitment=text_in(commitment.text, locale),
         )
     )
     hint = in_every_language(
@@ -214,48 +194,35 @@ def add_default_questions(
 
 
 def add_question(
-    session: DbSession,
-    municipality_id: int,
-    round_id: int,
-    data: QuestionInput,
-    *,
-    actor: Account,
-    scope: Scope,
+    session: DbSession, ctx: Context, round_id: int, data: QuestionInput
 ) -> list[Question]:
     """Add a question at the end of a draft round (two for a place asked by day and night)."""
-    input_round = _draft(session, municipality_id, round_id, scope)
+    input_round = _draft(session, ctx, round_id)
     made = _made(session, input_round, data)
     position = max((q.position for q in input_round.questions), default=0)
     for question in made:
         position += 1
-        question.municipality_id = municipality_id
+        question.municipality_id = ctx.municipality_id
         question.round = input_round
         question.position = position
         session.add(question)
     session.flush()
     for question in made:
-        _record(session, "round_question.added", question, actor, values=_audit_values(question))
+        _record(session, ctx, "round_question.added", question, values=_audit_values(question))
     session.commit()
     return made
 
 
 def update_question(
-    session: DbSession,
-    municipality_id: int,
-    round_id: int,
-    question_id: int,
-    data: QuestionText,
-    *,
-    actor: Account,
-    scope: Scope,
+    session: DbSession, ctx: Context, round_id: int, question_id: int, data: QuestionText
 ) -> Question:
     """Change the text of a moderator's own scale or free-text question of a draft round."""
-    input_round = _draft(session, municipality_id, round_id, scope)
+    input_round = _draft(session, ctx, round_id)
     question = _question(input_round, question_id)
     if question.kind not in OWN_TEXT_KINDS:
         raise InvalidInputError(
             {
-                "text_sv": _l(
+                _default_field("text"): _l(
                     "The text of this question is made from the pledge and cannot be changed."
                 )
             }
@@ -266,23 +233,16 @@ def update_question(
     question.hint = hint or None
     changed = changes(before, _audit_values(question))
     if changed:
-        _record(session, "round_question.updated", question, actor, changes=changed)
+        _record(session, ctx, "round_question.updated", question, changes=changed)
     session.commit()
     return question
 
 
 def move_question(
-    session: DbSession,
-    municipality_id: int,
-    round_id: int,
-    question_id: int,
-    direction: Direction | str,
-    *,
-    actor: Account,
-    scope: Scope,
+    session: DbSession, ctx: Context, round_id: int, question_id: int, direction: Direction | str
 ) -> Question:
     """Swap a question with the one before (``up``) or after it (``down``)."""
-    input_round = _draft(session, municipality_id, round_id, scope)
+    input_round = _draft(session, ctx, round_id)
     question = _question(input_round, question_id)
     if direction not in ("up", "down"):
         raise InvalidInputError({"direction": _l("Choose whether to move it up or down.")})
@@ -301,9 +261,9 @@ def move_question(
     _renumber(ordered)
     _record(
         session,
+        ctx,
         "round_question.moved",
         question,
-        actor,
         direction=direction,
         position=question.position,
     )
@@ -311,19 +271,11 @@ def move_question(
     return question
 
 
-def remove_question(
-    session: DbSession,
-    municipality_id: int,
-    round_id: int,
-    question_id: int,
-    *,
-    actor: Account,
-    scope: Scope,
-) -> None:
+def remove_question(session: DbSession, ctx: Context, round_id: int, question_id: int) -> None:
     """Remove a question from a draft round; the others close up."""
-    input_round = _draft(session, municipality_id, round_id, scope)
+    input_round = _draft(session, ctx, round_id)
     question = _question(input_round, question_id)
-    _record(session, "round_question.removed", question, actor, values=_audit_values(question))
+    _record(session, ctx, "round_question.removed", question, values=_audit_values(question))
     remaining = [q for q in input_round.questions if q.id != question.id]
     session.delete(question)
     session.flush()
@@ -335,11 +287,9 @@ def remove_question(
 # Helpers
 
 
-def _draft(session: DbSession, municipality_id: int, round_id: int, scope: Scope) -> InputRound:
-    from dialogue.rounds.services import find_round
-
-    require_moderator(scope, municipality_id)
-    input_round = find_round(session, municipality_id, round_id)
+def _draft(session: DbSession, ctx: Context, round_id: int) -> InputRound:
+    ctx.require_moderator()
+    input_round = find_round(session, ctx.municipality_id, round_id)
     if questions_frozen(input_round):
         raise InvalidInputError(
             {"questions": _l("The round is published, so its questions can no longer change.")}
@@ -363,8 +313,8 @@ def _own_text(text: Localized, hint: Localized) -> tuple[Localized, Localized]:
     cleaned = localized_line(text)
     cleaned_hint = localized_text(hint)
     errors: dict[str, Any] = {}
-    if not cleaned.get("sv"):
-        errors["text_sv"] = _l("Write the question in Swedish.")
+    if not cleaned.get(current_settings().default_locale):
+        errors[_default_field("text")] = _l("Write the question in Swedish.")
     for locale, value in cleaned.items():
         if len(value) > MAX_TEXT:
             errors[f"text_{locale}"] = _l("Use at most %(limit)d characters.", limit=MAX_TEXT)
@@ -432,13 +382,18 @@ def _audit_values(question: Question) -> dict[str, Any]:
     }
 
 
+def _default_field(prefix: str) -> str:
+    """The form field of a text in the default locale, the one language it is required in."""
+    return f"{prefix}_{current_settings().default_locale}"
+
+
 def _record(
-    session: DbSession, action: str, question: Question, actor: Account, **details: Any
+    session: DbSession, ctx: Context, action: str, question: Question, **details: Any
 ) -> None:
     record(
         session,
         action,
-        actor_id=actor.id,
+        actor_id=ctx.actor.id,
         municipality_id=question.municipality_id,
         object_type="round_question",
         object_id=question.id,

@@ -19,14 +19,14 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope, require_moderator, require_reader
-from dialogue.accounts.models import Account
+from dialogue.accounts.access import Scope, require_reader
+from dialogue.accounts.context import Context
 from dialogue.audit.services import record
 from dialogue.categories.models import Category
-from dialogue.db import DbSession, Localized, utcnow
+from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.organisations.labels import TYPE_LABELS
@@ -37,29 +37,13 @@ from dialogue.rounds.models import (
     Invitation,
     Question,
     QuestionKind,
-    ResponseVia,
     RoundResponse,
 )
-from dialogue.rounds.questionnaire import SCALE_KINDS, in_every_language
-from dialogue.rounds.services import find_round
+from dialogue.rounds.queries import counted_invitations, find_round
+from dialogue.rounds.scale import SCALE, SCALE_KINDS
+from dialogue.rounds.texts import every_locale_filled, in_every_language
 
-SCALE = range(1, 6)
 MEAN_DECIMALS = 2
-
-
-def counted_invitations() -> ColumnElement[bool]:
-    """Invitations that count as invited: own links, and open-link answers once submitted."""
-    return or_(
-        Invitation.via == ResponseVia.INVITATION,
-        Invitation.response.has(RoundResponse.submitted_at.is_not(None)),
-    )
-
-
-def both_languages(value: Localized | None) -> Localized:
-    """``{"sv": …, "en": …}``, a missing language taking the other's text."""
-    value = value or {}
-    sv = value.get("sv") or value.get("en") or next(iter(value.values()), "")
-    return {"sv": sv, "en": value.get("en") or sv}
 
 
 def type_label(kind: OrganisationType) -> Localized:
@@ -304,17 +288,11 @@ def get_response(
 
 
 def verify_response(
-    session: DbSession,
-    municipality_id: int,
-    round_id: int,
-    response_id: int,
-    *,
-    now: dt.datetime | None = None,
-    actor: Account,
-    scope: Scope,
+    session: DbSession, ctx: Context, round_id: int, response_id: int
 ) -> RoundResponse:
     """Confirm an answer given through the open link, and the organisation that gave it."""
-    require_moderator(scope, municipality_id)
+    ctx.require_moderator()
+    municipality_id = ctx.municipality_id
     input_round = find_round(session, municipality_id, round_id)
     response = session.scalar(
         select(RoundResponse)
@@ -326,14 +304,14 @@ def verify_response(
     if response.is_verified:
         raise InvalidInputError({"verified": _l("This response is already verified.")})
     response.is_verified = True
-    response.verified_by_id = actor.id
-    response.verified_at = now or utcnow()
+    response.verified_by_id = ctx.actor.id
+    response.verified_at = ctx.now
     organisation_was_verified = response.organisation.is_verified
     response.organisation.is_verified = True
     record(
         session,
         "round_response.verified",
-        actor_id=actor.id,
+        actor_id=ctx.actor.id,
         municipality_id=municipality_id,
         object_type="round_response",
         object_id=response.id,
@@ -379,7 +357,7 @@ def round_results(session: DbSession, municipality_id: int, round_id: int) -> Ro
     )
     return RoundResults(
         round_id=input_round.id,
-        title=both_languages(input_round.title),
+        title=every_locale_filled(input_round.title),
         opens_on=input_round.opens_on,
         closes_on=input_round.closes_on,
         invited=rate.invited,
@@ -416,7 +394,7 @@ def _question_result(
     common: dict[str, Any] = {
         "id": question.id,
         "kind": question.kind,
-        "text": both_languages(question.text),
+        "text": every_locale_filled(question.text),
     }
     if question.kind in SCALE_KINDS:
         values = [(kind, a.value) for kind, a in found if a.value in SCALE and not a.dont_know]
@@ -445,7 +423,7 @@ def _question_result(
             counts.update(picked)
         choices = sorted(
             (
-                ChoiceCount(categories[i].code, both_languages(categories[i].label), count)
+                ChoiceCount(categories[i].code, every_locale_filled(categories[i].label), count)
                 for i, count in counts.items()
             ),
             key=lambda c: (-c.count, c.key),

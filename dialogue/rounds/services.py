@@ -17,18 +17,20 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
-from dialogue.accounts.access import Scope, require_moderator, require_reader
-from dialogue.accounts.models import Account
+from dialogue.accounts.access import Scope, require_reader
+from dialogue.accounts.context import Context
 from dialogue.audit.services import record
-from dialogue.db import DbSession, Localized, utcnow
-from dialogue.errors import InvalidInputError, NotFoundError
+from dialogue.config import current_settings
+from dialogue.db import DbSession, Localized
+from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus
 from dialogue.pledges.services import get_current_pledge
 from dialogue.records import changes, localized_line, localized_text
 from dialogue.rounds import questionnaire, tokens
-from dialogue.rounds.models import InputRound, Invitation, Question, RoundResponse
+from dialogue.rounds.models import InputRound, Invitation, Question
+from dialogue.rounds.queries import find_round, participation
 from dialogue.rounds.state import questions_frozen
 
 MAX_TITLE = 200
@@ -58,22 +60,17 @@ class RoundRow:
         return self.responded / self.invited if self.invited else None
 
 
-# Permissions
+@dataclasses.dataclass(frozen=True)
+class RoundSource:
+    """What a new round's default questions are made from: the pledge ``pledge_id``, else
+    (``use_current_pledge``) the current published one; and the places to ask about."""
+
+    pledge_id: int | None = None
+    use_current_pledge: bool = True
+    place_ids: Sequence[int] = ()
 
 
 # Reading
-
-
-def find_round(session: DbSession, municipality_id: int, round_id: int) -> InputRound:
-    """The round with this id in this municipality, questions loaded; NotFoundError otherwise."""
-    found = session.scalar(
-        select(InputRound)
-        .where(InputRound.id == round_id, InputRound.municipality_id == municipality_id)
-        .options(selectinload(InputRound.questions))
-    )
-    if found is None:
-        raise NotFoundError(round_id)
-    return found
 
 
 def get_round(
@@ -96,28 +93,6 @@ def list_rounds(session: DbSession, municipality_id: int, *, scope: Scope) -> li
     )
     counts = participation(session, [r.id for r in rounds])
     return [RoundRow(r, *counts.get(r.id, (0, 0))) for r in rounds]
-
-
-def participation(session: DbSession, round_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-    """``{round_id: (invited, responded)}``: see :func:`dialogue.rounds.results.response_rate`."""
-    if not round_ids:
-        return {}
-    from dialogue.rounds.results import counted_invitations
-
-    found: dict[int, tuple[int, int]] = {}
-    query = (
-        select(
-            Invitation.round_id,
-            func.count(Invitation.id),
-            func.count(RoundResponse.submitted_at),
-        )
-        .outerjoin(RoundResponse, RoundResponse.invitation_id == Invitation.id)
-        .where(Invitation.round_id.in_(round_ids), counted_invitations())
-        .group_by(Invitation.round_id)
-    )
-    for round_id, invited, responded in session.execute(query):
-        found[round_id] = (invited, responded)
-    return found
 
 
 def list_pledge_choices(session: DbSession, municipality_id: int) -> list[Pledge]:
@@ -172,30 +147,27 @@ def open_link_token(input_round: InputRound, key: bytes) -> str | None:
 
 def create_round(
     session: DbSession,
-    municipality_id: int,
+    ctx: Context,
     data: RoundInput,
+    source: RoundSource = RoundSource(),
     *,
     today: dt.date,
-    pledge_id: int | None = None,
-    use_current_pledge: bool = True,
-    place_ids: Sequence[int] = (),
-    actor: Account,
-    scope: Scope,
 ) -> InputRound:
     """A new draft round with the default questionnaire of a pledge.
 
-    The pledge is ``pledge_id``, else (``use_current_pledge``) the current published one; the
-    questionnaire asks about each of its commitments, about safety at ``place_ids`` by day and
-    by night, the top categories of concern and two free-text questions.
+    The pledge and places come from ``source``; the questionnaire asks about each of the
+    pledge's commitments, about safety at the places by day and by night, the top categories
+    of concern and two free-text questions. ``today`` is the municipality's local date.
     """
-    require_moderator(scope, municipality_id)
+    ctx.require_moderator()
+    municipality_id = ctx.municipality_id
     values = _checked(data)
-    pledge = _pledge(session, municipality_id, pledge_id, today, use_current_pledge)
-    places = _places(session, municipality_id, place_ids)
+    pledge = _pledge(session, municipality_id, source, today)
+    places = _places(session, municipality_id, source.place_ids)
     input_round = InputRound(
         municipality_id=municipality_id,
         pledge_id=pledge.id if pledge else None,
-        created_by_id=actor.id,
+        created_by_id=ctx.actor.id,
         **values,
     )
     session.add(input_round)
@@ -204,7 +176,7 @@ def create_round(
     record(
         session,
         "round.created",
-        actor_id=actor.id,
+        actor_id=ctx.actor.id,
         municipality_id=municipality_id,
         object_type="input_round",
         object_id=input_round.id,
@@ -217,110 +189,72 @@ def create_round(
     return input_round
 
 
-def update_round(
-    session: DbSession,
-    municipality_id: int,
-    round_id: int,
-    data: RoundInput,
-    *,
-    actor: Account,
-    scope: Scope,
-) -> InputRound:
+def update_round(session: DbSession, ctx: Context, round_id: int, data: RoundInput) -> InputRound:
     """Change a round's title, introduction and dates; the audit keeps the old ones."""
-    require_moderator(scope, municipality_id)
-    input_round = find_round(session, municipality_id, round_id)
+    ctx.require_moderator()
+    input_round = find_round(session, ctx.municipality_id, round_id)
     values = _checked(data)
     before = _audit_values(input_round)
     for name, value in values.items():
         setattr(input_round, name, value)
     changed = changes(before, _audit_values(input_round))
     if changed:
-        _record(session, "round.updated", input_round, actor, changes=changed)
+        _record(session, ctx, "round.updated", input_round, changes=changed)
     session.commit()
     return input_round
 
 
-def publish_round(
-    session: DbSession,
-    municipality_id: int,
-    round_id: int,
-    *,
-    now: dt.datetime | None = None,
-    actor: Account,
-    scope: Scope,
-) -> InputRound:
+def publish_round(session: DbSession, ctx: Context, round_id: int) -> InputRound:
     """Publish a draft: its questions are frozen and its links work from the opening date."""
-    require_moderator(scope, municipality_id)
-    input_round = find_round(session, municipality_id, round_id)
+    ctx.require_moderator()
+    input_round = find_round(session, ctx.municipality_id, round_id)
     if questions_frozen(input_round):
         raise InvalidInputError({"status": _l("The round is already published.")})
     if not input_round.questions:
         raise InvalidInputError({"questions": _l("Add at least one question before publishing.")})
-    input_round.published_at = now or utcnow()
+    input_round.published_at = ctx.now
     _record(
         session,
+        ctx,
         "round.published",
         input_round,
-        actor,
         questions=[q.id for q in input_round.questions],
     )
     session.commit()
     return input_round
 
 
-def enable_open_link(
-    session: DbSession,
-    municipality_id: int,
-    round_id: int,
-    *,
-    key: bytes,
-    actor: Account,
-    scope: Scope,
-) -> str:
+def enable_open_link(session: DbSession, ctx: Context, round_id: int, *, key: bytes) -> str:
     """Turn the open link on, or give it a new token (the old one stops working); the token."""
-    require_moderator(scope, municipality_id)
-    input_round = find_round(session, municipality_id, round_id)
+    ctx.require_moderator()
+    input_round = find_round(session, ctx.municipality_id, round_id)
     renewed = input_round.open_token_salt is not None
     salt, token, lookup = tokens.issue(key)
     input_round.open_token_salt = salt
     input_round.open_token_hash = lookup
     action = "round.open_link_renewed" if renewed else "round.open_link_enabled"
-    _record(session, action, input_round, actor)
+    _record(session, ctx, action, input_round)
     session.commit()
     return token
 
 
-def disable_open_link(
-    session: DbSession,
-    municipality_id: int,
-    round_id: int,
-    *,
-    actor: Account,
-    scope: Scope,
-) -> InputRound:
+def disable_open_link(session: DbSession, ctx: Context, round_id: int) -> InputRound:
     """Turn the open link off; answers already given through it stay."""
-    require_moderator(scope, municipality_id)
-    input_round = find_round(session, municipality_id, round_id)
+    ctx.require_moderator()
+    input_round = find_round(session, ctx.municipality_id, round_id)
     if input_round.open_token_salt is None:
         raise InvalidInputError({"open_link": _l("The round has no open link.")})
     input_round.open_token_salt = None
     input_round.open_token_hash = None
-    _record(session, "round.open_link_disabled", input_round, actor)
+    _record(session, ctx, "round.open_link_disabled", input_round)
     session.commit()
     return input_round
 
 
-def delete_round(
-    session: DbSession,
-    municipality_id: int,
-    round_id: int,
-    *,
-    actor: Account,
-    scope: Scope,
-) -> None:
+def delete_round(session: DbSession, ctx: Context, round_id: int) -> None:
     """Delete a draft round and its questions; a published round stays for good."""
-    require_moderator(scope, municipality_id)
-    input_round = find_round(session, municipality_id, round_id)
+    ctx.require_moderator()
+    input_round = find_round(session, ctx.municipality_id, round_id)
     if questions_frozen(input_round):
         raise InvalidInputError(
             {"status": _l("A published round cannot be deleted: organisations may have answered.")}
@@ -332,7 +266,7 @@ def delete_round(
         raise InvalidInputError(
             {"status": _l("Organisations are invited to this round, so it cannot be deleted.")}
         )
-    _record(session, "round.deleted", input_round, actor, values=_audit_values(input_round))
+    _record(session, ctx, "round.deleted", input_round, values=_audit_values(input_round))
     session.execute(delete(Question).where(Question.round_id == input_round.id))
     session.delete(input_round)
     session.commit()
@@ -346,13 +280,15 @@ def _checked(data: RoundInput) -> dict[str, Any]:
     errors: dict[str, Any] = {}
     title = localized_line(data.title)
     introduction = localized_text(data.introduction)
-    if not title.get("sv"):
-        errors["title_sv"] = _l("Give the title in Swedish.")
+    # The default locale is the one language every round is written in.
+    default = current_settings().default_locale
+    if not title.get(default):
+        errors[f"title_{default}"] = _l("Give the title in Swedish.")
     for locale, text in title.items():
         if len(text) > MAX_TITLE:
             errors[f"title_{locale}"] = _l("Use at most %(limit)d characters.", limit=MAX_TITLE)
-    if not introduction.get("sv"):
-        errors["introduction_sv"] = _l("Write the introduction in Swedish.")
+    if not introduction.get(default):
+        errors[f"introduction_{default}"] = _l("Write the introduction in Swedish.")
     for locale, text in introduction.items():
         if len(text) > MAX_INTRODUCTION:
             errors[f"introduction_{locale}"] = _l(
@@ -371,17 +307,15 @@ def _checked(data: RoundInput) -> dict[str, Any]:
 
 
 def _pledge(
-    session: DbSession,
-    municipality_id: int,
-    pledge_id: int | None,
-    today: dt.date,
-    use_current: bool,
+    session: DbSession, municipality_id: int, source: RoundSource, today: dt.date
 ) -> Pledge | None:
-    if pledge_id is None:
-        return default_pledge(session, municipality_id, today) if use_current else None
+    if source.pledge_id is None:
+        if not source.use_current_pledge:
+            return None
+        return default_pledge(session, municipality_id, today)
     pledge = session.scalar(
         select(Pledge)
-        .where(Pledge.id == pledge_id, Pledge.municipality_id == municipality_id)
+        .where(Pledge.id == source.pledge_id, Pledge.municipality_id == municipality_id)
         .options(
             selectinload(Pledge.commitments),
             selectinload(Pledge.initiatives).selectinload(Initiative.places),
@@ -427,12 +361,12 @@ def _audit_values(input_round: InputRound) -> dict[str, Any]:
 
 
 def _record(
-    session: DbSession, action: str, input_round: InputRound, actor: Account, **details: Any
+    session: DbSession, ctx: Context, action: str, input_round: InputRound, **details: Any
 ) -> None:
     record(
         session,
         action,
-        actor_id=actor.id,
+        actor_id=ctx.actor.id,
         municipality_id=input_round.municipality_id,
         object_type="input_round",
         object_id=input_round.id,

@@ -10,10 +10,8 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import format_decimal, format_percent, ngettext
-from werkzeug import Response
 
-from dialogue.accounts.workspace import acting, current_scope, moderator_required, staff_blueprint
-from dialogue.admin.blueprint import save
+from dialogue.accounts.workspace import context, current_scope, moderator_required, staff_blueprint
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _, _l
@@ -30,11 +28,12 @@ from dialogue.rounds.forms import (
     QuestionTextForm,
     RoundForm,
 )
-from dialogue.rounds.invitations import InvitationStatus
-from dialogue.rounds.models import InputRound, Question, QuestionKind, TimeOfDay
+from dialogue.rounds.invitations import ANSWER_ENDPOINT, InvitationStatus
+from dialogue.rounds.models import InputRound, QuestionKind, TimeOfDay
+from dialogue.rounds.scale import SCALE
 from dialogue.rounds.state import RoundState, questions_frozen, round_state
 from dialogue.submissions.personal_data import highlight
-from dialogue.web.responses import done, page, refused
+from dialogue.web.responses import FormPage, Response, done, page, refused
 from dialogue.web.templating import label
 from dialogue.web.urls import external_url
 
@@ -58,7 +57,8 @@ TIME_OF_DAY_LABELS = {
     TimeOfDay.DAY: _l("In the daytime"),
     TimeOfDay.NIGHT: _l("In the evening and at night"),
 }
-SCALE_VALUES = (1, 2, 3, 4, 5)
+FROZEN = _l("The round is published, so its questions can no longer change.")
+MADE_FROM_PLEDGE = _l("The text of this question is made from the pledge and cannot be changed.")
 
 
 def _tenant_id() -> int:
@@ -76,7 +76,7 @@ def _can_edit() -> bool:
 
 def answer_link(token: str) -> str:
     """The public address of an organisation's own link."""
-    return external_url("answer.start", token=token)
+    return external_url(ANSWER_ENDPOINT, token=token)
 
 
 def open_link(token: str) -> str:
@@ -84,7 +84,7 @@ def open_link(token: str) -> str:
     return external_url("answer.open_link", token=token)
 
 
-def _shared(**context: Any) -> dict[str, Any]:
+def _shared(**extra: Any) -> dict[str, Any]:
     """What every page of the rounds uses."""
     return {
         "can_edit": _can_edit(),
@@ -97,7 +97,7 @@ def _shared(**context: Any) -> dict[str, Any]:
         "Statuses": InvitationStatus,
         "format_decimal": format_decimal,
         "format_percent": format_percent,
-        **context,
+        **extra,
     }
 
 
@@ -122,6 +122,10 @@ def _pledge_label(pledge: Any) -> str:
             end=pledge.valid_to.isoformat(),
         )
     )
+
+
+def _refused_here(message: Any, round_id: int) -> Response:
+    return refused(InvalidInputError({"status": message}), ".show", round_id=round_id)
 
 
 # The list and one round
@@ -150,27 +154,23 @@ def new() -> Response:
         services.list_place_choices(db.session, _tenant_id()),
         _pledge_label,
     )
-
-    def create() -> InputRound:
-        opens_on, closes_on = form.dates()
-        return services.create_round(
-            db.session,
-            _tenant_id(),
-            services.RoundInput(form.title(), form.introduction(), opens_on, closes_on),
-            today=today,
-            pledge_id=form.pledge_id(),
-            use_current_pledge=False,
-            place_ids=form.place_ids(),
-            **acting(),
-        )
-
-    result = save(form, "rounds/form.html", create, **_shared(round=None))
-    if isinstance(result, Response):
-        return result
+    shown = FormPage("rounds/form.html", form, **_shared(round=None))
+    if not form.validate_on_submit():
+        return shown.render()
+    opens_on, closes_on = form.dates()
+    data = services.RoundInput(form.title(), form.introduction(), opens_on, closes_on)
+    source = services.RoundSource(
+        pledge_id=form.pledge_id(), use_current_pledge=False, place_ids=form.place_ids()
+    )
+    try:
+        created = services.create_round(db.session, context(), data, source, today=today)
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
     return done(
         _("The round is created with its default questions. Check them before you publish it."),
         ".show",
-        round_id=result.id,
+        round_id=created.id,
     )
 
 
@@ -197,20 +197,16 @@ def show(round_id: int) -> Response:
 def edit(round_id: int) -> Response:
     input_round = _get(round_id)
     form = RoundForm(data=RoundForm.initial(input_round))
-
-    def update() -> InputRound:
-        opens_on, closes_on = form.dates()
-        return services.update_round(
-            db.session,
-            _tenant_id(),
-            input_round.id,
-            services.RoundInput(form.title(), form.introduction(), opens_on, closes_on),
-            **acting(),
-        )
-
-    result = save(form, "rounds/form.html", update, **_round_context(input_round))
-    if isinstance(result, Response):
-        return result
+    shown = FormPage("rounds/form.html", form, **_round_context(input_round))
+    if not form.validate_on_submit():
+        return shown.render()
+    opens_on, closes_on = form.dates()
+    data = services.RoundInput(form.title(), form.introduction(), opens_on, closes_on)
+    try:
+        services.update_round(db.session, context(), input_round.id, data)
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
     return done(_("The changes to the round are saved."), ".show", round_id=round_id)
 
 
@@ -221,7 +217,7 @@ def publish(round_id: int) -> Response:
     if request.method == "GET":
         return page("rounds/publish.html", **_round_context(input_round))
     try:
-        services.publish_round(db.session, _tenant_id(), round_id, **acting())
+        services.publish_round(db.session, context(), round_id)
     except InvalidInputError as error:
         return refused(error, ".show", round_id=round_id)
     return done(
@@ -236,7 +232,7 @@ def publish(round_id: int) -> Response:
 def delete(round_id: int) -> Response:
     _get(round_id)
     try:
-        services.delete_round(db.session, _tenant_id(), round_id, **acting())
+        services.delete_round(db.session, context(), round_id)
     except InvalidInputError as error:
         return refused(error, ".show", round_id=round_id)
     return done(_("The draft round is deleted."), ".index")
@@ -247,34 +243,29 @@ def delete(round_id: int) -> Response:
 def open_link_action(round_id: int) -> Response:
     _get(round_id)
     action = request.form.get("action", "")
+    if action not in ("enable", "renew", "disable"):
+        return refused(
+            InvalidInputError({"action": _("Choose what to do with the open link.")}),
+            ".show",
+            round_id=round_id,
+        )
     try:
-        if action in ("enable", "renew"):
-            services.enable_open_link(db.session, _tenant_id(), round_id, key=_key(), **acting())
-            message = (
-                _("The open link is renewed. The old one no longer works.")
-                if action == "renew"
-                else _("The open link is on.")
-            )
-        elif action == "disable":
-            services.disable_open_link(db.session, _tenant_id(), round_id, **acting())
-            message = _("The open link is off.")
+        if action == "disable":
+            services.disable_open_link(db.session, context(), round_id)
         else:
-            return refused(
-                InvalidInputError({"action": _("Choose what to do with the open link.")}),
-                ".show",
-                round_id=round_id,
-            )
+            services.enable_open_link(db.session, context(), round_id, key=_key())
     except InvalidInputError as error:
         return refused(error, ".show", round_id=round_id)
+    if action == "renew":
+        message = _("The open link is renewed. The old one no longer works.")
+    elif action == "enable":
+        message = _("The open link is on.")
+    else:
+        message = _("The open link is off.")
     return done(message, ".show", round_id=round_id, _anchor="open-link")
 
 
 # Questions
-
-
-def _frozen_refusal(round_id: int) -> Response:
-    flash(_("The round is published, so its questions can no longer change."), "warning")
-    return redirect(url_for(".show", round_id=round_id), code=303)
 
 
 @bp.route("/rounds/<int:round_id>/questions/new", methods=["GET", "POST"])
@@ -282,35 +273,31 @@ def _frozen_refusal(round_id: int) -> Response:
 def add_question(round_id: int) -> Response:
     input_round = _get(round_id)
     if request.method == "GET" and questions_frozen(input_round):
-        return _frozen_refusal(round_id)
+        return _refused_here(FROZEN, round_id)
     form = QuestionForm()
     form.set_choices(
         questionnaire.list_commitment_choices(db.session, input_round),
         services.list_place_choices(db.session, _tenant_id()),
         lambda commitment: label(commitment.text),
     )
-
-    def add() -> list[Question]:
-        return questionnaire.add_question(
-            db.session,
-            _tenant_id(),
-            input_round.id,
-            questionnaire.QuestionInput(
-                kind=QuestionKind(form.kind.data),
-                text=form.text(),
-                hint=form.hint(),
-                commitment_id=form.commitment_id(),
-                place_id=form.place_id(),
-                time_of_day=form.chosen_time(),
-            ),
-            **acting(),
-        )
-
-    result = save(form, "rounds/question_form.html", add, **_round_context(input_round))
-    if isinstance(result, Response):
-        return result
+    shown = FormPage("rounds/question_form.html", form, **_round_context(input_round))
+    if not form.validate_on_submit():
+        return shown.render()
+    data = questionnaire.QuestionInput(
+        kind=QuestionKind(form.kind.data),
+        text=form.text(),
+        hint=form.hint(),
+        commitment_id=form.commitment_id(),
+        place_id=form.place_id(),
+        time_of_day=form.chosen_time(),
+    )
+    try:
+        added = questionnaire.add_question(db.session, context(), input_round.id, data)
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
     return done(
-        ngettext("The question is added.", "%(num)d questions are added.", len(result)),
+        ngettext("The question is added.", "%(num)d questions are added.", len(added)),
         ".show",
         round_id=round_id,
         _anchor="questions",
@@ -326,30 +313,24 @@ def edit_question(round_id: int, question_id: int) -> Response:
         abort(404)
     if request.method == "GET":
         if questions_frozen(input_round):
-            return _frozen_refusal(round_id)
+            return _refused_here(FROZEN, round_id)
         if question.kind not in questionnaire.OWN_TEXT_KINDS:
-            flash(
-                _("The text of this question is made from the pledge and cannot be changed."),
-                "warning",
-            )
-            return redirect(url_for(".show", round_id=round_id), code=303)
+            return _refused_here(MADE_FROM_PLEDGE, round_id)
     form = QuestionTextForm(data=QuestionTextForm.initial(question))
-    result = save(
-        form,
+    shown = FormPage(
         "rounds/question_text_form.html",
-        lambda: questionnaire.update_question(
-            db.session,
-            _tenant_id(),
-            input_round.id,
-            question_id,
-            questionnaire.QuestionText(form.text(), form.hint()),
-            **acting(),
-        ),
+        form,
         question=question,
         **_round_context(input_round),
     )
-    if isinstance(result, Response):
-        return result
+    if not form.validate_on_submit():
+        return shown.render()
+    data = questionnaire.QuestionText(form.text(), form.hint())
+    try:
+        questionnaire.update_question(db.session, context(), input_round.id, question_id, data)
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
     return done(_("The question is saved."), ".show", round_id=round_id, _anchor="questions")
 
 
@@ -357,15 +338,9 @@ def edit_question(round_id: int, question_id: int) -> Response:
 @moderator_required
 def move_question(round_id: int, question_id: int) -> Response:
     _get(round_id)
+    direction = request.form.get("direction", "")
     try:
-        questionnaire.move_question(
-            db.session,
-            _tenant_id(),
-            round_id,
-            question_id,
-            request.form.get("direction", ""),
-            **acting(),
-        )
+        questionnaire.move_question(db.session, context(), round_id, question_id, direction)
     except InvalidInputError as error:
         return refused(error, ".show", round_id=round_id, _anchor="questions")
     return done(
@@ -378,7 +353,7 @@ def move_question(round_id: int, question_id: int) -> Response:
 def remove_question(round_id: int, question_id: int) -> Response:
     _get(round_id)
     try:
-        questionnaire.remove_question(db.session, _tenant_id(), round_id, question_id, **acting())
+        questionnaire.remove_question(db.session, context(), round_id, question_id)
     except InvalidInputError as error:
         return refused(error, ".show", round_id=round_id, _anchor="questions")
     return done(_("The question is removed."), ".show", round_id=round_id, _anchor="questions")
@@ -397,30 +372,28 @@ def invitations(round_id: int) -> Response:
     rows = inviting.list_invitations(
         db.session, _tenant_id(), round_id, key=_key(), scope=current_scope()
     )
-    result = save(
-        form,
+    shown = FormPage(
         "rounds/invitations.html",
-        lambda: inviting.invite_organisations(
-            db.session,
-            _tenant_id(),
-            input_round.id,
-            key=_key(),
-            today=local_today(),
-            organisation_ids=form.chosen_ids(),
-            types=form.chosen_types(),
-            **acting(),
-        ),
+        form,
         invitation_rows=rows,
         answer_link=answer_link,
         **_round_context(input_round),
     )
-    if isinstance(result, Response):
-        return result
+    if not form.validate_on_submit():
+        return shown.render()
+    invitees = inviting.Invitees(organisation_ids=form.chosen_ids(), types=form.chosen_types())
+    try:
+        invited = inviting.invite_organisations(
+            db.session, context(), input_round.id, invitees, key=_key(), today=local_today()
+        )
+    except InvalidInputError as error:
+        form.add_errors(error)
+        return shown.render(422)
     return done(
         ngettext(
             "%(num)d organisation is invited. Send the invitation when you are ready.",
             "%(num)d organisations are invited. Send the invitations when you are ready.",
-            len(result),
+            len(invited),
         ),
         ".show",
         round_id=round_id,
@@ -496,15 +469,7 @@ def _send(
     """Queue invitations or reminders, then say what went out and who has no address."""
     _get(round_id)
     try:
-        outcome = sender(
-            db.session,
-            _tenant_id(),
-            round_id,
-            key=_key(),
-            link=answer_link,
-            today=local_today(),
-            **acting(),
-        )
+        outcome = sender(db.session, context(), round_id, key=_key(), today=local_today())
     except InvalidInputError as error:
         return refused(error, ".show", round_id=round_id, _anchor="invitations")
     _after_sending(outcome, queued(outcome.sent), nothing)
@@ -538,9 +503,7 @@ def response(round_id: int, response_id: int) -> Response:
 @moderator_required
 def verify_response(round_id: int, response_id: int) -> Response:
     try:
-        found = findings.verify_response(
-            db.session, _tenant_id(), round_id, response_id, **acting()
-        )
+        found = findings.verify_response(db.session, context(), round_id, response_id)
     except InvalidInputError as error:
         return refused(error, ".response", round_id=round_id, response_id=response_id)
     return done(
@@ -559,6 +522,6 @@ def results(round_id: int) -> Response:
         "rounds/results.html",
         results=found,
         highlight=highlight,
-        scale_values=SCALE_VALUES,
+        scale_values=SCALE,
         **_round_context(input_round),
     )

@@ -35,15 +35,17 @@ from sqlalchemy import JSON, String, Text, select
 
 from dialogue.accounts.access import load_scope
 from dialogue.accounts.administration import NewMember, create_member
+from dialogue.accounts.context import Context
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.services import create_account
 from dialogue.cases.services import add_information
 from dialogue.categories.services import CategoryInput, NewCategory, create_category
-from dialogue.db import Base
+from dialogue.db import Base, utcnow
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.intake.services import NewSubmission, submit_concern
 from dialogue.models import Category, Municipality, OrganisationType, QuestionKind, RoundResponse
+from dialogue.organisations.registration import OrganisationDetails
 from dialogue.organisations.services import OrganisationInput, create_organisation
 from dialogue.places.editing import PlaceInput, create_place
 from dialogue.places.models import PlaceKind
@@ -54,9 +56,16 @@ from dialogue.pledges.commitments import (
 )
 from dialogue.pledges.editing import PledgeInput, Signatory, create_pledge, publish_pledge
 from dialogue.pledges.initiatives import InitiativeInput, add_initiative
-from dialogue.rounds import answering
+from dialogue.rounds import answers, visits
+from dialogue.rounds.open_link import answer_via_open_link
 from dialogue.rounds.questionnaire import QuestionInput, add_question
-from dialogue.rounds.services import RoundInput, create_round, enable_open_link, publish_round
+from dialogue.rounds.services import (
+    RoundInput,
+    RoundSource,
+    create_round,
+    enable_open_link,
+    publish_round,
+)
 from dialogue.sanitize import holds_markup
 from dialogue.submissions.models import Status, SubmissionKind, SubmitterType
 from dialogue.triage.clusters import link_to_cluster
@@ -519,21 +528,32 @@ def _store_round(
     key = server.app.extensions["dialogue.keys"].invitation
     public_url = server.app.extensions["dialogue.settings"].public_url
     today = stockholm_today()
+    ctx = Context(actor=actor, scope=scope, municipality_id=town.id, now=utcnow(), locale="sv")
+
+    def own_link(token: str) -> str:
+        return f"{public_url}/{MUNICIPALITY}/rounds/{token}"
+
+    site = visits.AnswerSite(
+        key=key,
+        today=today,
+        municipality_name=town.name,
+        locale="sv",
+        default_locale="sv",
+        link=own_link,
+    )
 
     def new_round(title: str, introduction: str) -> Any:
         return create_round(
             session,
-            town.id,
+            ctx,
             RoundInput(
                 title={"sv": title, "en": title},
                 introduction={"sv": introduction, "en": introduction},
                 opens_on=today - dt.timedelta(days=2),
                 closes_on=today + dt.timedelta(days=30),
             ),
+            RoundSource(use_current_pledge=False),
             today=today,
-            use_current_pledge=False,
-            actor=actor,
-            scope=scope,
         )
 
     # Drafts named by payloads, and one draft asking a question per payload.
@@ -544,15 +564,13 @@ def _store_round(
     for _number, text, line in corpus.records():
         add_question(
             session,
-            town.id,
+            ctx,
             questions.id,
             QuestionInput(
                 kind=QuestionKind.FREE_TEXT,
                 text={"sv": fit(line, 300), "en": fit(line, 300)},
                 hint={"sv": text, "en": text},
             ),
-            actor=actor,
-            scope=scope,
         )
     corpus.pages.append(f"/staff/{MUNICIPALITY}/rounds/{questions.id}")
 
@@ -560,50 +578,32 @@ def _store_round(
     answered = new_round("Öppen runda", "Svara för er förening.")
     add_question(
         session,
-        town.id,
+        ctx,
         answered.id,
         QuestionInput(kind=QuestionKind.FREE_TEXT, text={"sv": "Vad oroar er?", "en": "What?"}),
-        actor=actor,
-        scope=scope,
     )
-    publish_round(session, town.id, answered.id, actor=actor, scope=scope)
-    open_token = enable_open_link(session, town.id, answered.id, key=key, actor=actor, scope=scope)
+    publish_round(session, ctx, answered.id)
+    open_token = enable_open_link(session, ctx, answered.id, key=key)
     for number, text, line in corpus.records():
-        token = answering.answer_via_open_link(
-            session,
-            answered,
-            answering.OpenLinkDetails(
-                name=fit(line, 200),
-                type=OrganisationType.BUSINESS,
-                org_number=valid_org_number(804000000 + number),
-                contact_name=fit(line[200:] or line, 200),
-            ),
-            key=key,
-            today=today,
-            link=lambda token: f"{public_url}/{MUNICIPALITY}/rounds/{token}",
-            municipality_name=town.name,
-            locale="sv",
-            default_locale="sv",
+        details = OrganisationDetails(
+            name=fit(line, 200),
+            type=OrganisationType.BUSINESS,
+            org_number=valid_org_number(804000000 + number),
+            contact_name=fit(line[200:] or line, 200),
         )
-        visit = answering.load_visit(session, town.id, token, key=key, today=today)
+        token = answer_via_open_link(session, answered, details, site)
+        visit = visits.load_visit(session, town.id, token, key=key, today=today)
         step = next(s for s in visit.steps if s.questions)
-        raw = {answering.field_name(q): [text] for q in step.questions}
+        raw = {visits.field_name(q): [text] for q in step.questions}
         try:
-            answering.save_step(session, visit, step.number, raw, move=answering.Move.NEXT)
+            answers.save_step(session, visit, step.number, raw, move=answers.Move.NEXT)
         except InvalidInputError:
             # Refused as a whole (control characters): nothing stored, nothing to show.
             session.rollback()
             corpus.refused += 1
             continue
-        visit = answering.load_visit(session, town.id, token, key=key, today=today)
-        answering.submit_response(
-            session,
-            visit,
-            link=f"{public_url}/{MUNICIPALITY}/rounds/{token}",
-            municipality_name=town.name,
-            locale="sv",
-            default_locale="sv",
-        )
+        visit = visits.load_visit(session, town.id, token, key=key, today=today)
+        answers.submit_response(session, visit, site)
         corpus.answer_tokens.append(token)
     corpus.response_ids = list(
         session.scalars(

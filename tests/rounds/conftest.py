@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -84,3 +85,11 @@ def categories(session: Session, municipality: Municipality, count: int) -> list
             .limit(count)
         )
     )
+
+
+@pytest.fixture
+def in_app(app: Flask) -> Iterator[None]:
+    """Mails are written from templates, inside an application context; the messages the
+    tests compare stay in English, as written."""
+    with app.app_context(), force_locale("en"):
+        yield

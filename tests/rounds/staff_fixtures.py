@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import load_scope
+from dialogue.accounts.context import Context
 from dialogue.accounts.models import Account
 from dialogue.audit.models import AuditEvent
 from dialogue.db import utcnow
@@ -41,6 +42,25 @@ NOW = dt.datetime(2024, 9, 15, 10, tzinfo=dt.UTC)
 def acting_as(session: Session, account: Account) -> dict[str, Any]:
     """The ``actor`` and ``scope`` keyword arguments of a changing service."""
     return {"actor": account, "scope": load_scope(session, account)}
+
+
+def round_link(endpoint: str, /, **values: Any) -> str:
+    """The link builder of the tests' contexts: an organisation's own link, on a public URL."""
+    return f"https://dialog.example/falkoping/rounds/{values['token']}"
+
+
+def ctx_for(
+    acting: dict[str, Any], municipality_id: int, *, now: dt.datetime | None = None
+) -> Context:
+    """The context of a changing service, for who ``acting`` names (see :func:`acting_as`)."""
+    return Context(
+        actor=acting["actor"],
+        scope=acting["scope"],
+        municipality_id=municipality_id,
+        now=now or utcnow(),
+        locale="sv",
+        link=round_link,
+    )
 
 
 @pytest.fixture(name="ctx")

@@ -11,11 +11,21 @@ from sqlalchemy.orm.attributes import set_committed_value
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.models import Category, Municipality
 from dialogue.organisations.models import Organisation, OrganisationType
+from dialogue.organisations.registration import OrganisationDetails as OpenLinkDetails
 from dialogue.outbox.models import OutboxMessage
-from dialogue.rounds import answering, tokens
-from dialogue.rounds.answering import Move, OpenLinkDetails, RoundNotOpenError, StepKind, Visit
+from dialogue.rounds import (
+    answer_checks,
+    answer_mail,
+    answer_review,
+    answers,
+    open_link,
+    tokens,
+    visits,
+)
+from dialogue.rounds.answers import Move
 from dialogue.rounds.models import Answer, Invitation, ResponseVia, RoundResponse
 from dialogue.rounds.state import RoundState
+from dialogue.rounds.visits import AnswerSite, RoundNotOpenError, StepKind, Visit
 from tests.factories import (
     CategoryFactory,
     MunicipalityFactory,
@@ -25,36 +35,39 @@ from tests.factories import (
 from tests.rounds.conftest import InviteFn, Link, categories
 from tests.rounds.helpers import Questionnaire, give_open_link, make_questionnaire, today
 
+pytestmark = pytest.mark.usefixtures("in_app")
+
 
 def visit(session: Session, link: Link, key: bytes, on: dt.date | None = None) -> Visit:
     session.expire_all()
-    return answering.load_visit(
+    return visits.load_visit(
         session, link.invitation.municipality_id, link.token, key=key, today=on or today()
     )
 
 
 def q(question: Any) -> str:
-    return answering.field_name(question)
+    return visits.field_name(question)
 
 
-def answers(session: Session) -> int:
+def stored_answers(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Answer)) or 0
 
 
-def submit(session: Session, current: Visit) -> answering.Submitted:
-    return answering.submit_response(
-        session,
-        current,
-        link="https://dialog.example/falkoping/rounds/x",
+def submit(session: Session, current: Visit) -> answers.Submitted:
+    site = AnswerSite(
+        key=b"unused",
+        today=today(),
         municipality_name="Falköping",
         locale="en",
         default_locale="sv",
+        link=lambda token: "https://dialog.example/falkoping/rounds/x",
     )
+    return answers.submit_response(session, current, site)
 
 
 def fill_required(session: Session, link: Link, key: bytes, survey: Questionnaire) -> Visit:
     current = visit(session, link, key)
-    answering.save_step(session, current, 5, {q(survey.scale): ["4"]}, move=Move.NEXT)
+    answers.save_step(session, current, 5, {q(survey.scale): ["4"]}, move=Move.NEXT)
     return visit(session, link, key)
 
 
@@ -73,17 +86,15 @@ def open_details(number: str, **overrides: Any) -> OpenLinkDetails:
 def answer_open(
     session: Session, survey: Questionnaire, key: bytes, details: OpenLinkDetails
 ) -> str:
-    return answering.answer_via_open_link(
-        session,
-        survey.round,
-        details,
+    site = AnswerSite(
         key=key,
         today=today(),
-        link=lambda token: f"https://dialog.example/falkoping/rounds/{token}",
         municipality_name="Falköping",
         locale="sv",
         default_locale="sv",
+        link=lambda token: f"https://dialog.example/falkoping/rounds/{token}",
     )
+    return open_link.answer_via_open_link(session, survey.round, details, site)
 
 
 # Finding the link -------------------------------------------------------------------------
@@ -121,7 +132,7 @@ def test_a_forged_or_unknown_token_is_not_found(
     forged = link.token[:-1] + ("A" if link.token[-1] != "A" else "B")
     for token in (forged, "short", "x" * 200, "../../etc/passwd"):
         with pytest.raises(NotFoundError):
-            answering.load_visit(db_session, demo.id, token, key=key, today=today())
+            visits.load_visit(db_session, demo.id, token, key=key, today=today())
 
 
 def test_a_link_of_another_municipality_is_not_found(
@@ -129,14 +140,14 @@ def test_a_link_of_another_municipality_is_not_found(
 ) -> None:
     other = MunicipalityFactory()
     with pytest.raises(NotFoundError):
-        answering.load_visit(db_session, other.id, link.token, key=key, today=today())
+        visits.load_visit(db_session, other.id, link.token, key=key, today=today())
 
 
 def test_a_link_made_with_another_key_is_not_found(
     db_session: Session, demo: Municipality, link: Link
 ) -> None:
     with pytest.raises(NotFoundError):
-        answering.load_visit(db_session, demo.id, link.token, key=b"another key", today=today())
+        visits.load_visit(db_session, demo.id, link.token, key=b"another key", today=today())
 
 
 # Checking a step --------------------------------------------------------------------------
@@ -150,10 +161,10 @@ def test_a_scale_answer_out_of_range_is_refused(
     question = questionnaire.importance[0]
 
     with pytest.raises(InvalidInputError) as refused:
-        answering.save_step(db_session, current, 1, {q(question): [value]}, move=Move.NEXT)
+        answers.save_step(db_session, current, 1, {q(question): [value]}, move=Move.NEXT)
 
     assert refused.value.errors == {q(question): "Choose a number from 1 to 5."}
-    assert answers(db_session) == 0
+    assert stored_answers(db_session) == 0
 
 
 def test_dont_know_is_allowed_only_for_progress(
@@ -163,20 +174,20 @@ def test_dont_know_is_allowed_only_for_progress(
     importance, progress = questionnaire.importance[0], questionnaire.progress[0]
 
     with pytest.raises(InvalidInputError) as refused:
-        answering.save_step(
+        answers.save_step(
             db_session,
             current,
             1,
-            {q(importance): [answering.DONT_KNOW], q(progress): [answering.DONT_KNOW]},
+            {q(importance): [answer_checks.DONT_KNOW], q(progress): [answer_checks.DONT_KNOW]},
             move=Move.NEXT,
         )
     assert set(refused.value.errors) == {q(importance)}
 
-    answering.save_step(
+    answers.save_step(
         db_session,
         visit(db_session, link, key),
         1,
-        {q(importance): ["5"], q(progress): [answering.DONT_KNOW]},
+        {q(importance): ["5"], q(progress): [answer_checks.DONT_KNOW]},
         move=Move.NEXT,
     )
     stored = {a.question_id: a for a in db_session.scalars(select(Answer))}
@@ -190,7 +201,7 @@ def test_two_values_for_one_scale_question_are_refused(
 ) -> None:
     current = visit(db_session, link, key)
     with pytest.raises(InvalidInputError):
-        answering.save_step(
+        answers.save_step(
             db_session, current, 3, {q(questionnaire.day): ["2", "3"]}, move=Move.NEXT
         )
 
@@ -202,10 +213,10 @@ def test_too_many_categories_are_refused(
     current = visit(db_session, link, key)
 
     with pytest.raises(InvalidInputError) as refused:
-        answering.save_step(db_session, current, 4, {q(questionnaire.top): chosen}, move=Move.NEXT)
+        answers.save_step(db_session, current, 4, {q(questionnaire.top): chosen}, move=Move.NEXT)
 
     assert refused.value.errors[q(questionnaire.top)] == "Choose at most 3. You have chosen 4."
-    assert answers(db_session) == 0
+    assert stored_answers(db_session) == 0
 
 
 def test_a_category_of_another_municipality_or_inactive_is_refused(
@@ -220,7 +231,7 @@ def test_a_category_of_another_municipality_or_inactive_is_refused(
 
     for chosen in ([str(foreign.id)], [str(inactive_id)], ["not a number"]):
         with pytest.raises(InvalidInputError) as refused:
-            answering.save_step(
+            answers.save_step(
                 db_session,
                 visit(db_session, link, key),
                 4,
@@ -238,7 +249,7 @@ def test_categories_are_stored_once_each_in_the_order_chosen(
     first, second, third = categories(db_session, demo, 3)
     chosen = [str(third), str(first), str(third), str(second)]
 
-    answering.save_step(
+    answers.save_step(
         db_session, visit(db_session, link, key), 4, {q(questionnaire.top): chosen}, move=Move.NEXT
     )
 
@@ -249,17 +260,17 @@ def test_categories_are_stored_once_each_in_the_order_chosen(
 def test_too_long_text_is_refused_and_text_is_cleaned(
     db_session: Session, questionnaire: Questionnaire, link: Link, key: bytes
 ) -> None:
-    long_text = "a" * (answering.MAX_TEXT_LENGTH + 1)
+    long_text = "a" * (answer_checks.MAX_TEXT_LENGTH + 1)
     fields = {q(questionnaire.scale): ["3"], q(questionnaire.text): [long_text]}
     with pytest.raises(InvalidInputError) as refused:
-        answering.save_step(db_session, visit(db_session, link, key), 5, fields, move=Move.NEXT)
+        answers.save_step(db_session, visit(db_session, link, key), 5, fields, move=Move.NEXT)
     assert refused.value.errors == {
         q(questionnaire.text): "Use at most 2000 characters. You have written 2001."
     }
-    assert answers(db_session) == 0
+    assert stored_answers(db_session) == 0
 
     fields[q(questionnaire.text)] = ["<script>alert(1)</script>Mer <b>belysning</b> vid Ranten"]
-    answering.save_step(db_session, visit(db_session, link, key), 5, fields, move=Move.NEXT)
+    answers.save_step(db_session, visit(db_session, link, key), 5, fields, move=Move.NEXT)
     texts = db_session.scalars(select(Answer.text).where(Answer.text.is_not(None))).all()
     assert texts == ["alert(1)Mer belysning vid Ranten"]
 
@@ -268,7 +279,7 @@ def test_control_characters_in_text_are_refused(
     db_session: Session, questionnaire: Questionnaire, link: Link, key: bytes
 ) -> None:
     with pytest.raises(InvalidInputError):
-        answering.save_step(
+        answers.save_step(
             db_session,
             visit(db_session, link, key),
             5,
@@ -282,11 +293,11 @@ def test_a_required_question_is_asked_for_only_when_moving_on(
 ) -> None:
     fields = {q(questionnaire.text): ["Mer ljus"]}
     with pytest.raises(InvalidInputError) as refused:
-        answering.save_step(db_session, visit(db_session, link, key), 5, fields, move=Move.NEXT)
+        answers.save_step(db_session, visit(db_session, link, key), 5, fields, move=Move.NEXT)
     assert refused.value.errors == {q(questionnaire.scale): "Answer this question."}
 
-    answering.save_step(db_session, visit(db_session, link, key), 5, fields, move=Move.LATER)
-    assert answers(db_session) == 1
+    answers.save_step(db_session, visit(db_session, link, key), 5, fields, move=Move.LATER)
+    assert stored_answers(db_session) == 1
 
 
 # Saving and resuming ----------------------------------------------------------------------
@@ -298,10 +309,10 @@ def test_a_step_is_saved_all_or_nothing(
     fields = {q(questionnaire.day): ["4"], q(questionnaire.night): ["9"]}
 
     with pytest.raises(InvalidInputError) as refused:
-        answering.save_step(db_session, visit(db_session, link, key), 3, fields, move=Move.NEXT)
+        answers.save_step(db_session, visit(db_session, link, key), 3, fields, move=Move.NEXT)
 
     assert set(refused.value.errors) == {q(questionnaire.night)}
-    assert answers(db_session) == 0
+    assert stored_answers(db_session) == 0
     assert db_session.scalar(select(func.count()).select_from(RoundResponse)) == 0
 
 
@@ -309,14 +320,14 @@ def test_first_save_creates_the_response_and_later_saves_update_it(
     db_session: Session, questionnaire: Questionnaire, link: Link, key: bytes
 ) -> None:
     fields = {q(questionnaire.day): ["4"], q(questionnaire.night): ["2"]}
-    response = answering.save_step(
+    response = answers.save_step(
         db_session, visit(db_session, link, key), 3, fields, move=Move.NEXT
     )
     assert response.invitation_id == link.invitation.id
     assert response.is_verified is True  # invited organisations are known
     assert response.submitted_at is None
 
-    answering.save_step(
+    answers.save_step(
         db_session,
         visit(db_session, link, key),
         3,
@@ -334,17 +345,17 @@ def test_resume_continues_at_the_furthest_step_reached(
 ) -> None:
     assert visit(db_session, link, key).resume_step() == 1
     q1 = {q(questionnaire.importance[0]): ["3"]}
-    answering.save_step(db_session, visit(db_session, link, key), 1, q1, move=Move.NEXT)
-    answering.save_step(db_session, visit(db_session, link, key), 2, {}, move=Move.NEXT)
+    answers.save_step(db_session, visit(db_session, link, key), 1, q1, move=Move.NEXT)
+    answers.save_step(db_session, visit(db_session, link, key), 2, {}, move=Move.NEXT)
     assert visit(db_session, link, key).resume_step() == 3
 
     # Saving to come back later stays on the step; going back never loses the furthest one.
-    answering.save_step(db_session, visit(db_session, link, key), 3, {}, move=Move.LATER)
-    answering.save_step(db_session, visit(db_session, link, key), 1, q1, move=Move.BACK)
+    answers.save_step(db_session, visit(db_session, link, key), 3, {}, move=Move.LATER)
+    answers.save_step(db_session, visit(db_session, link, key), 1, q1, move=Move.BACK)
     current = visit(db_session, link, key)
     assert current.resume_step() == 3
     assert current.response is not None and current.response.last_step == 3
-    assert answering.step_values(current, current.steps[0]) == {
+    assert answer_checks.step_values(current, current.steps[0]) == {
         q(questionnaire.importance[0]): ["3"]
     }
 
@@ -360,7 +371,7 @@ def test_an_unknown_step_is_not_found(
     db_session: Session, questionnaire: Questionnaire, link: Link, key: bytes
 ) -> None:
     with pytest.raises(NotFoundError):
-        answering.save_step(db_session, visit(db_session, link, key), 6, {}, move=Move.NEXT)
+        answers.save_step(db_session, visit(db_session, link, key), 6, {}, move=Move.NEXT)
 
 
 # Sending ----------------------------------------------------------------------------------
@@ -369,7 +380,7 @@ def test_an_unknown_step_is_not_found(
 def test_submit_marks_the_response_sent_and_mails_a_copy(
     db_session: Session, questionnaire: Questionnaire, link: Link, key: bytes
 ) -> None:
-    answering.save_step(
+    answers.save_step(
         db_session,
         visit(db_session, link, key),
         1,
@@ -380,12 +391,12 @@ def test_submit_marks_the_response_sent_and_mails_a_copy(
 
     sent = submit(db_session, current)
 
-    assert sent == answering.Submitted(first_time=True, mailed=True)
+    assert sent == answers.Submitted(first_time=True, mailed=True)
     response = db_session.scalars(select(RoundResponse)).one()
     assert response.submitted_at is not None
     mail = db_session.scalars(select(OutboxMessage)).one()
     assert mail.to_address == link.invitation.organisation.contact_email
-    assert mail.kind == answering.CONFIRMATION_MAIL
+    assert mail.kind == answer_mail.CONFIRMATION_MAIL
     assert "Business dialogue" in mail.subject
     assert "https://dialog.example/falkoping/rounds/x" in mail.body
     assert "How important is it?\n5 – very important" in mail.body
@@ -402,7 +413,7 @@ def test_sending_again_keeps_the_first_time_and_mails_nothing_more(
 
     # A change after sending is saved and the answers stay sent.
     current = visit(db_session, link, key)
-    answering.save_step(db_session, current, 5, {q(questionnaire.scale): ["2"]}, move=Move.NEXT)
+    answers.save_step(db_session, current, 5, {q(questionnaire.scale): ["2"]}, move=Move.NEXT)
     again = submit(db_session, visit(db_session, link, key))
 
     assert again.first_time is False
@@ -418,7 +429,7 @@ def test_submit_needs_the_required_answers(
         submit(db_session, visit(db_session, link, key))
     assert set(nothing.value.errors) == {"answers"}
 
-    answering.save_step(
+    answers.save_step(
         db_session,
         visit(db_session, link, key),
         3,
@@ -459,7 +470,7 @@ def test_nothing_is_written_when_the_round_is_not_open(
     assert current.state is state
 
     with pytest.raises(RoundNotOpenError) as refused:
-        answering.save_step(db_session, current, 5, {q(questionnaire.scale): ["1"]}, move=Move.NEXT)
+        answers.save_step(db_session, current, 5, {q(questionnaire.scale): ["1"]}, move=Move.NEXT)
     assert refused.value.state is state
     with pytest.raises(RoundNotOpenError):
         submit(db_session, current)
@@ -475,21 +486,21 @@ def test_a_draft_round_takes_no_answers(
     current = visit(db_session, invite(draft.round), key)
     assert current.state is RoundState.DRAFT
     with pytest.raises(RoundNotOpenError):
-        answering.save_step(db_session, current, 1, {}, move=Move.NEXT)
+        answers.save_step(db_session, current, 1, {}, move=Move.NEXT)
 
 
 def test_review_describes_every_answer(
     db_session: Session, demo: Municipality, questionnaire: Questionnaire, link: Link, key: bytes
 ) -> None:
     first, second = categories(db_session, demo, 2)
-    answering.save_step(
+    answers.save_step(
         db_session,
         visit(db_session, link, key),
         4,
         {q(questionnaire.top): [str(second), str(first)]},
         move=Move.NEXT,
     )
-    answering.save_step(
+    answers.save_step(
         db_session,
         visit(db_session, link, key),
         3,
@@ -498,7 +509,7 @@ def test_review_describes_every_answer(
     )
     rows = {
         row.question.id: row
-        for step in answering.review(visit(db_session, link, key), "en", "sv")
+        for step in answer_review.review(visit(db_session, link, key), "en", "sv")
         for row in step.rows
     }
     labels = {
@@ -529,7 +540,7 @@ def test_open_link_adds_an_unverified_organisation_with_its_own_link(
     assert organisation.name == "Bageriet i Falköping"
     assert organisation.municipality_id == demo.id
     assert tokens.is_well_formed(token)
-    current = answering.load_visit(db_session, demo.id, token, key=key, today=today())
+    current = visits.load_visit(db_session, demo.id, token, key=key, today=today())
     assert current.organisation.id == organisation.id
     assert current.invitation.via is ResponseVia.OPEN_LINK
     assert current.response is not None
@@ -547,7 +558,7 @@ def test_open_link_answers_are_mailed_to_the_respondent(
     own = Link(db_session.scalars(select(Invitation)).one(), token)
     submit(db_session, fill_required(db_session, own, key, questionnaire))
     mails = db_session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-    assert [m.kind for m in mails] == [answering.LINK_MAIL, answering.CONFIRMATION_MAIL]
+    assert [m.kind for m in mails] == [answer_mail.LINK_MAIL, answer_mail.CONFIRMATION_MAIL]
     assert mails[1].to_address == "bo@bageriet.example"
 
 
@@ -560,7 +571,7 @@ def test_a_second_open_link_answer_with_the_same_number_is_refused(
     with pytest.raises(InvalidInputError) as refused:
         answer_open(db_session, questionnaire, key, open_details(number, name="Någon annan"))
 
-    assert refused.value.errors == {"org_number": str(answering.ALREADY_ANSWERED)}
+    assert refused.value.errors == {"org_number": str(open_link.ALREADY_ANSWERED)}
     assert db_session.scalar(select(func.count()).select_from(Invitation)) == 1
     assert (
         db_session.scalar(
@@ -576,7 +587,7 @@ def test_open_link_refuses_an_invited_organisation(
     number = link.invitation.organisation.org_number
     with pytest.raises(InvalidInputError) as refused:
         answer_open(db_session, questionnaire, key, open_details(number))
-    assert refused.value.errors == {"org_number": str(answering.ALREADY_INVITED)}
+    assert refused.value.errors == {"org_number": str(open_link.ALREADY_INVITED)}
 
 
 def test_open_link_for_a_registered_organisation_not_invited_is_unverified(
@@ -585,7 +596,7 @@ def test_open_link_for_a_registered_organisation_not_invited_is_unverified(
     registered = OrganisationFactory(municipality_id=demo.id)
     token = answer_open(db_session, questionnaire, key, open_details(registered.org_number))
 
-    current = answering.load_visit(db_session, demo.id, token, key=key, today=today())
+    current = visits.load_visit(db_session, demo.id, token, key=key, today=today())
     assert current.organisation.id == registered.id
     assert current.organisation.is_verified is True
     assert current.organisation.name != "Bageriet i Falköping"  # the register is not changed
@@ -642,13 +653,11 @@ def test_find_open_round_needs_the_right_token(
     db_session: Session, demo: Municipality, questionnaire: Questionnaire, key: bytes
 ) -> None:
     token = give_open_link(db_session, key, questionnaire.round)
-    assert (
-        answering.find_open_round(db_session, demo.id, token, key=key).id == questionnaire.round.id
-    )
+    assert visits.find_open_round(db_session, demo.id, token, key=key).id == questionnaire.round.id
     with pytest.raises(NotFoundError):
-        answering.find_open_round(db_session, demo.id, token[::-1], key=key)
+        visits.find_open_round(db_session, demo.id, token[::-1], key=key)
     with pytest.raises(NotFoundError):
-        answering.find_open_round(db_session, MunicipalityFactory().id, token, key=key)
+        visits.find_open_round(db_session, MunicipalityFactory().id, token, key=key)
 
 
 def test_a_double_click_on_the_first_save_keeps_one_response(
@@ -656,13 +665,13 @@ def test_a_double_click_on_the_first_save_keeps_one_response(
 ) -> None:
     stale = visit(db_session, link, key)
     # The other click's response is stored meanwhile; this request has not seen it.
-    answering.save_step(
+    answers.save_step(
         db_session, visit(db_session, link, key), 3, {q(questionnaire.day): ["2"]}, move=Move.NEXT
     )
     set_committed_value(stale.invitation, "response", None)
     assert stale.response is None
 
-    answering.save_step(db_session, stale, 3, {q(questionnaire.night): ["5"]}, move=Move.NEXT)
+    answers.save_step(db_session, stale, 3, {q(questionnaire.night): ["5"]}, move=Move.NEXT)
 
     response = db_session.scalars(select(RoundResponse)).one()
     assert {a.question_id: a.value for a in response.answers} == {questionnaire.night.id: 5}
@@ -674,11 +683,11 @@ def test_two_open_link_answers_at_the_same_moment_keep_one(
     number = valid_org_number(556000006)
     answer_open(db_session, questionnaire, key, open_details(number))
     # The second request checked before the first one had stored anything.
-    monkeypatch.setattr(answering, "_refuse_if_linked", lambda *args: None)
+    monkeypatch.setattr(open_link, "_refuse_if_linked", lambda *args: None)
 
     with pytest.raises(InvalidInputError) as refused:
         answer_open(db_session, questionnaire, key, open_details(number))
 
-    assert refused.value.errors == {"org_number": str(answering.ALREADY_ANSWERED)}
+    assert refused.value.errors == {"org_number": str(open_link.ALREADY_ANSWERED)}
     assert db_session.scalar(select(func.count()).select_from(Invitation)) == 1
     assert db_session.scalar(select(func.count()).select_from(OutboxMessage)) == 1

@@ -26,6 +26,7 @@ from tests.rounds.staff_fixtures import (  # noqa: F401 (fixtures)
     as_moderator_fixture,
     audit_actions,
     ctx_fixture,
+    ctx_for,
     invitation_key_fixture,
     publish,
     respond,
@@ -64,12 +65,11 @@ def invite(
 ) -> list[Invitation]:
     return invitations.invite_organisations(
         session,
-        input_round.municipality_id,
+        ctx_for(acting, input_round.municipality_id),
         input_round.id,
+        invitations.Invitees(**kwargs),
         key=key,
         today=DURING,
-        **acting,
-        **kwargs,
     )
 
 
@@ -78,13 +78,10 @@ def send(
 ) -> invitations.SendOutcome:
     return invitations.send_invitations(
         session,
-        input_round.municipality_id,
+        ctx_for(acting, input_round.municipality_id, now=now),
         input_round.id,
         key=key,
-        link=link,
         today=DURING,
-        now=now,
-        **acting,
     )
 
 
@@ -93,13 +90,10 @@ def remind(
 ) -> invitations.SendOutcome:
     return invitations.send_reminders(
         session,
-        input_round.municipality_id,
+        ctx_for(acting, input_round.municipality_id, now=now),
         input_round.id,
         key=key,
-        link=link,
         today=DURING,
-        now=now,
-        **acting,
     )
 
 

@@ -13,7 +13,7 @@ from dialogue.models import Municipality, Place
 from dialogue.rounds import questionnaire
 from dialogue.rounds.models import InputRound, Question, QuestionKind, TimeOfDay
 from dialogue.rounds.questionnaire import QuestionInput, QuestionText
-from dialogue.rounds.services import RoundInput, create_round
+from dialogue.rounds.services import RoundInput, RoundSource, create_round
 from tests.factories import CommitmentFactory, InputRoundFactory, MunicipalityFactory, PledgeFactory
 from tests.rounds.staff_fixtures import (  # noqa: F401 (fixtures)
     CLOSES,
@@ -22,6 +22,7 @@ from tests.rounds.staff_fixtures import (  # noqa: F401 (fixtures)
     as_moderator_fixture,
     audit_actions,
     ctx_fixture,
+    ctx_for,
     demo_pledge,
     publish,
 )
@@ -43,7 +44,13 @@ def place(session: Session, slug: str) -> Place:
 @pytest.fixture
 def draft(db_session: Session, demo: Municipality, as_moderator: dict[str, Any]) -> InputRound:
     places = [place(db_session, "ranten").id, place(db_session, "dotorp").id]
-    return create_round(db_session, demo.id, ROUND, today=DURING, place_ids=places, **as_moderator)
+    return create_round(
+        db_session,
+        ctx_for(as_moderator, demo.id),
+        ROUND,
+        RoundSource(place_ids=places),
+        today=DURING,
+    )
 
 
 def kinds(input_round: InputRound) -> list[QuestionKind]:
@@ -102,7 +109,11 @@ def test_without_a_pledge_only_the_general_questions_are_asked(
     db_session: Session, as_moderator: dict[str, Any], demo: Municipality
 ) -> None:
     made = create_round(
-        db_session, demo.id, ROUND, today=DURING, use_current_pledge=False, **as_moderator
+        db_session,
+        ctx_for(as_moderator, demo.id),
+        ROUND,
+        RoundSource(use_current_pledge=False),
+        today=DURING,
     )
     assert made.pledge_id is None
     assert kinds(made) == [
@@ -118,10 +129,9 @@ def test_own_questions_are_added_at_the_end_and_audited(
     count = len(draft.questions)
     [added] = questionnaire.add_question(
         db_session,
-        draft.municipality_id,
+        ctx_for(as_moderator, draft.municipality_id),
         draft.id,
         QuestionInput(QuestionKind.SCALE, text={"sv": "Hur nöjd är ni?", "en": ""}),
-        **as_moderator,
     )
     assert added.position == count + 1
     assert added.text == {"sv": "Hur nöjd är ni?"}
@@ -134,10 +144,9 @@ def test_a_place_asked_without_a_time_adds_a_day_and_a_night_question(
     torget = place(db_session, "stora-torget")
     made = questionnaire.add_question(
         db_session,
-        draft.municipality_id,
+        ctx_for(as_moderator, draft.municipality_id),
         draft.id,
         QuestionInput(QuestionKind.PLACE_SAFETY, place_id=torget.id),
-        **as_moderator,
     )
     assert [q.time_of_day for q in made] == [TimeOfDay.DAY, TimeOfDay.NIGHT]
 
@@ -149,10 +158,9 @@ def test_a_question_about_another_municipalitys_commitment_is_refused(
     with pytest.raises(InvalidInputError) as raised:
         questionnaire.add_question(
             db_session,
-            draft.municipality_id,
+            ctx_for(as_moderator, draft.municipality_id),
             draft.id,
             QuestionInput(QuestionKind.IMPORTANCE, commitment_id=foreign.id),
-            **as_moderator,
         )
     assert "commitment" in raised.value.errors
 
@@ -163,10 +171,9 @@ def test_a_second_top_categories_question_is_refused(
     with pytest.raises(InvalidInputError):
         questionnaire.add_question(
             db_session,
-            draft.municipality_id,
+            ctx_for(as_moderator, draft.municipality_id),
             draft.id,
             QuestionInput(QuestionKind.TOP_CATEGORIES),
-            **as_moderator,
         )
 
 
@@ -175,17 +182,17 @@ def test_moving_swaps_with_the_neighbour_and_the_ends_refuse(
 ) -> None:
     first, second = draft.questions[0], draft.questions[1]
     questionnaire.move_question(
-        db_session, draft.municipality_id, draft.id, second.id, "up", **as_moderator
+        db_session, ctx_for(as_moderator, draft.municipality_id), draft.id, second.id, "up"
     )
     assert (first.position, second.position) == (2, 1)
     with pytest.raises(InvalidInputError):
         questionnaire.move_question(
-            db_session, draft.municipality_id, draft.id, second.id, "up", **as_moderator
+            db_session, ctx_for(as_moderator, draft.municipality_id), draft.id, second.id, "up"
         )
     last = max(draft.questions, key=lambda q: q.position)
     with pytest.raises(InvalidInputError):
         questionnaire.move_question(
-            db_session, draft.municipality_id, draft.id, last.id, "down", **as_moderator
+            db_session, ctx_for(as_moderator, draft.municipality_id), draft.id, last.id, "down"
         )
 
 
@@ -195,7 +202,7 @@ def test_removing_closes_up_the_positions(
     count = len(draft.questions)
     removed = draft.questions[0].id
     questionnaire.remove_question(
-        db_session, draft.municipality_id, draft.id, removed, **as_moderator
+        db_session, ctx_for(as_moderator, draft.municipality_id), draft.id, removed
     )
     assert db_session.get(Question, removed) is None
     positions = db_session.scalars(
@@ -211,22 +218,20 @@ def test_only_own_questions_change_text(
     own = draft.questions[-1]
     questionnaire.update_question(
         db_session,
-        draft.municipality_id,
+        ctx_for(as_moderator, draft.municipality_id),
         draft.id,
         own.id,
         QuestionText({"sv": "Något mer?", "en": "Anything more?"}),
-        **as_moderator,
     )
     assert own.text == {"sv": "Något mer?", "en": "Anything more?"}
     generated = draft.questions[0]
     with pytest.raises(InvalidInputError):
         questionnaire.update_question(
             db_session,
-            draft.municipality_id,
+            ctx_for(as_moderator, draft.municipality_id),
             draft.id,
             generated.id,
             QuestionText({"sv": "Annat"}),
-            **as_moderator,
         )
 
 
@@ -239,24 +244,22 @@ def test_every_question_change_is_refused_after_publishing(
     changes = [
         lambda: questionnaire.add_question(
             db_session,
-            draft.municipality_id,
+            ctx_for(as_moderator, draft.municipality_id),
             draft.id,
             QuestionInput(QuestionKind.FREE_TEXT, text={"sv": "Ny?"}),
-            **as_moderator,
         ),
         lambda: questionnaire.update_question(
             db_session,
-            draft.municipality_id,
+            ctx_for(as_moderator, draft.municipality_id),
             draft.id,
             question.id,
             QuestionText({"sv": "Ändrad?"}),
-            **as_moderator,
         ),
         lambda: questionnaire.move_question(
-            db_session, draft.municipality_id, draft.id, question.id, "up", **as_moderator
+            db_session, ctx_for(as_moderator, draft.municipality_id), draft.id, question.id, "up"
         ),
         lambda: questionnaire.remove_question(
-            db_session, draft.municipality_id, draft.id, question.id, **as_moderator
+            db_session, ctx_for(as_moderator, draft.municipality_id), draft.id, question.id
         ),
     ]
     for change in changes:
@@ -274,5 +277,5 @@ def test_a_question_of_another_round_is_not_found(
     other = InputRoundFactory(municipality_id=demo.id)
     with pytest.raises(NotFoundError):
         questionnaire.remove_question(
-            db_session, demo.id, other.id, draft.questions[0].id, **as_moderator
+            db_session, ctx_for(as_moderator, demo.id), other.id, draft.questions[0].id
         )

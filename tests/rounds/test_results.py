@@ -25,6 +25,7 @@ from tests.rounds.staff_fixtures import (  # noqa: F401 (fixtures)
     as_moderator_fixture,
     audit_actions,
     ctx_fixture,
+    ctx_for,
     publish,
     respond,
 )
@@ -231,14 +232,17 @@ def test_verifying_an_open_link_response_verifies_the_organisation_too(
         if r.organisation_id == newcomer.id
     )
     results.verify_response(
-        db_session, input_round.municipality_id, input_round.id, response.id, **as_moderator
+        db_session, ctx_for(as_moderator, input_round.municipality_id), input_round.id, response.id
     )
     assert response.is_verified and newcomer.is_verified
     assert response.verified_by_id == as_moderator["actor"].id and response.verified_at
     assert audit_actions(db_session)[-1] == "round_response.verified"
     with pytest.raises(InvalidInputError):
         results.verify_response(
-            db_session, input_round.municipality_id, input_round.id, response.id, **as_moderator
+            db_session,
+            ctx_for(as_moderator, input_round.municipality_id),
+            input_round.id,
+            response.id,
         )
     rate = results.response_rate(
         db_session, input_round.municipality_id, input_round.id, scope=as_moderator["scope"]

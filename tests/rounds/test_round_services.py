@@ -33,6 +33,7 @@ from tests.rounds.staff_fixtures import (  # noqa: F401 (fixtures)
     as_moderator_fixture,
     audit_actions,
     ctx_fixture,
+    ctx_for,
     demo_pledge,
     invitation_key_fixture,
     respond,
@@ -50,7 +51,7 @@ ROUND = RoundInput(
 
 @pytest.fixture
 def draft(db_session: Session, demo: Municipality, as_moderator: dict[str, Any]) -> InputRound:
-    return services.create_round(db_session, demo.id, ROUND, today=DURING, **as_moderator)
+    return services.create_round(db_session, ctx_for(as_moderator, demo.id), ROUND, today=DURING)
 
 
 def test_a_new_round_is_a_cleaned_draft_from_the_current_pledge(
@@ -74,7 +75,7 @@ def test_a_round_needs_a_swedish_title_and_introduction_and_ordered_dates(
         closes_on=OPENS,
     )
     with pytest.raises(InvalidInputError) as raised:
-        services.create_round(db_session, demo.id, bad, today=DURING, **as_moderator)
+        services.create_round(db_session, ctx_for(as_moderator, demo.id), bad, today=DURING)
     assert set(raised.value.errors) == {"title_sv", "introduction_sv", "closes_on"}
     assert db_session.scalars(select(InputRound)).first() is None
 
@@ -85,13 +86,21 @@ def test_a_draft_pledge_or_a_foreign_place_is_refused(
     draft_pledge = PledgeFactory(municipality_id=demo.id, status="draft")
     with pytest.raises(InvalidInputError) as raised:
         services.create_round(
-            db_session, demo.id, ROUND, today=DURING, pledge_id=draft_pledge.id, **as_moderator
+            db_session,
+            ctx_for(as_moderator, demo.id),
+            ROUND,
+            services.RoundSource(pledge_id=draft_pledge.id),
+            today=DURING,
         )
     assert "pledge" in raised.value.errors
     foreign = PlaceFactory(municipality_id=MunicipalityFactory().id)
     with pytest.raises(InvalidInputError) as raised:
         services.create_round(
-            db_session, demo.id, ROUND, today=DURING, place_ids=[foreign.id], **as_moderator
+            db_session,
+            ctx_for(as_moderator, demo.id),
+            ROUND,
+            services.RoundSource(place_ids=[foreign.id]),
+            today=DURING,
         )
     assert "places" in raised.value.errors
 
@@ -100,7 +109,9 @@ def test_updating_keeps_the_old_values_in_the_audit(
     db_session: Session, draft: InputRound, as_moderator: dict[str, Any]
 ) -> None:
     changed = dataclasses.replace(ROUND, title={"sv": "Ny titel", "en": "New title"})
-    services.update_round(db_session, draft.municipality_id, draft.id, changed, **as_moderator)
+    services.update_round(
+        db_session, ctx_for(as_moderator, draft.municipality_id), draft.id, changed
+    )
     assert draft.title == {"sv": "Ny titel", "en": "New title"}
 
     event = last_event(db_session, "round.updated")
@@ -110,11 +121,11 @@ def test_updating_keeps_the_old_values_in_the_audit(
 def test_publishing_freezes_the_round_and_is_audited(
     db_session: Session, draft: InputRound, as_moderator: dict[str, Any]
 ) -> None:
-    services.publish_round(db_session, draft.municipality_id, draft.id, **as_moderator)
+    services.publish_round(db_session, ctx_for(as_moderator, draft.municipality_id), draft.id)
     assert draft.published_at is not None
     assert audit_actions(db_session)[-1] == "round.published"
     with pytest.raises(InvalidInputError):
-        services.publish_round(db_session, draft.municipality_id, draft.id, **as_moderator)
+        services.publish_round(db_session, ctx_for(as_moderator, draft.municipality_id), draft.id)
 
 
 def test_a_round_without_questions_cannot_be_published(
@@ -122,7 +133,7 @@ def test_a_round_without_questions_cannot_be_published(
 ) -> None:
     empty = InputRoundFactory(municipality_id=demo.id)
     with pytest.raises(InvalidInputError) as raised:
-        services.publish_round(db_session, demo.id, empty.id, **as_moderator)
+        services.publish_round(db_session, ctx_for(as_moderator, demo.id), empty.id)
     assert "questions" in raised.value.errors
     assert empty.published_at is None
 
@@ -131,17 +142,17 @@ def test_the_open_link_is_turned_on_renewed_and_off(
     db_session: Session, draft: InputRound, as_moderator: dict[str, Any], invitation_key: bytes
 ) -> None:
     first = services.enable_open_link(
-        db_session, draft.municipality_id, draft.id, key=invitation_key, **as_moderator
+        db_session, ctx_for(as_moderator, draft.municipality_id), draft.id, key=invitation_key
     )
     assert tokens.is_well_formed(first)
     assert draft.open_token_hash == tokens.lookup_hash(invitation_key, first)
     assert services.open_link_token(draft, invitation_key) == first
     second = services.enable_open_link(
-        db_session, draft.municipality_id, draft.id, key=invitation_key, **as_moderator
+        db_session, ctx_for(as_moderator, draft.municipality_id), draft.id, key=invitation_key
     )
     assert second != first
     assert draft.open_token_hash == tokens.lookup_hash(invitation_key, second)
-    services.disable_open_link(db_session, draft.municipality_id, draft.id, **as_moderator)
+    services.disable_open_link(db_session, ctx_for(as_moderator, draft.municipality_id), draft.id)
     assert draft.open_token_salt is None and draft.open_token_hash is None
     assert services.open_link_token(draft, invitation_key) is None
     assert audit_actions(db_session)[-3:] == [
@@ -154,12 +165,14 @@ def test_the_open_link_is_turned_on_renewed_and_off(
 def test_only_a_draft_is_deleted(
     db_session: Session, draft: InputRound, as_moderator: dict[str, Any], demo: Municipality
 ) -> None:
-    published = services.create_round(db_session, demo.id, ROUND, today=DURING, **as_moderator)
-    services.publish_round(db_session, demo.id, published.id, **as_moderator)
+    published = services.create_round(
+        db_session, ctx_for(as_moderator, demo.id), ROUND, today=DURING
+    )
+    services.publish_round(db_session, ctx_for(as_moderator, demo.id), published.id)
     with pytest.raises(InvalidInputError):
-        services.delete_round(db_session, demo.id, published.id, **as_moderator)
+        services.delete_round(db_session, ctx_for(as_moderator, demo.id), published.id)
     draft_id = draft.id
-    services.delete_round(db_session, demo.id, draft_id, **as_moderator)
+    services.delete_round(db_session, ctx_for(as_moderator, demo.id), draft_id)
     assert db_session.get(InputRound, draft_id) is None
     assert not db_session.scalars(select(Question).filter_by(round_id=draft_id)).all()
     assert audit_actions(db_session)[-1] == "round.deleted"
@@ -174,9 +187,11 @@ def test_analysts_read_but_may_not_change(
         is draft
     )
     with pytest.raises(PermissionDeniedError):
-        services.publish_round(db_session, draft.municipality_id, draft.id, **acting)
+        services.publish_round(db_session, ctx_for(acting, draft.municipality_id), draft.id)
     with pytest.raises(PermissionDeniedError):
-        services.create_round(db_session, draft.municipality_id, ROUND, today=DURING, **acting)
+        services.create_round(
+            db_session, ctx_for(acting, draft.municipality_id), ROUND, today=DURING
+        )
 
 
 def test_another_municipalitys_round_is_not_found(
@@ -188,7 +203,7 @@ def test_another_municipalitys_round_is_not_found(
     with pytest.raises(NotFoundError):
         services.get_round(db_session, demo.id, draft.id, scope=acting["scope"])
     with pytest.raises(NotFoundError):
-        services.publish_round(db_session, other.id, draft.id, **acting)
+        services.publish_round(db_session, ctx_for(acting, other.id), draft.id)
     assert draft.published_at is None
 
 
