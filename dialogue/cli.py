@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask
@@ -154,11 +155,15 @@ def retention_run(days: int | None) -> None:
     help="Also add made-up submissions and organisations, so reports have something to show.",
 )
 def demo_load(samples: bool) -> None:
-    """Load the Falköping demo and the default categories (safe to run again)."""
-    municipality = load_demo(db.session)
+    """Load the Falköping demo and the default categories (safe to run again).
+
+    The demo pledge's dates move by whole years so that it is in force today.
+    """
+    today = dt.datetime.now(ZoneInfo(current_settings().default_timezone)).date()
+    municipality = load_demo(db.session, today=today)
     click.echo(f"Loaded the demo municipality {municipality.name} ({municipality.slug}).")
     if samples:
-        added = load_samples(db.session, municipality)
+        added = load_samples(db.session, municipality, until=today)
         click.echo(f"Added {added} made-up sample submissions." if added else "Samples present.")
 
 

@@ -202,6 +202,9 @@ def dashboard() -> Response:
     scope = current_scope()
     municipalities = list_readable_municipalities(db.session, scope)
     areas = {m.police_area for m in municipalities if m.police_area_id in scope.police_areas}
+    if len(municipalities) == 1 and not areas:
+        # One municipality to work in: its queue is where the work is, not a list of one.
+        return redirect(url_for("triage.queue", municipality=municipalities[0].slug), code=303)
     return page(
         "accounts/dashboard.html",
         municipalities=municipalities,

@@ -155,9 +155,18 @@ ORGANISATIONS = (
 )
 
 
-def load_samples(session: DbSession, municipality: Municipality, count: int = 240) -> int:
+def load_samples(
+    session: DbSession,
+    municipality: Municipality,
+    count: int = 240,
+    *,
+    until: dt.date | None = None,
+) -> int:
     """Add ``count`` sample submissions and the sample organisations, once; returns how
-    many submissions were added (0 when the samples are already there)."""
+    many submissions were added (0 when the samples are already there).
+
+    With ``until`` (today, for a demo whose pledge is in force), nothing is dated later.
+    """
     already = session.scalar(
         select(Submission.id).where(
             Submission.municipality_id == municipality.id,
@@ -175,8 +184,9 @@ def load_samples(session: DbSession, municipality: Municipality, count: int = 24
         return 0
     rng = random.Random(SEED)  # noqa: S311 (made-up data, reproducible on purpose)
     _add_organisations(session, municipality)
-    _add_progress(session, pledge)
-    context = _Context.load(session, municipality, pledge)
+    last_day = min(pledge.valid_to, until) if until else pledge.valid_to
+    _add_progress(session, pledge, last_day)
+    context = _Context.load(session, municipality, pledge, last_day)
     for number in range(count):
         session.add(_sample(rng, context, number))
     session.flush()
@@ -192,9 +202,12 @@ class _Context:
     categories: dict[str, Category]
     places: dict[str, Place]
     commitments: tuple[Commitment, ...]
+    last_day: dt.date
 
     @classmethod
-    def load(cls, session: DbSession, municipality: Municipality, pledge: Pledge) -> _Context:
+    def load(
+        cls, session: DbSession, municipality: Municipality, pledge: Pledge, last_day: dt.date
+    ) -> _Context:
         categories = session.scalars(
             select(Category).where(Category.municipality_id == municipality.id)
         )
@@ -205,6 +218,7 @@ class _Context:
             {c.code: c for c in categories},
             {p.slug: p for p in places},
             tuple(pledge.commitments),
+            last_day,
         )
 
 
@@ -270,7 +284,7 @@ def _sample(rng: random.Random, context: _Context, number: int) -> Submission:
 
 def _received_at(rng: random.Random, context: _Context) -> dt.datetime:
     zone = ZoneInfo(context.municipality.timezone)
-    days = (context.pledge.valid_to - context.pledge.valid_from).days
+    days = max((context.last_day - context.pledge.valid_from).days, 0)
     day = context.pledge.valid_from + dt.timedelta(days=rng.randint(0, days))
     local = dt.datetime.combine(day, dt.time(rng.randint(7, 22), rng.randint(0, 59)), zone)
     return resident_time(local)  # stored to the hour, like a real submission
@@ -299,8 +313,10 @@ def _cluster_samples(session: DbSession, municipality: Municipality) -> None:
         row.cluster_id = cluster.id
 
 
-def _add_progress(session: DbSession, pledge: Pledge) -> None:
+def _add_progress(session: DbSession, pledge: Pledge, last_day: dt.date) -> None:
     for commitment, (days, sv, en) in zip(pledge.commitments, PROGRESS, strict=False):
+        if pledge.valid_from + dt.timedelta(days=days) > last_day:
+            continue  # not yet written on the demo's today
         session.add(
             ProgressUpdate(
                 municipality_id=pledge.municipality_id,

@@ -37,9 +37,17 @@ def read_data_file(name: str) -> str:
 
 
 def load_demo(
-    session: DbSession, demo: dict[str, Any] | None = None, categories_csv: str | None = None
+    session: DbSession,
+    demo: dict[str, Any] | None = None,
+    categories_csv: str | None = None,
+    *,
+    today: dt.date | None = None,
 ) -> Municipality:
-    """Load the demo municipality with its pledge, places and the default categories."""
+    """Load the demo municipality with its pledge, places and the default categories.
+
+    With ``today``, the pledge's dates move by whole years so that it is in force that day
+    (a fresh demo shows a current pledge); without, they are the data file's own.
+    """
     demo = demo or json.loads(read_data_file(DEMO_FILE))
     area = _upsert(session, PoliceArea, slug=demo["police_area"]["slug"])
     area.name = demo["police_area"]["name"]
@@ -52,7 +60,7 @@ def load_demo(
     session.flush()
     load_categories(session, municipality, categories_csv or read_data_file(CATEGORIES_FILE))
     places = _load_places(session, municipality, demo["places"])
-    _load_pledge(session, municipality, demo["pledge"], places)
+    _load_pledge(session, municipality, demo["pledge"], places, today)
     session.commit()
     return municipality
 
@@ -114,10 +122,37 @@ def _load_places(
     return places
 
 
+def in_force_on(valid_from: dt.date, valid_to: dt.date, today: dt.date) -> tuple[int, dt.date]:
+    """How many years to move a validity so that it has begun by ``today``, and its new end:
+    the moved end, or the end of ``today``'s year if the moved validity is already over."""
+    years = today.year - valid_from.year
+    if _years_later(valid_from, years) > today:
+        years -= 1
+    end = _years_later(valid_to, years)
+    return years, max(end, dt.date(today.year, 12, 31)) if end < today else end
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
 def _load_pledge(
-    session: DbSession, municipality: Municipality, spec: dict[str, Any], places: dict[str, Place]
+    session: DbSession,
+    municipality: Municipality,
+    spec: dict[str, Any],
+    places: dict[str, Place],
+    today: dt.date | None,
 ) -> Pledge:
     valid_from = dt.date.fromisoformat(spec["valid_from"])
+    valid_to = dt.date.fromisoformat(spec["valid_to"])
+    signed_on = dt.date.fromisoformat(spec["signed_on"]) if spec.get("signed_on") else None
+    if today is not None:
+        years, valid_to = in_force_on(valid_from, valid_to, today)
+        valid_from = _years_later(valid_from, years)
+        signed_on = _years_later(signed_on, years) if signed_on else None
     pledge = _upsert(session, Pledge, municipality_id=municipality.id, valid_from=valid_from)
     pledge.title = _localized(spec, "title")
     pledge.focus = _localized(spec, "focus")
@@ -126,8 +161,8 @@ def _load_pledge(
     pledge.signatories = [
         {"name": s["name"], "role": _localized(s, "role")} for s in spec.get("signatories", [])
     ]
-    pledge.valid_to = dt.date.fromisoformat(spec["valid_to"])
-    pledge.signed_on = dt.date.fromisoformat(spec["signed_on"]) if spec.get("signed_on") else None
+    pledge.valid_to = valid_to
+    pledge.signed_on = signed_on
     pledge.status = PledgeStatus.PUBLISHED
     session.flush()
     for position, item in enumerate(spec.get("commitments", []), start=1):

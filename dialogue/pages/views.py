@@ -28,7 +28,11 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def index() -> Response:
+    """The municipalities of this service; with only one, its start page straight away."""
     municipalities = list_municipalities(db.session)
+    if len(municipalities) == 1:
+        # 302, not 301: a second municipality may join, and then this page lists both.
+        return redirect(url_for("pledges.start", municipality=municipalities[0].slug))
     return make_response(render_template("pages/index.html", municipalities=municipalities))
 
 
