@@ -20,7 +20,7 @@ from dialogue.accounts import workspace
 from dialogue.accounts.passwords import use_test_hashing
 from dialogue.accounts.views import bp as accounts_bp
 from dialogue.admin.views import bp as admin_bp
-from dialogue.audit.views import bp as audit_bp
+from dialogue.auditlog.views import bp as audit_bp
 from dialogue.cases.views import bp as cases_bp
 from dialogue.cli import register_commands
 from dialogue.config import CONFIG_ERROR_EXIT, ConfigError, Settings, install_settings

@@ -22,7 +22,7 @@ from flask import (
 from werkzeug import Response
 
 from dialogue.accounts.workspace import current_account, current_scope, moderator_required
-from dialogue.audit.describe import action_label, actor_label, detail_lines
+from dialogue.auditlog.describe import action_label, actor_label, detail_lines
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.extensions import db
 from dialogue.i18n import _

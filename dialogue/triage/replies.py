@@ -10,9 +10,9 @@ from __future__ import annotations
 from flask_babel import force_locale
 from sqlalchemy import or_, select
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.categories.models import Category
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError
@@ -22,7 +22,6 @@ from dialogue.outbox.services import enqueue
 from dialogue.sanitize import clean_text
 from dialogue.submissions.models import Reply, Status, Submission
 from dialogue.triage.models import ResponseTemplate
-from dialogue.triage.services import require_moderator
 
 MAX_REPLY_LENGTH = 4000
 REPLY_NOTICE = "reply_notice"
@@ -41,7 +40,7 @@ def reply_to_submitter(
 
     ``case_link`` is the absolute address of the municipality's case page, the notice's link.
     """
-    require_moderator(scope, submission)
+    require_moderator(scope, submission.municipality_id)
     cleaned = clean_text(body)
     if not cleaned:
         raise InvalidInputError({"body": _l("Write the reply.")})
@@ -57,11 +56,9 @@ def reply_to_submitter(
     session.flush()  # the reply's id, for the audit event
     record(
         session,
+        actor,
         "submission.replied",
-        actor_id=actor.id,
-        municipality_id=submission.municipality_id,
-        object_type="submission",
-        object_id=submission.id,
+        Target.of("submission", submission),
         reply_id=reply.id,
         notified=notified,
     )

@@ -23,6 +23,7 @@ from dialogue.models import (
     Submission,
 )
 from dialogue.outbox.models import OutboxMessage
+from dialogue.submissions.references import normalize_reference
 from dialogue.triage.clusters import (
     cluster_title,
     link_to_cluster,
@@ -33,7 +34,7 @@ from dialogue.triage.clusters import (
 )
 from dialogue.triage.notes import MAX_NOTE_LENGTH, add_note
 from dialogue.triage.page import load_submission_page
-from dialogue.triage.references import change_status_by_reference, normalize_reference
+from dialogue.triage.references import change_status_by_reference
 from dialogue.triage.replies import (
     get_response_template,
     list_response_templates,

@@ -8,9 +8,9 @@ from flask import make_response, render_template, request
 from werkzeug import Response
 
 from dialogue.accounts.workspace import admin_required, staff_blueprint
-from dialogue.audit.describe import action_label, actor_label, detail_lines, object_label
-from dialogue.audit.forms import AuditFilterForm
-from dialogue.audit.log import LogQuery, LogView, list_log_accounts, read_log
+from dialogue.auditlog.describe import action_label, actor_label, detail_lines, object_label
+from dialogue.auditlog.forms import AuditFilterForm
+from dialogue.auditlog.log import LogQuery, LogView, list_log_accounts, read_log
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.municipalities.tenancy import current_tenant
