@@ -142,20 +142,21 @@ def test_a_reply_without_contact_details_is_stored_and_audited_without_email(
 
 
 def test_a_reply_queues_a_notice_with_the_case_page_link_and_never_the_code(
-    db_session: Session, submission: Submission, moderator: Account, scope: Scope
+    app: Flask, db_session: Session, submission: Submission, moderator: Account, scope: Scope
 ) -> None:
     submission.contact = Contact(
         municipality_id=submission.municipality_id, email="anna@example.se", consent_at=utcnow()
     )
     db_session.commit()
-    reply_to_submitter(
-        db_session,
-        submission,
-        "Vi har anmält felet.",
-        actor=moderator,
-        scope=scope,
-        case_link=CASE_LINK,
-    )
+    with app.app_context():  # the notice is rendered from templates/mail/reply_notice.txt
+        reply_to_submitter(
+            db_session,
+            submission,
+            "Vi har anmält felet.",
+            actor=moderator,
+            scope=scope,
+            case_link=CASE_LINK,
+        )
     message = db_session.scalars(select(OutboxMessage)).one()
     assert (message.to_address, message.kind) == ("anna@example.se", "reply_notice")
     assert message.municipality_id == submission.municipality_id
