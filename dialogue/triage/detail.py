@@ -41,7 +41,7 @@ from dialogue.triage.detail_forms import (
 )
 from dialogue.triage.notes import add_note
 from dialogue.triage.page import SubmissionPage, load_submission_page
-from dialogue.triage.references import change_status_by_reference
+from dialogue.triage.references import StatusRequest, change_status_by_reference
 from dialogue.triage.replies import reply_to_submitter
 from dialogue.triage.services import (
     Classification,
@@ -116,15 +116,13 @@ def _actor() -> dict[str, Any]:
 
 def post_status(submission_id: int) -> Response:
     def change(submission: Submission, form: StatusForm) -> None:
-        change_status_by_reference(
-            db.session,
-            submission,
+        wanted = StatusRequest(
             form.status.data or "",
             reason=form.reason.data or "",
             forwarded_to=form.forwarded_to.data or "",
             duplicate_of=form.duplicate_of.data or "",
-            **_actor(),
         )
+        change_status_by_reference(db.session, submission, wanted, **_actor())
 
     return _handle(submission_id, StatusForm, change, _("The status has been changed."))
 

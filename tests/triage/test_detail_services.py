@@ -34,7 +34,7 @@ from dialogue.triage.clusters import (
 )
 from dialogue.triage.notes import MAX_NOTE_LENGTH, add_note
 from dialogue.triage.page import load_submission_page
-from dialogue.triage.references import change_status_by_reference
+from dialogue.triage.references import StatusRequest, change_status_by_reference
 from dialogue.triage.replies import (
     get_response_template,
     list_response_templates,
@@ -246,22 +246,17 @@ def test_a_duplicate_of_a_submission_of_another_municipality_is_refused(
     db_session: Session, submission: Submission, moderator: Account, scope: Scope
 ) -> None:
     foreign = foreign_submission()
+    wanted = StatusRequest("duplicate", duplicate_of=foreign.reference)
     with pytest.raises(InvalidInputError, match="duplicate_of"):
-        change_status_by_reference(
-            db_session,
-            submission,
-            "duplicate",
-            duplicate_of=foreign.reference,
-            actor=moderator,
-            scope=scope,
-        )
+        change_status_by_reference(db_session, submission, wanted, actor=moderator, scope=scope)
 
 
 def test_an_unknown_status_is_refused(
     db_session: Session, submission: Submission, moderator: Account, scope: Scope
 ) -> None:
+    wanted = StatusRequest("")
     with pytest.raises(InvalidInputError, match="status"):
-        change_status_by_reference(db_session, submission, "", actor=moderator, scope=scope)
+        change_status_by_reference(db_session, submission, wanted, actor=moderator, scope=scope)
 
 
 # Similar submissions and clusters
