@@ -20,7 +20,8 @@ from dialogue.accounts import workspace
 from dialogue.accounts.passwords import use_test_hashing
 from dialogue.accounts.views import bp as accounts_bp
 from dialogue.admin.views import bp as admin_bp
-from dialogue.audit.views import bp as audit_bp
+from dialogue.auditlog import filters as auditlog_filters
+from dialogue.auditlog.views import bp as audit_bp
 from dialogue.cases.views import bp as cases_bp
 from dialogue.cli import register_commands
 from dialogue.config import CONFIG_ERROR_EXIT, ConfigError, Settings, install_settings
@@ -42,8 +43,7 @@ from dialogue.resources import resource_path
 from dialogue.rounds.public_views import bp as answer_bp
 from dialogue.rounds.staff_views import bp as rounds_bp
 from dialogue.submissions import filters as submission_filters
-from dialogue.triage import detail, views  # noqa: F401  (their routes join the blueprint)
-from dialogue.triage.blueprint import bp as triage_bp
+from dialogue.triage.views import bp as triage_bp
 from dialogue.web import encoding, headers, inputs, templating, urls
 from dialogue.web.ratelimit import limiter
 from dialogue.web.requestlog import silence_request_log
@@ -206,7 +206,12 @@ def _init_security(app: Flask, settings: Settings) -> None:
 
 def _init_templates(app: Flask, settings: Settings) -> None:
 
-    templating.init_app(app, filters={**submission_filters.FILTERS, **lagesbild_filters.FILTERS})
+    filters = {
+        **submission_filters.FILTERS,
+        **auditlog_filters.FILTERS,
+        **lagesbild_filters.FILTERS,
+    }
+    templating.init_app(app, filters=filters)
 
 
 def _register_blueprints(app: Flask, settings: Settings) -> None:

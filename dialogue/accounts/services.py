@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from dialogue.accounts import passwords, totp
 from dialogue.accounts.models import Account, Membership, RecoveryCode, Role, SessionEnd
 from dialogue.accounts.sessions import end_all_sessions, start_session
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession, utcnow
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
@@ -58,11 +58,9 @@ def create_account(
     session.flush()
     record(
         session,
+        actor_id,
         "account.created",
-        actor_id=actor_id,
-        municipality_id=municipality_id,
-        object_type="account",
-        object_id=account.id,
+        Target("account", account.id, municipality_id),
         email=address,
         name=account.name,
     )
@@ -95,11 +93,9 @@ def grant_role(
     session.add(membership)
     record(
         session,
+        actor_id,
         "account.role_granted",
-        actor_id=actor_id,
-        municipality_id=municipality_id,
-        object_type="account",
-        object_id=account.id,
+        Target("account", account.id, municipality_id),
         role=role.value,
         police_area_id=police_area_id,
     )
@@ -119,24 +115,12 @@ def authenticate(session: DbSession, email: str, password: str) -> Account | Non
     return account
 
 
-def _audit_own(session: DbSession, account: Account, action: str) -> None:
-    """An event about an account done by itself (outside any municipality)."""
-    record(
-        session,
-        action,
-        actor_id=account.id,
-        municipality_id=None,
-        object_type="account",
-        object_id=account.id,
-    )
-
-
 def record_sign_in(
     session: DbSession, account: Account, key: bytes, idle_limit: dt.timedelta
 ) -> str:
     """Note the sign-in and start a server-side session; returns the token for the cookie."""
     account.last_login_at = utcnow()
-    _audit_own(session, account, "account.signed_in")
+    record(session, account, "account.signed_in", Target("account", account.id, None))
     token = start_session(session, account, key, idle_limit)
     session.commit()
     return token
@@ -157,7 +141,9 @@ def check_second_factor(session: DbSession, account: Account, code: str, key: by
     for recovery in account.recovery_codes:
         if recovery.used_at is None and recovery.code_hash == wanted:
             recovery.used_at = utcnow()
-            _audit_own(session, account, "account.recovery_code_used")
+            record(
+                session, account, "account.recovery_code_used", Target("account", account.id, None)
+            )
             session.commit()
             return True
     return False
@@ -177,7 +163,7 @@ def enable_totp(
     account.recovery_codes = [
         RecoveryCode(code_hash=totp.hash_recovery_code(key, c)) for c in codes
     ]
-    _audit_own(session, account, "account.totp_enabled")
+    record(session, account, "account.totp_enabled", Target("account", account.id, None))
     session.commit()
     return codes
 
@@ -195,7 +181,7 @@ def change_password(
     account.password_hash = passwords.hash_password(new_password)
     account.session_version += 1
     end_all_sessions(session, account, SessionEnd.PASSWORD_CHANGED, keep=keep_session)
-    _audit_own(session, account, "account.password_changed")
+    record(session, account, "account.password_changed", Target("account", account.id, None))
     session.commit()
 
 
@@ -251,6 +237,8 @@ def request_password_reset(
         body=mail.body,
         kind=PASSWORD_RESET,
     )
-    _audit_own(session, account, "account.password_reset_requested")
+    record(
+        session, account, "account.password_reset_requested", Target("account", account.id, None)
+    )
     session.commit()
     return True

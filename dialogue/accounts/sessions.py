@@ -28,7 +28,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from dialogue.accounts.models import Account, SessionEnd, StaffSession
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession, utcnow
 
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
@@ -133,14 +133,7 @@ def end_session(
         return False
     row.ended_at = now or utcnow()
     row.end_reason = SessionEnd.SIGNED_OUT
-    record(
-        session,
-        "account.signed_out",
-        actor_id=row.account_id,
-        municipality_id=None,
-        object_type="account",
-        object_id=row.account_id,
-    )
+    record(session, row.account_id, "account.signed_out", Target("account", row.account_id, None))
     session.commit()
     return True
 

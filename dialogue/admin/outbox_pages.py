@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import request
 from werkzeug import Response
 
-from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
+from dialogue.accounts.workspace import admin_required, context
 from dialogue.config import current_settings
-from dialogue.db import utcnow
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _, _l
@@ -35,12 +34,7 @@ KIND_LABELS = {
 @admin_required
 def outbox_list() -> Response:
     number = request.args.get("page", "1")
-    listed = outbox.list_outbox(
-        db.session,
-        tenant_id(),
-        scope=current_scope(),
-        page=int(number) if number.isdigit() else 1,
-    )
+    listed = outbox.list_outbox(db.session, context(), int(number) if number.isdigit() else 1)
     return page(
         "admin/outbox.html",
         listed=listed,
@@ -56,7 +50,7 @@ def retry_message(message_id: int) -> Response:
     back = request.form.get("page", "1")
     where = {"page": int(back)} if back.isdigit() and back != "1" else {}
     try:
-        outbox.retry_message(db.session, tenant_id(), message_id, now=utcnow(), **acting())
+        outbox.retry_message(db.session, context(), message_id)
     except InvalidInputError as error:
         return refused(error, ".outbox_list", **where)
     return done(

@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
-from werkzeug import Response
+from flask import redirect, request, session, url_for
 
 from dialogue.cases.forms import AddInformationForm, CloseForm, LookupForm, WithdrawForm
 from dialogue.cases.services import add_information, find_case, get_case, withdraw_submission
@@ -23,6 +14,7 @@ from dialogue.keys import current_keys
 from dialogue.municipalities.tenancy import current_tenant, tenant_blueprint
 from dialogue.submissions.models import Submission
 from dialogue.web.ratelimit import limiter, named
+from dialogue.web.responses import FormPage, Response, done, page
 
 bp = tenant_blueprint("cases", __name__)
 
@@ -38,14 +30,8 @@ def _opened_case_id() -> int | None:
     return None
 
 
-def _page(template: str, status: int = 200, **context: object) -> Response:
-    response = make_response(render_template(template, **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _case_page(submission: Submission, add_form: AddInformationForm, status: int = 200) -> Response:
-    return _page(
+    return page(
         "cases/case.html",
         status,
         submission=submission,
@@ -76,7 +62,7 @@ def _load_opened() -> Submission | None:
 def show() -> Response:
     submission = _load_opened()
     if submission is None:
-        return _page("cases/lookup.html", form=LookupForm(formdata=None))
+        return page("cases/lookup.html", form=LookupForm(formdata=None))
     return _case_page(submission, _add_form())
 
 
@@ -84,15 +70,16 @@ def show() -> Response:
 @limiter.limit(named("case_lookup"), deduct_when=lambda response: response.status_code != 303)
 def lookup() -> Response:
     form = LookupForm()
+    shown = FormPage("cases/lookup.html", form)
     if not form.validate_on_submit():
-        return _page("cases/lookup.html", 422, form=form)
+        return shown.render()
     keys = current_keys()
     case_id = find_case(db.session, current_tenant().id, form.code.data or "", keys.receipt)
     if case_id is None:
         form.code.errors = [
             _("No case opens with that code. Check the 16 digits on your receipt and try again.")
         ]
-        return _page("cases/lookup.html", 422, form=form)
+        return shown.render(422)
     session[SESSION_KEY] = {"municipality": current_tenant().id, "id": case_id}
     return redirect(url_for(".show"), code=303)
 
@@ -112,10 +99,9 @@ def add() -> Response:
     try:
         add_information(db.session, submission, form.text.data or "")
     except InvalidInputError as error:
-        form.text.errors = [str(error.errors["text"])]
+        form.add_errors(error)
         return _case_page(submission, form, 422)
-    flash(_("Thank you. Your information has been added to the case."), "success")
-    return redirect(url_for(".show"), code=303)
+    return done(_("Thank you. Your information has been added to the case."), ".show")
 
 
 @bp.route("/case/withdraw", methods=["GET", "POST"])
@@ -125,20 +111,18 @@ def withdraw() -> Response:
     if submission is None:
         return redirect(url_for(".show"), code=303)
     form = WithdrawForm()
+    shown = FormPage("cases/withdraw.html", form, submission=submission)
     if request.method == "GET" or not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return _page("cases/withdraw.html", status, submission=submission, form=form)
+        return shown.render()
     try:
         withdraw_submission(db.session, submission)
     except InvalidInputError as error:
-        form.confirm.errors = [str(error.errors["confirm"])]
-        return _page("cases/withdraw.html", 422, submission=submission, form=form)
-    flash(_("Your message has been withdrawn."), "success")
-    return redirect(url_for(".show"), code=303)
+        form.add_errors(error)
+        return shown.render(422)
+    return done(_("Your message has been withdrawn."), ".show")
 
 
 @bp.post("/case/close")
 def close() -> Response:
     session.pop(SESSION_KEY, None)
-    flash(_("The case is closed in this browser. Open it again with your code."), "success")
-    return redirect(url_for(".show"), code=303)
+    return done(_("The case is closed in this browser. Open it again with your code."), ".show")

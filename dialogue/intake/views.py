@@ -8,7 +8,6 @@ from typing import Any
 from flask import abort, make_response, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import DBAPIError
-from werkzeug import Response
 
 from dialogue.cache import ProcessCache, TTLCache
 from dialogue.config import current_settings
@@ -26,6 +25,7 @@ from dialogue.submissions.models import PartOfDay, SubmissionKind, SubmitterType
 from dialogue.web.forms import STALE_FORM_MESSAGE
 from dialogue.web.pagecache import PageCache
 from dialogue.web.ratelimit import limiter, named
+from dialogue.web.responses import FormPage, Response, no_store, page
 from dialogue.web.templating import label
 
 bp = tenant_blueprint("intake", __name__)
@@ -51,15 +51,9 @@ def _form(**kwargs: Any) -> SubmissionForm:
     return form
 
 
-def _render(form: SubmissionForm, status: int = 200, *, unavailable: bool = False) -> Response:
-    response = make_response(
-        render_template(
-            "intake/form.html", form=form, unavailable=unavailable, language_form="intake-form"
-        ),
-        status,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _shown(form: SubmissionForm) -> FormPage:
+    """The form page, shown again as typed if saving it fails."""
+    return FormPage("intake/form.html", form, language_form="intake-form")
 
 
 @bp.get("/submit")
@@ -73,9 +67,7 @@ def new() -> Response:
         lambda tokens: _render_blank_form(prefill, tokens),
         {"csrf": generate_csrf, "form": lambda: _new_form_token(keys.form)},
     )
-    response = make_response(html)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(make_response(html))
 
 
 def _new_form_token(form_key: bytes) -> str:
@@ -124,18 +116,19 @@ def _render_blank_form(prefill: dict[str, str], tokens: Mapping[str, str]) -> st
 @limiter.limit(named("submit"), exempt_when=lambda: LANGUAGE_FIELD in request.form)
 def create() -> Response:
     form = _form()
+    shown = _shown(form)
     if apply_language_switch(request.form):
         form.set_choices(label)
-        return _render(form)
+        return shown.render(200)
     if not form.validate_on_submit():
-        return _render(form, 422)
+        return shown.render(422)
     keys = current_keys()
     try:
         token = receipts.parse_form_token(keys.form, form.form_token.data or "")
     except receipts.FormTokenError:
         form.form_token.data = _new_form_token(keys.form)
         form.form_token.errors = [str(STALE_FORM_MESSAGE)]
-        return _render(form, 422)
+        return shown.render(422)
     try:
         receipt = submit_concern(
             db.session,
@@ -145,13 +138,12 @@ def create() -> Response:
             receipt_key=keys.receipt,
         )
     except InvalidInputError as error:
-        for name, message in error.errors.items():
-            getattr(form, name).errors = [str(message)]
-        return _render(form, 422)
+        form.add_errors(error)
+        return shown.render(422)
     except (DatabaseUnavailableError, DBAPIError) as error:
         db.session.rollback()
         # Refused, but what the person wrote stays in the form; the log says why, not what.
-        return _render(form, database_fault_status(error, "submission"), unavailable=True)
+        return shown.render(database_fault_status(error, "submission"), unavailable=True)
     return _render_receipt(receipt, token, is_new=not receipt.is_repeat)
 
 
@@ -161,16 +153,12 @@ def _render_receipt(receipt: Receipt, token: receipts.FormToken, *, is_new: bool
     shown = receipt_display.may_show_code(session, keys.form, token, is_new=is_new)
     form_token = request.form.get("form_token", "")
     # The language buttons post the form token again, so the page survives the switch.
-    response = make_response(
-        render_template(
-            "intake/receipt.html" if shown else "intake/receipt_shown_once.html",
-            receipt=receipt,
-            language_form="receipt-language",
-            token_form=ReceiptLanguageForm(form_token=form_token),
-        )
+    return page(
+        "intake/receipt.html" if shown else "intake/receipt_shown_once.html",
+        receipt=receipt,
+        language_form="receipt-language",
+        token_form=ReceiptLanguageForm(form_token=form_token),
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.post("/submit/receipt")

@@ -36,18 +36,19 @@ import time
 from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 
-from dialogue.accounts.access import Scope, require_admin, require_reader
-from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.config import Settings
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.outbox.models import OutboxMessage, OutboxState
+
+if TYPE_CHECKING:
+    from dialogue.accounts.context import Context
 
 log = logging.getLogger(__name__)
 
@@ -359,12 +360,10 @@ class OutboxPage:
     total: int
 
 
-def list_outbox(
-    session: DbSession, municipality_id: int, *, scope: Scope, page: int = 1
-) -> OutboxPage:
+def list_outbox(session: DbSession, ctx: Context, page: int = 1) -> OutboxPage:
     """The municipality's mail, newest first, a page at a time, with a count per state."""
-    require_reader(scope, municipality_id)
-    mine = OutboxMessage.municipality_id == municipality_id
+    ctx.require_reader()
+    mine = OutboxMessage.municipality_id == ctx.municipality_id
     counts = dict.fromkeys(OutboxState, 0)
     for state, count in session.execute(
         select(OutboxMessage.state, func.count()).where(mine).group_by(OutboxMessage.state)
@@ -383,20 +382,12 @@ def list_outbox(
     return OutboxPage(list(messages), counts, page, pages, total)
 
 
-def retry_message(
-    session: DbSession,
-    municipality_id: int,
-    message_id: int,
-    *,
-    now: dt.datetime,
-    actor: Account,
-    scope: Scope,
-) -> OutboxMessage:
+def retry_message(session: DbSession, ctx: Context, message_id: int) -> OutboxMessage:
     """Queue a failed message again, to be tried by the next sender; audited."""
-    require_admin(scope, municipality_id)
+    ctx.require_admin()
     message = session.scalar(
         select(OutboxMessage).where(
-            OutboxMessage.id == message_id, OutboxMessage.municipality_id == municipality_id
+            OutboxMessage.id == message_id, OutboxMessage.municipality_id == ctx.municipality_id
         )
     )
     if message is None:
@@ -406,15 +397,13 @@ def retry_message(
             {"message": _l("Only a failed message that still has its address can be retried.")}
         )
     message.state = OutboxState.QUEUED
-    message.next_attempt_at = now
+    message.next_attempt_at = ctx.now
     message.failed_at = None
     record(
         session,
+        ctx.actor,
         "outbox.retried",
-        actor_id=actor.id,
-        municipality_id=municipality_id,
-        object_type="outbox_message",
-        object_id=message.id,
+        Target("outbox_message", message.id, ctx.municipality_id),
         kind=message.kind,
         attempts=message.attempts,
         last_error=message.last_error,

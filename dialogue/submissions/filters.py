@@ -8,7 +8,9 @@ from typing import Any
 
 from flask_babel import format_datetime, format_time
 
+from dialogue.submissions import labels
 from dialogue.submissions.models import RESIDENT_TIME_GRAIN
+from dialogue.submissions.personal_data import highlight
 
 
 def hour_span(value: dt.datetime) -> str:
@@ -22,4 +24,13 @@ def hour_span(value: dt.datetime) -> str:
     return f"{format_datetime(value, 'short')}–{end}"
 
 
-FILTERS: dict[str, Callable[..., Any]] = {"hour_span": hour_span}
+FILTERS: dict[str, Callable[..., Any]] = {
+    "hour_span": hour_span,
+    # Submitted text with what looks like personal data marked: ``text|highlight``.
+    "highlight": highlight,
+    "status_label": labels.status_label,
+    "priority_label": labels.priority_label,
+    "kind_label": labels.kind_label,
+    "submitter_label": labels.submitter_label,
+    "part_of_day_label": labels.part_of_day_label,
+}

@@ -58,3 +58,24 @@ def priority_label(priority: int | None) -> str:
         return str(PRIORITY_LABELS[Priority(priority)])
     except ValueError:
         return str(priority)
+
+
+def kind_label(kind: str) -> str:
+    try:
+        return str(KIND_LABELS[SubmissionKind(kind)])
+    except ValueError:
+        return kind
+
+
+def submitter_label(submitter: str) -> str:
+    try:
+        return str(SUBMITTER_LABELS[SubmitterType(submitter)])
+    except ValueError:
+        return submitter
+
+
+def part_of_day_label(part: str) -> str:
+    try:
+        return str(PART_OF_DAY_LABELS[PartOfDay(part)])
+    except ValueError:
+        return part

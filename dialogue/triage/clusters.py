@@ -18,17 +18,16 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
 from dialogue.sanitize import clean_line
 from dialogue.submissions.models import Status, Submission
+from dialogue.submissions.references import find_by_reference
 from dialogue.triage.models import Cluster
-from dialogue.triage.references import find_by_reference
-from dialogue.triage.services import require_moderator
 
 SIMILAR_WINDOW = dt.timedelta(days=30)
 MAX_CANDIDATES = 300
@@ -131,7 +130,7 @@ def link_to_cluster(
     scope: Scope,
 ) -> Cluster:
     """Link the submission with another: join its cluster, bring it into ours, or start one."""
-    require_moderator(scope, submission)
+    require_moderator(scope, submission.municipality_id)
     other = find_by_reference(session, submission.municipality_id, other_reference)
     if other is None or other.id == submission.id:
         raise InvalidInputError(
@@ -163,7 +162,7 @@ def unlink_from_cluster(
     session: DbSession, submission: Submission, *, actor: Account, scope: Scope
 ) -> None:
     """Take the submission out of its cluster; nothing else about it changes."""
-    require_moderator(scope, submission)
+    require_moderator(scope, submission.municipality_id)
     if submission.cluster_id is None:
         raise InvalidInputError({"cluster": _l("This submission is not linked to a cluster.")})
     _leave(session, submission, actor)
@@ -218,11 +217,9 @@ def _join(
     submission.cluster_id = cluster.id
     record(
         session,
+        actor,
         "submission.linked",
-        actor_id=actor.id,
-        municipality_id=submission.municipality_id,
-        object_type="submission",
-        object_id=submission.id,
+        Target.of("submission", submission),
         cluster_id=cluster.id,
         cluster=cluster.title,
         linked_with=other.reference,
@@ -233,23 +230,11 @@ def _join(
 def _leave(session: DbSession, submission: Submission, actor: Account) -> None:
     cluster_id = submission.cluster_id
     submission.cluster_id = None
-    _record_unlinked(session, submission, cluster_id, actor)
+    target = Target.of("submission", submission)
+    record(session, actor, "submission.unlinked", target, cluster_id=cluster_id)
     session.flush()
     remaining = list(session.scalars(select(Submission).where(Submission.cluster_id == cluster_id)))
     if len(remaining) == 1:
         remaining[0].cluster_id = None
-        _record_unlinked(session, remaining[0], cluster_id, actor)
-
-
-def _record_unlinked(
-    session: DbSession, submission: Submission, cluster_id: int | None, actor: Account
-) -> None:
-    record(
-        session,
-        "submission.unlinked",
-        actor_id=actor.id,
-        municipality_id=submission.municipality_id,
-        object_type="submission",
-        object_id=submission.id,
-        cluster_id=cluster_id,
-    )
+        target = Target.of("submission", remaining[0])
+        record(session, actor, "submission.unlinked", target, cluster_id=cluster_id)

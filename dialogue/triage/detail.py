@@ -3,6 +3,9 @@
 Each change is its own small POST form: the view checks the form, calls one service, and
 answers 303 back to the page's section. A refused change re-renders the page (422) with the
 error summary at the top and what was typed still in its field.
+
+The routes join the triage blueprint in :mod:`dialogue.triage.views` (``show`` and
+:data:`CHANGES`), so the endpoints stay ``triage.show``, ``triage.change_status`` …
 """
 
 from __future__ import annotations
@@ -10,27 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import (
-    abort,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from werkzeug import Response
+from flask import request
 
-from dialogue.accounts.workspace import current_account, current_scope, moderator_required
-from dialogue.audit.describe import action_label, actor_label, detail_lines
-from dialogue.errors import InvalidInputError, NotFoundError
+from dialogue.accounts.workspace import current_account, current_scope
+from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.municipalities.tenancy import current_tenant
-from dialogue.submissions import labels
 from dialogue.submissions.models import Priority, Submission
-from dialogue.submissions.personal_data import highlight
-from dialogue.triage.blueprint import bp
 from dialogue.triage.clusters import link_to_cluster, unlink_from_cluster
 from dialogue.triage.detail_forms import (
     FORMS,
@@ -51,7 +41,7 @@ from dialogue.triage.detail_forms import (
 )
 from dialogue.triage.notes import add_note
 from dialogue.triage.page import SubmissionPage, load_submission_page
-from dialogue.triage.references import change_status_by_reference
+from dialogue.triage.references import StatusRequest, change_status_by_reference
 from dialogue.triage.replies import reply_to_submitter
 from dialogue.triage.services import (
     Classification,
@@ -62,12 +52,12 @@ from dialogue.triage.services import (
 )
 from dialogue.triage.summaries import set_public_summary, withdraw_summary_review
 from dialogue.web.inputs import parse_id as id_arg
+from dialogue.web.responses import Response, done, page
 from dialogue.web.urls import external_url
 
 FormT = TypeVar("FormT", bound=DetailForm)
 
 
-@bp.get("/submissions/<int:submission_id>")
 def show(submission_id: int) -> Response:
     return _render(submission_id, template_id=request.args.get("template", type=id_arg))
 
@@ -78,27 +68,17 @@ def _render(
     status: int = 200,
     template_id: int | None = None,
 ) -> Response:
-    try:
-        page = load_submission_page(
-            db.session, current_scope(), current_tenant().id, submission_id, template_id=template_id
-        )
-    except NotFoundError:
-        abort(404)
-    html = render_template(
-        "triage/submission.html",
-        page=page,
-        submission=page.submission,
-        forms=_forms(page, posted),
-        errors=posted.error_items() if posted else [],
-        highlight=highlight,
-        labels=labels,
-        action_label=action_label,
-        actor_label=actor_label,
-        detail_lines=detail_lines,
+    loaded = load_submission_page(
+        db.session, current_scope(), current_tenant().id, submission_id, template_id=template_id
     )
-    response = make_response(html, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return page(
+        "triage/submission.html",
+        status,
+        page=loaded,
+        submission=loaded.submission,
+        forms=_forms(loaded, posted),
+        errors=posted.error_items() if posted else [],
+    )
 
 
 def _forms(page: SubmissionPage, posted: DetailForm | None) -> dict[str, DetailForm]:
@@ -114,10 +94,10 @@ def _handle(
     submission_id: int,
     form_class: type[FormT],
     change: Callable[[Submission, FormT], object],
-    done: str,
+    message: str,
 ) -> Response:
     """Check the form, make the change, and go back to the page (or show what was wrong)."""
-    submission = _submission(submission_id)
+    submission = get_submission(db.session, current_scope(), current_tenant().id, submission_id)
     form = form_class()
     if not form.validate_on_submit():
         return _render(submission_id, form, 422)
@@ -127,41 +107,26 @@ def _handle(
         db.session.rollback()  # nothing half-changed shows on the page
         form.add_errors(error)
         return _render(submission_id, form, 422)
-    flash(done, "success")
-    target = url_for(".show", submission_id=submission_id, _anchor=form.section)
-    return redirect(target, code=303)
-
-
-def _submission(submission_id: int) -> Submission:
-    try:
-        return get_submission(db.session, current_scope(), current_tenant().id, submission_id)
-    except NotFoundError:
-        abort(404)
+    return done(message, ".show", submission_id=submission_id, _anchor=form.section)
 
 
 def _actor() -> dict[str, Any]:
     return {"actor": current_account(), "scope": current_scope()}
 
 
-@bp.post("/submissions/<int:submission_id>/status", endpoint="change_status")
-@moderator_required
 def post_status(submission_id: int) -> Response:
     def change(submission: Submission, form: StatusForm) -> None:
-        change_status_by_reference(
-            db.session,
-            submission,
+        wanted = StatusRequest(
             form.status.data or "",
             reason=form.reason.data or "",
             forwarded_to=form.forwarded_to.data or "",
             duplicate_of=form.duplicate_of.data or "",
-            **_actor(),
         )
+        change_status_by_reference(db.session, submission, wanted, **_actor())
 
     return _handle(submission_id, StatusForm, change, _("The status has been changed."))
 
 
-@bp.post("/submissions/<int:submission_id>/classification", endpoint="classify")
-@moderator_required
 def post_classification(submission_id: int) -> Response:
     def change(submission: Submission, form: ClassifyForm) -> None:
         classify(db.session, submission, _classification(form), **_actor())
@@ -188,8 +153,6 @@ def _classification(form: ClassifyForm) -> Classification:
     )
 
 
-@bp.post("/submissions/<int:submission_id>/assignee", endpoint="assign")
-@moderator_required
 def post_assignee(submission_id: int) -> Response:
     def change(submission: Submission, form: AssignForm) -> None:
         assign_submission(db.session, submission, parse_id(form.assignee.data), **_actor())
@@ -197,8 +160,6 @@ def post_assignee(submission_id: int) -> Response:
     return _handle(submission_id, AssignForm, change, _("The assignment has been saved."))
 
 
-@bp.post("/submissions/<int:submission_id>/tags", endpoint="set_tags")
-@moderator_required
 def post_tags(submission_id: int) -> Response:
     def change(submission: Submission, form: TagsForm) -> None:
         set_tags(db.session, submission, form.names(), **_actor())
@@ -206,8 +167,6 @@ def post_tags(submission_id: int) -> Response:
     return _handle(submission_id, TagsForm, change, _("The tags have been saved."))
 
 
-@bp.post("/submissions/<int:submission_id>/summary", endpoint="set_summary")
-@moderator_required
 def post_summary(submission_id: int) -> Response:
     form = SummaryForm()  # which button was pressed decides the message
     review = bool(form.review.data)
@@ -218,20 +177,18 @@ def post_summary(submission_id: int) -> Response:
         )
 
     if review:
-        done = _(
+        message = _(
             "The public summary has been saved and marked as reviewed. It may now be quoted "
             "in public reports."
         )
     else:
-        done = _(
+        message = _(
             "The public summary has been saved without review. It is not published anywhere "
             "until a moderator marks it as reviewed."
         )
-    return _handle(submission_id, SummaryForm, change, done)
+    return _handle(submission_id, SummaryForm, change, message)
 
 
-@bp.post("/submissions/<int:submission_id>/summary/review/withdraw", endpoint="withdraw_review")
-@moderator_required
 def post_withdraw_review(submission_id: int) -> Response:
     def change(submission: Submission, form: ReviewForm) -> None:
         withdraw_summary_review(db.session, submission, **_actor())
@@ -247,8 +204,6 @@ def post_withdraw_review(submission_id: int) -> Response:
     )
 
 
-@bp.post("/submissions/<int:submission_id>/notes", endpoint="add_note")
-@moderator_required
 def post_note(submission_id: int) -> Response:
     def change(submission: Submission, form: NoteForm) -> None:
         add_note(db.session, submission, form.body.data or "", **_actor())
@@ -256,8 +211,6 @@ def post_note(submission_id: int) -> Response:
     return _handle(submission_id, NoteForm, change, _("The internal note has been added."))
 
 
-@bp.post("/submissions/<int:submission_id>/replies", endpoint="reply")
-@moderator_required
 def post_reply(submission_id: int) -> Response:
     def change(submission: Submission, form: ReplyForm) -> None:
         case_link = external_url("cases.show", municipality=current_tenant().slug)
@@ -276,8 +229,6 @@ def post_reply(submission_id: int) -> Response:
     )
 
 
-@bp.post("/submissions/<int:submission_id>/cluster", endpoint="link_cluster")
-@moderator_required
 def post_link(submission_id: int) -> Response:
     def change(submission: Submission, form: LinkForm) -> None:
         link_to_cluster(db.session, submission, form.other.data or "", **_actor())
@@ -285,8 +236,6 @@ def post_link(submission_id: int) -> Response:
     return _handle(submission_id, LinkForm, change, _("The submissions have been linked."))
 
 
-@bp.post("/submissions/<int:submission_id>/cluster/remove", endpoint="unlink_cluster")
-@moderator_required
 def post_unlink(submission_id: int) -> Response:
     def change(submission: Submission, form: UnlinkForm) -> None:
         unlink_from_cluster(db.session, submission, **_actor())
@@ -297,3 +246,18 @@ def post_unlink(submission_id: int) -> Response:
         change,
         _("The submission has been taken out of the cluster. Nothing else about it changed."),
     )
+
+
+# (path under /submissions/<id>/, endpoint, view): every change is a moderator's POST.
+CHANGES: list[tuple[str, str, Callable[[int], Response]]] = [
+    ("status", "change_status", post_status),
+    ("classification", "classify", post_classification),
+    ("assignee", "assign", post_assignee),
+    ("tags", "set_tags", post_tags),
+    ("summary", "set_summary", post_summary),
+    ("summary/review/withdraw", "withdraw_review", post_withdraw_review),
+    ("notes", "add_note", post_note),
+    ("replies", "reply", post_reply),
+    ("cluster", "link_cluster", post_link),
+    ("cluster/remove", "unlink_cluster", post_unlink),
+]

@@ -6,16 +6,15 @@ summary, the one text that may, lives in :mod:`dialogue.triage.summaries`.
 
 from __future__ import annotations
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
 from dialogue.sanitize import clean_text
 from dialogue.submissions.models import Submission
 from dialogue.triage.models import Note
-from dialogue.triage.services import require_moderator
 
 MAX_NOTE_LENGTH = 4000
 
@@ -24,7 +23,7 @@ def add_note(
     session: DbSession, submission: Submission, body: str, *, actor: Account, scope: Scope
 ) -> Note:
     """Add an internal note to the submission."""
-    require_moderator(scope, submission)
+    require_moderator(scope, submission.municipality_id)
     cleaned = clean_text(body)
     if not cleaned:
         raise InvalidInputError({"body": _l("Write the note.")})
@@ -37,11 +36,9 @@ def add_note(
     session.flush()  # the note's id, for the audit event
     record(
         session,
+        actor,
         "submission.note_added",
-        actor_id=actor.id,
-        municipality_id=submission.municipality_id,
-        object_type="submission",
-        object_id=submission.id,
+        Target.of("submission", submission),
         note_id=note.id,
     )
     session.commit()

@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.accounts.access import Scope
 from dialogue.accounts.models import Account
-from dialogue.audit.describe import LogEntry, load_names, merge_entries
 from dialogue.audit.models import AuditEvent
+from dialogue.auditlog.describe import LogEntry, load_names, merge_entries
 from dialogue.categories.models import Category
 from dialogue.categories.services import category_groups
 from dialogue.db import DbSession, Localized

@@ -7,22 +7,21 @@ or intercepted message reveals nothing about the case.
 
 from __future__ import annotations
 
-from flask_babel import force_locale
 from sqlalchemy import or_, select
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.categories.models import Category
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError
-from dialogue.i18n import _, _l
+from dialogue.i18n import _l
 from dialogue.municipalities.models import Municipality
+from dialogue.outbox.mail import compose
 from dialogue.outbox.services import enqueue
 from dialogue.sanitize import clean_text
 from dialogue.submissions.models import Reply, Status, Submission
 from dialogue.triage.models import ResponseTemplate
-from dialogue.triage.services import require_moderator
 
 MAX_REPLY_LENGTH = 4000
 REPLY_NOTICE = "reply_notice"
@@ -41,7 +40,7 @@ def reply_to_submitter(
 
     ``case_link`` is the absolute address of the municipality's case page, the notice's link.
     """
-    require_moderator(scope, submission)
+    require_moderator(scope, submission.municipality_id)
     cleaned = clean_text(body)
     if not cleaned:
         raise InvalidInputError({"body": _l("Write the reply.")})
@@ -57,11 +56,9 @@ def reply_to_submitter(
     session.flush()  # the reply's id, for the audit event
     record(
         session,
+        actor,
         "submission.replied",
-        actor_id=actor.id,
-        municipality_id=submission.municipality_id,
-        object_type="submission",
-        object_id=submission.id,
+        Target.of("submission", submission),
         reply_id=reply.id,
         notified=notified,
     )
@@ -73,34 +70,19 @@ def _queue_notice(session: DbSession, submission: Submission, address: str, case
     municipality = session.get(Municipality, submission.municipality_id)
     if municipality is None:  # pragma: no cover (a foreign key makes this impossible)
         raise NotFoundError(submission.municipality_id)
-    names = {"reference": submission.reference, "municipality": municipality.name}
-    with force_locale(submission.locale):
-        subject = _("New reply in your case %(reference)s – %(municipality)s", **names)
-        body = "\n\n".join(
-            [
-                _("Hello,"),
-                _(
-                    "%(municipality)s has replied to what you sent through Trygghetsdialog "
-                    "(case %(reference)s).",
-                    **names,
-                ),
-                _(
-                    "Read the reply on your case page. Open it with the 16-digit code from your "
-                    "receipt:"
-                ),
-                case_link,
-                _(
-                    "You get this e-mail because you asked to be told about replies to your "
-                    "case. Do not reply to it: answers to this address are not read."
-                ),
-            ]
-        )
+    mail = compose(
+        "reply_notice",
+        submission.locale,
+        reference=submission.reference,
+        municipality=municipality.name,
+        case_link=case_link,
+    )
     enqueue(
         session,
         municipality_id=submission.municipality_id,
         to_address=address,
-        subject=subject,
-        body=body + "\n",
+        subject=mail.subject,
+        body=mail.body,
         kind=REPLY_NOTICE,
         submission_id=submission.id,
     )

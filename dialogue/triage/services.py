@@ -12,12 +12,12 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator
 from dialogue.accounts.models import Account, Membership, Role
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record, record_changes
 from dialogue.categories.models import Category
 from dialogue.db import DbSession, commit_retrying, insert_missing
-from dialogue.errors import DialogueError, InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.errors import DialogueError, InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment
@@ -51,14 +51,6 @@ MAX_TAGS = 10
 MAX_TAG_LENGTH = 64
 
 
-def require_moderator(scope: Scope, submission: Submission) -> None:
-    """Moderators and administrators of the submission's municipality only."""
-    if not scope.can_read(submission.municipality_id):
-        raise NotFoundError(submission.id)
-    if not scope.can_moderate(submission.municipality_id):
-        raise PermissionDeniedError(submission.id)
-
-
 def get_submission(
     session: DbSession, scope: Scope, municipality_id: int, submission_id: int
 ) -> Submission:
@@ -90,7 +82,7 @@ def change_status(
     scope: Scope,
 ) -> StatusEvent:
     """Move a submission through the state machine; refuses transitions that make no sense."""
-    require_moderator(scope, submission)
+    require_moderator(scope, submission.municipality_id)
     _apply_status(session, submission, change, actor)
     session.commit()
     return submission.status_events[-1]
@@ -163,7 +155,7 @@ def classify(
     scope: Scope,
 ) -> None:
     """Set category, place, commitment, priority or sensitivity, each change audited."""
-    require_moderator(scope, submission)
+    require_moderator(scope, submission.municipality_id)
     _apply_classification(session, submission, change, actor)
     session.commit()
 
@@ -208,16 +200,9 @@ def _set_audited(
     }
     for name, (_old, value) in changed.items():
         setattr(submission, name, value)
-    if changed:
-        record(
-            session,
-            "submission.updated",
-            actor_id=actor.id,
-            municipality_id=submission.municipality_id,
-            object_type="submission",
-            object_id=submission.id,
-            changes=changed,
-        )
+    record_changes(
+        session, actor, "submission.updated", Target.of("submission", submission), changed
+    )
 
 
 def assign_submission(
@@ -229,7 +214,7 @@ def assign_submission(
     scope: Scope,
 ) -> None:
     """Give the submission to a moderator of its municipality, or to nobody."""
-    require_moderator(scope, submission)
+    require_moderator(scope, submission.municipality_id)
     _apply_assignee(session, submission, assignee_id, actor)
     session.commit()
 
@@ -269,7 +254,7 @@ def set_tags(
     scope: Scope,
 ) -> None:
     """Replace the submission's tags; new tag names are created in its municipality."""
-    require_moderator(scope, submission)
+    require_moderator(scope, submission.municipality_id)
     wanted = tuple(names)
     # Another moderator tagging the same submission at the same moment: redo on their result.
     commit_retrying(session, lambda: _apply_tags(session, submission, wanted, actor, replace=True))
@@ -292,16 +277,8 @@ def _apply_tags(
     before = [t.name for t in submission.tags]
     if before != wanted:
         submission.tags = tags
-        record(
-            session,
-            "submission.tagged",
-            actor_id=actor.id,
-            municipality_id=submission.municipality_id,
-            object_type="submission",
-            object_id=submission.id,
-            before=before,
-            after=wanted,
-        )
+        target = Target.of("submission", submission)
+        record(session, actor, "submission.tagged", target, before=before, after=wanted)
 
 
 def _get_or_create_tags(session: DbSession, municipality_id: int, names: list[str]) -> list[Tag]:
@@ -357,7 +334,7 @@ def apply_bulk(
 
     def attempt() -> None:
         for submission in submissions:
-            require_moderator(scope, submission)
+            require_moderator(scope, submission.municipality_id)
             _apply_bulk_one(session, submission, action, actor)
 
     try:

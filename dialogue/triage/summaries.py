@@ -18,9 +18,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from dialogue.accounts.access import Scope
+from dialogue.accounts.access import Scope, require_moderator
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession, utcnow
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
@@ -35,7 +35,6 @@ from dialogue.submissions.personal_data import (
     highlight,
     redact,
 )
-from dialogue.triage.services import require_moderator
 
 MAX_SUMMARY_LENGTH = 2000
 
@@ -117,7 +116,7 @@ def set_public_summary(
 ) -> str | None:
     """Save the public summary, masked (empty text removes it), and with ``review`` mark it
     reviewed; a changed text clears an earlier review. Returns what was stored."""
-    require_moderator(scope, submission)
+    require_moderator(scope, submission.municipality_id)
     summary = mask_summary(session, submission, text) or None
     if summary is not None and len(summary) > MAX_SUMMARY_LENGTH:
         raise InvalidInputError(
@@ -134,11 +133,9 @@ def set_public_summary(
         submission.summary_reviewed_by_id = None
         record(
             session,
+            actor,
             "submission.summary_set",
-            actor_id=actor.id,
-            municipality_id=submission.municipality_id,
-            object_type="submission",
-            object_id=submission.id,
+            Target.of("submission", submission),
             summary=summary,
             review_cleared=was_reviewed,
         )
@@ -147,11 +144,9 @@ def set_public_summary(
         submission.summary_reviewed_by_id = actor.id
         record(
             session,
+            actor,
             "submission.summary_reviewed",
-            actor_id=actor.id,
-            municipality_id=submission.municipality_id,
-            object_type="submission",
-            object_id=submission.id,
+            Target.of("submission", submission),
             summary=summary,
         )
     session.commit()
@@ -162,17 +157,15 @@ def withdraw_summary_review(
     session: DbSession, submission: Submission, *, actor: Account, scope: Scope
 ) -> None:
     """Take back the review: the summary stays, but nothing publishes it until reviewed."""
-    require_moderator(scope, submission)
+    require_moderator(scope, submission.municipality_id)
     if submission.summary_reviewed_at is None:
         raise InvalidInputError({"review": _l("The public summary is not marked as reviewed.")})
     submission.summary_reviewed_at = None
     submission.summary_reviewed_by_id = None
     record(
         session,
+        actor,
         "submission.summary_review_withdrawn",
-        actor_id=actor.id,
-        municipality_id=submission.municipality_id,
-        object_type="submission",
-        object_id=submission.id,
+        Target.of("submission", submission),
     )
     session.commit()

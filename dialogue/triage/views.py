@@ -1,4 +1,5 @@
-"""The moderators' queue: filters, search, paging and bulk actions."""
+"""The triage blueprint: the moderators' queue (filters, search, paging, bulk actions) here,
+and the submission page's routes from :mod:`dialogue.triage.detail`, registered below."""
 
 from __future__ import annotations
 
@@ -6,17 +7,21 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from werkzeug import Response
+from flask import abort, request
 from werkzeug.datastructures import MultiDict
 
-from dialogue.accounts.workspace import current_account, current_scope, moderator_required
-from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from dialogue.accounts.workspace import (
+    context,
+    current_scope,
+    moderator_required,
+    staff_blueprint,
+)
+from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
 from dialogue.municipalities.tenancy import current_tenant
 from dialogue.submissions import labels
-from dialogue.triage.blueprint import bp
+from dialogue.triage import detail
 from dialogue.triage.forms import BulkForm, QueueFilterForm
 from dialogue.triage.queue import (
     Cursor,
@@ -25,6 +30,9 @@ from dialogue.triage.queue import (
     load_queue_options,
 )
 from dialogue.triage.services import apply_bulk
+from dialogue.web.responses import Response, done, page
+
+bp = staff_blueprint("triage", __name__)
 
 MAX_QUERY_ARGS = 40
 
@@ -54,25 +62,21 @@ def bulk() -> Response:
     if not form.validate():
         return _render(filters, back.get("after"), form, 422)
     try:
+        ctx = context()
         changed = apply_bulk(
             db.session,
-            current_tenant().id,
+            ctx.municipality_id,
             form.selected.data,
             form.to_action(),
-            actor=current_account(),
-            scope=current_scope(),
+            actor=ctx.actor,
+            scope=ctx.scope,
         )
     except InvalidInputError as error:
         form.add_errors(error)
         return _render(filters, back.get("after"), form, 422)
-    except NotFoundError:
-        abort(404)
-    except PermissionDeniedError:
-        abort(403)
-    flash(_("Submissions changed: %(count)d.", count=changed), "success")
     filters.validate()
     target: dict[str, Any] = {**filters.url_args(), "after": back.get("after")}
-    return redirect(url_for("triage.queue", **target), code=303)
+    return done(_("Submissions changed: %(count)d.", count=changed), ".queue", **target)
 
 
 def _resolved_labels() -> dict[str, dict[Any, str]]:
@@ -95,16 +99,16 @@ def _render(
     wanted = filters.to_filter(tenant.timezone)
     try:
         after = Cursor.decode(after_token) if after_token else None
-        page = list_queue(db.session, current_scope(), tenant.id, wanted, after=after)
+        listed = list_queue(db.session, current_scope(), tenant.id, wanted, after=after)
     except InvalidCursorError:
         abort(400)
     args = filters.url_args()
-    context: dict[str, Any] = {
-        "page": page,
+    shown: dict[str, Any] = {
+        "page": listed,
         "filters": filters,
         "filter_args": args,
         "count_args": {key: value for key, value in args.items() if key != "status"},
-        "matching": page.counts[wanted.status] if wanted.status else page.total,
+        "matching": listed.counts[wanted.status] if wanted.status else listed.total,
         "after": after_token,
         "bulk_form": bulk_form,
         "can_moderate": current_scope().can_moderate(tenant.id),
@@ -115,6 +119,15 @@ def _render(
     }
     if not filters_valid and status == 200:
         status = 422
-    response = make_response(render_template("triage/queue.html", **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return page("triage/queue.html", status, **shown)
+
+
+# The submission page: its views live in ``detail``; the endpoints are ``triage.show`` …
+bp.add_url_rule("/submissions/<int:submission_id>", view_func=detail.show)
+for _rule, _endpoint, _view in detail.CHANGES:
+    bp.add_url_rule(
+        f"/submissions/<int:submission_id>/{_rule}",
+        endpoint=_endpoint,
+        view_func=moderator_required(_view),
+        methods=["POST"],
+    )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import load_scope
+from dialogue.accounts.context import Context
 from dialogue.accounts.models import Account
 from dialogue.audit.models import AuditEvent
 from dialogue.db import utcnow
@@ -225,6 +226,13 @@ def test_cancelling_removes_the_address_of_queued_and_failed_notices_only(
     assert due_messages(db_session, utcnow() + dt.timedelta(days=1), 10) == []
 
 
+def context(
+    session: Session, account: Account, municipality: Municipality, now: dt.datetime | None = None
+) -> Context:
+    scope = load_scope(session, account)
+    return Context(account, scope, municipality.id, now or utcnow(), "sv")
+
+
 def failed_message(session: Session, municipality: Municipality) -> OutboxMessage:
     message = queue(session, municipality)
     message.state, message.attempts = OutboxState.FAILED, MAX_ATTEMPTS
@@ -237,9 +245,8 @@ def test_an_administrator_queues_a_failed_message_again_and_it_is_audited(
     app: Flask, db_session: Session, demo: Municipality, administrator: Account
 ) -> None:
     message = failed_message(db_session, demo)
-    scope = load_scope(db_session, administrator)
     now = utcnow()
-    retry_message(db_session, demo.id, message.id, now=now, actor=administrator, scope=scope)
+    retry_message(db_session, context(db_session, administrator, demo, now), message.id)
     db_session.refresh(message)
     assert message.state == OutboxState.QUEUED and message.next_attempt_at == now
     assert message in due_messages(db_session, now, 10)
@@ -256,11 +263,8 @@ def test_a_message_that_has_not_failed_cannot_be_retried(
     db_session: Session, demo: Municipality, administrator: Account
 ) -> None:
     message = queue(db_session, demo)
-    scope = load_scope(db_session, administrator)
     with pytest.raises(InvalidInputError):
-        retry_message(
-            db_session, demo.id, message.id, now=utcnow(), actor=administrator, scope=scope
-        )
+        retry_message(db_session, context(db_session, administrator, demo), message.id)
 
 
 def test_another_municipalitys_message_is_not_found(
@@ -268,13 +272,10 @@ def test_another_municipalitys_message_is_not_found(
 ) -> None:
     other = MunicipalityFactory()
     message = failed_message(db_session, other)
-    scope = load_scope(db_session, administrator)
     with pytest.raises(NotFoundError):
-        retry_message(
-            db_session, demo.id, message.id, now=utcnow(), actor=administrator, scope=scope
-        )
+        retry_message(db_session, context(db_session, administrator, demo), message.id)
     with pytest.raises(NotFoundError):
-        list_outbox(db_session, other.id, scope=scope)
+        list_outbox(db_session, context(db_session, administrator, other))
 
 
 def test_the_outbox_lists_a_page_of_the_municipalitys_messages_newest_first(
@@ -282,11 +283,11 @@ def test_the_outbox_lists_a_page_of_the_municipalitys_messages_newest_first(
 ) -> None:
     messages = [queue(db_session, demo) for _ in range(PAGE_SIZE + 2)]
     queue(db_session, MunicipalityFactory())
-    scope = load_scope(db_session, administrator)
-    first = list_outbox(db_session, demo.id, scope=scope)
+    acting = context(db_session, administrator, demo)
+    first = list_outbox(db_session, acting)
     assert (first.total, first.pages, first.counts[OutboxState.QUEUED]) == (PAGE_SIZE + 2, 2, 52)
     assert first.messages[0].id == messages[-1].id
-    second = list_outbox(db_session, demo.id, scope=scope, page=2)
+    second = list_outbox(db_session, acting, page=2)
     assert [m.id for m in second.messages] == [messages[1].id, messages[0].id]
 
 

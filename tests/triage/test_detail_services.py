@@ -23,6 +23,7 @@ from dialogue.models import (
     Submission,
 )
 from dialogue.outbox.models import OutboxMessage
+from dialogue.submissions.references import normalize_reference
 from dialogue.triage.clusters import (
     cluster_title,
     link_to_cluster,
@@ -33,7 +34,7 @@ from dialogue.triage.clusters import (
 )
 from dialogue.triage.notes import MAX_NOTE_LENGTH, add_note
 from dialogue.triage.page import load_submission_page
-from dialogue.triage.references import change_status_by_reference, normalize_reference
+from dialogue.triage.references import StatusRequest, change_status_by_reference
 from dialogue.triage.replies import (
     get_response_template,
     list_response_templates,
@@ -141,20 +142,21 @@ def test_a_reply_without_contact_details_is_stored_and_audited_without_email(
 
 
 def test_a_reply_queues_a_notice_with_the_case_page_link_and_never_the_code(
-    db_session: Session, submission: Submission, moderator: Account, scope: Scope
+    app: Flask, db_session: Session, submission: Submission, moderator: Account, scope: Scope
 ) -> None:
     submission.contact = Contact(
         municipality_id=submission.municipality_id, email="anna@example.se", consent_at=utcnow()
     )
     db_session.commit()
-    reply_to_submitter(
-        db_session,
-        submission,
-        "Vi har anmält felet.",
-        actor=moderator,
-        scope=scope,
-        case_link=CASE_LINK,
-    )
+    with app.app_context():  # the notice is rendered from templates/mail/reply_notice.txt
+        reply_to_submitter(
+            db_session,
+            submission,
+            "Vi har anmält felet.",
+            actor=moderator,
+            scope=scope,
+            case_link=CASE_LINK,
+        )
     message = db_session.scalars(select(OutboxMessage)).one()
     assert (message.to_address, message.kind) == ("anna@example.se", "reply_notice")
     assert message.municipality_id == submission.municipality_id
@@ -244,22 +246,17 @@ def test_a_duplicate_of_a_submission_of_another_municipality_is_refused(
     db_session: Session, submission: Submission, moderator: Account, scope: Scope
 ) -> None:
     foreign = foreign_submission()
+    wanted = StatusRequest("duplicate", duplicate_of=foreign.reference)
     with pytest.raises(InvalidInputError, match="duplicate_of"):
-        change_status_by_reference(
-            db_session,
-            submission,
-            "duplicate",
-            duplicate_of=foreign.reference,
-            actor=moderator,
-            scope=scope,
-        )
+        change_status_by_reference(db_session, submission, wanted, actor=moderator, scope=scope)
 
 
 def test_an_unknown_status_is_refused(
     db_session: Session, submission: Submission, moderator: Account, scope: Scope
 ) -> None:
+    wanted = StatusRequest("")
     with pytest.raises(InvalidInputError, match="status"):
-        change_status_by_reference(db_session, submission, "", actor=moderator, scope=scope)
+        change_status_by_reference(db_session, submission, wanted, actor=moderator, scope=scope)
 
 
 # Similar submissions and clusters

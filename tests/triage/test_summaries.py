@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import Scope, load_scope
 from dialogue.accounts.models import Account
-from dialogue.audit.describe import ACTION_LABELS, LogEntry, action_label, detail_lines
 from dialogue.audit.models import AuditEvent
+from dialogue.auditlog.describe import ACTION_LABELS, LogEntry, action_label, detail_lines
 from dialogue.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from dialogue.models import Category, Municipality, Place, Submission
 from dialogue.submissions.personal_data import PersonalDataKind, redact

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import make_response, render_template, request
-from werkzeug import Response
+from flask import request
 
 from dialogue.accounts.workspace import admin_required, staff_blueprint
-from dialogue.audit.describe import action_label, actor_label, detail_lines, object_label
-from dialogue.audit.forms import AuditFilterForm
-from dialogue.audit.log import LogQuery, LogView, list_log_accounts, read_log
+from dialogue.auditlog.forms import AuditFilterForm
+from dialogue.auditlog.log import LogQuery, LogView, list_log_accounts, read_log
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.municipalities.tenancy import current_tenant
+from dialogue.web.responses import Response, page
 
 bp = staff_blueprint("audit", __name__)
 
@@ -21,29 +20,16 @@ bp = staff_blueprint("audit", __name__)
 @bp.get("/audit")
 @admin_required
 def log() -> Response:
-    tenant = current_tenant()
     form = AuditFilterForm(request.args)
-    form.set_accounts(list_log_accounts(db.session, tenant.id))
+    form.set_accounts(list_log_accounts(db.session, current_tenant().id))
     view: LogView | None = None
     if form.validate():
         try:
             view = read_log(db.session, _query(form))
         except InvalidInputError as error:
-            for name, message in error.errors.items():
-                form[name].errors = [*form[name].errors, str(message)]
-    html = render_template(
-        "audit/log.html",
-        form=form,
-        view=view,
-        filter_args=_filter_args(),
-        action_label=action_label,
-        actor_label=actor_label,
-        detail_lines=detail_lines,
-        object_label=object_label,
-    )
-    response = make_response(html, 200 if view is not None else 422)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+            form.add_errors(error)
+    status = 200 if view is not None else 422
+    return page("audit/log.html", status, form=form, view=view, filter_args=_filter_args())
 
 
 def _query(form: AuditFilterForm) -> LogQuery:

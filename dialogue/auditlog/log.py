@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select
 
 from dialogue.accounts.models import Account, Membership
-from dialogue.audit.describe import LogEntry, load_names
 from dialogue.audit.models import AuditEvent
+from dialogue.auditlog.describe import LogEntry, load_names
 from dialogue.db import DbSession, id_or_none
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
 from dialogue.submissions.models import StatusEvent
-from dialogue.triage.references import find_by_reference
+from dialogue.submissions.references import find_by_reference
 
 PAGE_SIZE = 100
 # The order of the two tables among events with the same timestamp (newest first: higher).

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dialogue.audit.describe import ACTION_LABELS
+from dialogue.auditlog.describe import ACTION_LABELS
 
 PACKAGE = Path(__file__).resolve().parents[2] / "dialogue"
-# record(session, "x.y", ...), _record(session, "x.y", ...), _audit_own(session, account, "x.y")
+# record(session, actor, "x.y", ...), record_changes(session, ctx.actor, "x.y", ...) and the
+# wrappers not yet replaced: _record(session, "x.y", ...)
 RECORDED = re.compile(
-    r'(?:record|_record|_audit|_audit_own)\(\s*(?:session,\s*)?(?:[a-z_]+,\s*)?"([a-z_]+\.[a-z_]+)"'
+    r"(?:record|record_changes|_record|_audit|_audit_own)\("
+    r'\s*(?:session,\s*)?(?:[a-z_.]+,\s*)?"([a-z_]+\.[a-z_]+)"'
 )
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import load_scope
 from dialogue.accounts.models import Account
-from dialogue.audit.log import Cursor, LogFilter, list_log
 from dialogue.audit.services import record
+from dialogue.auditlog.log import Cursor, LogFilter, list_log
 from dialogue.models import ActorKind, Category, Municipality, Status, StatusEvent, Submission
 from dialogue.triage.notes import add_note
 from dialogue.triage.services import StatusChange, assign_submission, change_status
@@ -166,7 +166,7 @@ def test_older_events_are_reached_page_by_page_with_the_filters_kept(
     moderator: Account,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("dialogue.audit.log.PAGE_SIZE", 2)
+    monkeypatch.setattr("dialogue.auditlog.log.PAGE_SIZE", 2)
     work(db_session, submission, moderator)
     url: str | None = f"{LOG}?account={moderator.id}"
     seen: list[str] = []
