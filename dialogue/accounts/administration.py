@@ -16,7 +16,7 @@ from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account, Membership, Role, SessionEnd
 from dialogue.accounts.services import create_account, get_account_by_email, grant_role
 from dialogue.accounts.sessions import end_all_sessions
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
@@ -188,12 +188,4 @@ def _record(
     municipality_id: int,
     **details: object,
 ) -> None:
-    record(
-        session,
-        action,
-        actor_id=actor.id,
-        municipality_id=municipality_id,
-        object_type="account",
-        object_id=account.id,
-        **details,
-    )
+    record(session, actor.id, action, Target("account", account.id, municipality_id), **details)

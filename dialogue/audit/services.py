@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol, overload
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dialogue.audit.models import AuditEvent
 from dialogue.db import DbSession
@@ -41,41 +41,14 @@ class Target:
         return cls(kind, row.id, row.municipality_id)
 
 
-@overload
 def record(
     session: DbSession,
     actor: Account | int | None,
     action: str,
     target: Target,
     **details: Any,
-) -> AuditEvent: ...
-
-
-@overload
-def record(  # the keyword form callers used before Target; see _record_keywords
-    session: DbSession,
-    actor: str,
-    *,
-    actor_id: int | None,
-    municipality_id: int | None,
-    object_type: str | None = None,
-    object_id: int | None = None,
-    **details: Any,
-) -> AuditEvent: ...
-
-
-def record(
-    session: DbSession,
-    actor: Account | int | str | None,
-    action: str | None = None,
-    target: Target | None = None,
-    **details: Any,
 ) -> AuditEvent:
     """Add an event by ``actor`` (an account, its id, or None for the system) to the session."""
-    if isinstance(actor, str):
-        return _record_keywords(session, actor, **details)
-    if action is None or target is None:
-        raise TypeError("record() needs the action and its target")
     event = AuditEvent(
         action=action,
         actor_id=actor if actor is None or isinstance(actor, int) else actor.id,
@@ -86,26 +59,6 @@ def record(
     )
     session.add(event)
     return event
-
-
-def _record_keywords(
-    session: DbSession,
-    action: str,
-    *,
-    actor_id: int | None,
-    municipality_id: int | None,
-    object_type: str | None = None,
-    object_id: int | None = None,
-    **details: Any,
-) -> AuditEvent:
-    """``record(session, action, actor_id=…, municipality_id=…, object_type=…, object_id=…)``.
-
-    Transitional: kept only until the packages that still call it this way (rounds,
-    organisations, lagesbild, admin) use ``record(session, actor, action, target)``; then
-    this function and the second overload go.
-    """
-    target = Target(object_type, object_id, municipality_id)
-    return record(session, actor_id, action, target, **details)
 
 
 def record_changes(

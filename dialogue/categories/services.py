@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.categories.models import Category, Route
 from dialogue.db import DbSession, Localized, commit_retrying
 from dialogue.errors import InvalidInputError
@@ -268,10 +268,8 @@ def _record(
 ) -> None:
     record(
         session,
+        actor.id,
         action,
-        actor_id=actor.id,
-        municipality_id=category.municipality_id,
-        object_type="category",
-        object_id=category.id,
+        Target("category", category.id, category.municipality_id),
         **details,
     )

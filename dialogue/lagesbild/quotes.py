@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_moderator, require_reader
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _
@@ -88,11 +88,9 @@ def choose_quote(
     session.flush()
     record(
         session,
+        actor.id,
         "lagesbild.quote_chosen",
-        actor_id=actor.id,
-        municipality_id=municipality_id,
-        object_type="submission",
-        object_id=submission.id,
+        Target("submission", submission.id, municipality_id),
         reference=submission.reference,
     )
     session.commit()
@@ -117,11 +115,9 @@ def unchoose_quote(
     session.delete(quote)
     record(
         session,
+        actor.id,
         "lagesbild.quote_removed",
-        actor_id=actor.id,
-        municipality_id=municipality_id,
-        object_type="submission",
-        object_id=submission_id,
+        Target("submission", submission_id, municipality_id),
     )
     session.commit()
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from dialogue.accounts.access import Scope, require_admin, require_moderator, require_reader
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _
@@ -93,11 +93,9 @@ def freeze(
         ) from error
     record(
         session,
+        actor.id,
         "lagesbild.frozen",
-        actor_id=actor.id,
-        municipality_id=municipality.id,
-        object_type="lagesbild_snapshot",
-        object_id=snapshot.id,
+        Target("lagesbild_snapshot", snapshot.id, municipality.id),
         period=period.to_json(),
         version=snapshot.version,
         content_hash=snapshot.content_hash,
@@ -359,11 +357,9 @@ def create_pledge_from(
     )
     record(
         session,
+        actor.id,
         "pledge.created",
-        actor_id=actor.id,
-        municipality_id=pledge.municipality_id,
-        object_type="pledge",
-        object_id=pledge.id,
+        Target("pledge", pledge.id, pledge.municipality_id),
         title=pledge.title,
         based_on=snapshot.id,
         copied_from=current.id if current else None,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from limits import parse_many
 
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
@@ -49,11 +49,9 @@ def update_settings(session: DbSession, ctx: Context, data: SettingsInput) -> Mu
     if changed:
         record(
             session,
+            ctx.actor.id,
             "municipality.settings_updated",
-            actor_id=ctx.actor.id,
-            municipality_id=municipality_id,
-            object_type="municipality",
-            object_id=municipality_id,
+            Target("municipality", municipality_id, municipality_id),
             changes=changed,
         )
     session.commit()

@@ -39,7 +39,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_moderator
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
@@ -648,10 +648,9 @@ def import_organisations(
     )
     record(
         session,
+        actor.id,
         "organisations.imported",
-        actor_id=actor.id,
-        municipality_id=municipality_id,
-        object_type="organisation",
+        Target("organisation", None, municipality_id),
         **dataclasses.asdict(result),
         rejected_rows=[row.row for row in preview.rejected],
     )
@@ -673,11 +672,9 @@ def _record(
 ) -> None:
     record(
         session,
+        actor.id,
         action,
-        actor_id=actor.id,
-        municipality_id=organisation.municipality_id,
-        object_type="organisation",
-        object_id=organisation.id,
+        Target("organisation", organisation.id, organisation.municipality_id),
         via="import",
         **details,
     )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_moderator, require_reader
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession, commit_retrying, lock_rows
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
@@ -493,10 +493,8 @@ def _record(
 ) -> None:
     record(
         session,
+        actor.id,
         action,
-        actor_id=actor.id,
-        municipality_id=organisation.municipality_id,
-        object_type="organisation",
-        object_id=organisation.id,
+        Target("organisation", organisation.id, organisation.municipality_id),
         **details,
     )

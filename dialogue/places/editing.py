@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
@@ -262,12 +262,4 @@ def _audit_values(place: Place) -> dict[str, Any]:
 
 
 def _record(session: DbSession, action: str, place: Place, actor: Account, **details: Any) -> None:
-    record(
-        session,
-        action,
-        actor_id=actor.id,
-        municipality_id=place.municipality_id,
-        object_type="place",
-        object_id=place.id,
-        **details,
-    )
+    record(session, actor.id, action, Target("place", place.id, place.municipality_id), **details)

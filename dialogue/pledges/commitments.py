@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
@@ -160,11 +160,9 @@ def _record_commitment(
 ) -> None:
     record(
         session,
+        actor.id,
         action,
-        actor_id=actor.id,
-        municipality_id=commitment.municipality_id,
-        object_type="commitment",
-        object_id=commitment.id,
+        Target("commitment", commitment.id, commitment.municipality_id),
         pledge_id=commitment.pledge_id,
         **details,
     )
@@ -211,11 +209,9 @@ def add_progress_update(
     session.flush()
     record(
         session,
+        actor.id,
         "progress_update.added",
-        actor_id=actor.id,
-        municipality_id=municipality_id,
-        object_type="progress_update",
-        object_id=update.id,
+        Target("progress_update", update.id, municipality_id),
         commitment_id=commitment.id,
         published_on=published_on.isoformat(),
         text=update.text,
@@ -239,11 +235,9 @@ def remove_progress_update(
         raise NotFoundError(update_id)
     record(
         session,
+        actor.id,
         "progress_update.removed",
-        actor_id=actor.id,
-        municipality_id=municipality_id,
-        object_type="progress_update",
-        object_id=update.id,
+        Target("progress_update", update.id, municipality_id),
         commitment_id=commitment_id,
         published_on=update.published_on.isoformat(),
         text=update.text,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
@@ -121,11 +121,9 @@ def create_pledge(
     session.flush()
     record(
         session,
+        actor.id,
         "pledge.created",
-        actor_id=actor.id,
-        municipality_id=municipality_id,
-        object_type="pledge",
-        object_id=pledge.id,
+        Target("pledge", pledge.id, municipality_id),
         title=pledge.title,
     )
     session.commit()
@@ -153,11 +151,9 @@ def update_pledge(
     if changed:
         record(
             session,
+            actor.id,
             "pledge.updated",
-            actor_id=actor.id,
-            municipality_id=municipality_id,
-            object_type="pledge",
-            object_id=pledge.id,
+            Target("pledge", pledge.id, municipality_id),
             status=pledge.status.value,
             changes=changed,
         )
@@ -205,11 +201,9 @@ def delete_draft(
     session.delete(pledge)
     record(
         session,
+        actor.id,
         "pledge.deleted",
-        actor_id=actor.id,
-        municipality_id=municipality_id,
-        object_type="pledge",
-        object_id=pledge_id,
+        Target("pledge", pledge_id, municipality_id),
         title=pledge.title,
     )
     session.commit()
@@ -222,11 +216,9 @@ def _set_status(
     pledge.status = status
     record(
         session,
+        actor.id,
         action,
-        actor_id=actor.id,
-        municipality_id=pledge.municipality_id,
-        object_type="pledge",
-        object_id=pledge.id,
+        Target("pledge", pledge.id, pledge.municipality_id),
         changes={"status": [before.value, status.value]},
     )
     session.commit()

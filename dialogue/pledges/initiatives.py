@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
@@ -154,11 +154,9 @@ def _record_initiative(
 ) -> None:
     record(
         session,
+        actor.id,
         action,
-        actor_id=actor.id,
-        municipality_id=initiative.municipality_id,
-        object_type="initiative",
-        object_id=initiative.id,
+        Target("initiative", initiative.id, initiative.municipality_id),
         pledge_id=initiative.pledge_id,
         **details,
     )

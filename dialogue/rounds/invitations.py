@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_reader
 from dialogue.accounts.context import Context
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.config import current_settings
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError
@@ -367,10 +367,8 @@ def _record(
 ) -> None:
     record(
         session,
+        ctx.actor.id,
         action,
-        actor_id=ctx.actor.id,
-        municipality_id=input_round.municipality_id,
-        object_type="input_round",
-        object_id=input_round.id,
+        Target("input_round", input_round.id, input_round.municipality_id),
         **details,
     )

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 
 from dialogue.accounts.context import Context
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.config import current_settings
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
@@ -392,11 +392,9 @@ def _record(
 ) -> None:
     record(
         session,
+        ctx.actor.id,
         action,
-        actor_id=ctx.actor.id,
-        municipality_id=question.municipality_id,
-        object_type="round_question",
-        object_id=question.id,
+        Target("round_question", question.id, question.municipality_id),
         round_id=question.round_id,
         **details,
     )

@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_reader
 from dialogue.accounts.context import Context
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.categories.models import Category
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
@@ -310,11 +310,9 @@ def verify_response(
     response.organisation.is_verified = True
     record(
         session,
+        ctx.actor.id,
         "round_response.verified",
-        actor_id=ctx.actor.id,
-        municipality_id=municipality_id,
-        object_type="round_response",
-        object_id=response.id,
+        Target("round_response", response.id, municipality_id),
         round_id=input_round.id,
         organisation_id=response.organisation_id,
         organisation_verified=not organisation_was_verified,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_reader
 from dialogue.accounts.context import Context
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.config import current_settings
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError
@@ -175,11 +175,9 @@ def create_round(
     questions = questionnaire.add_default_questions(session, input_round, pledge, places)
     record(
         session,
+        ctx.actor.id,
         "round.created",
-        actor_id=ctx.actor.id,
-        municipality_id=municipality_id,
-        object_type="input_round",
-        object_id=input_round.id,
+        Target("input_round", input_round.id, municipality_id),
         values=_audit_values(input_round),
         pledge_id=input_round.pledge_id,
         place_ids=[p.id for p in places],
@@ -365,10 +363,8 @@ def _record(
 ) -> None:
     record(
         session,
+        ctx.actor.id,
         action,
-        actor_id=ctx.actor.id,
-        municipality_id=input_round.municipality_id,
-        object_type="input_round",
-        object_id=input_round.id,
+        Target("input_round", input_round.id, input_round.municipality_id),
         **details,
     )

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.context import Context
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.categories.models import Category
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError
@@ -156,10 +156,8 @@ def _record(
 ) -> None:
     record(
         session,
+        actor.id,
         action,
-        actor_id=actor.id,
-        municipality_id=template.municipality_id,
-        object_type="response_template",
-        object_id=template.id,
+        Target("response_template", template.id, template.municipality_id),
         **details,
     )
