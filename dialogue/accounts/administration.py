@@ -106,7 +106,9 @@ def add_member(
         raise InvalidInputError({"role": _l("The account already has this role here.")})
     if not account.is_active:
         account.is_active = True
-        _record(session, "account.reactivated", account, actor, municipality_id)
+        record(
+            session, actor.id, "account.reactivated", Target("account", account.id, municipality_id)
+        )
     membership = grant_role(session, account, role, municipality_id, None, actor_id=actor.id)
     session.commit()
     return membership
@@ -133,7 +135,13 @@ def remove_role(
             }
         )
     account, role = membership.account, membership.role
-    _record(session, "account.role_removed", account, actor, municipality_id, role=role.value)
+    record(
+        session,
+        actor.id,
+        "account.role_removed",
+        Target("account", account.id, municipality_id),
+        role=role.value,
+    )
     session.delete(membership)
     session.flush()
     session.refresh(account, ["memberships"])
@@ -165,12 +173,24 @@ def deactivate_member(
     for membership in member.memberships:
         session.delete(membership)
     if member.has_roles_elsewhere:
-        _record(session, "account.role_removed", account, actor, municipality_id, roles=roles)
+        record(
+            session,
+            actor.id,
+            "account.role_removed",
+            Target("account", account.id, municipality_id),
+            roles=roles,
+        )
     else:
         account.is_active = False
         account.session_version += 1
         end_all_sessions(session, account, SessionEnd.DEACTIVATED)
-        _record(session, "account.deactivated", account, actor, municipality_id, roles=roles)
+        record(
+            session,
+            actor.id,
+            "account.deactivated",
+            Target("account", account.id, municipality_id),
+            roles=roles,
+        )
     session.commit()
     return account
 
@@ -178,14 +198,3 @@ def deactivate_member(
 def _require_local_role(role: Role) -> None:
     if role not in LOCAL_ROLES:
         raise InvalidInputError({"role": _l("Choose moderator or administrator.")})
-
-
-def _record(
-    session: DbSession,
-    action: str,
-    account: Account,
-    actor: Account,
-    municipality_id: int,
-    **details: object,
-) -> None:
-    record(session, actor.id, action, Target("account", account.id, municipality_id), **details)

@@ -113,9 +113,21 @@ def create_category(
         group = _group(session, municipality_id, data, {})
         if group is None:
             group = _add(session, municipality_id, None, CategoryInput(data.group_label or {}))
-            _record(session, "category.created", group, actor, values=_audit_values(group))
+            record(
+                session,
+                actor.id,
+                "category.created",
+                Target.of("category", group),
+                values=_audit_values(group),
+            )
         category = _add(session, municipality_id, group, data.category)
-        _record(session, "category.created", category, actor, values=_audit_values(category))
+        record(
+            session,
+            actor.id,
+            "category.created",
+            Target.of("category", category),
+            values=_audit_values(category),
+        )
         return category
 
     # Two administrators adding the same label at the same moment would make the same code:
@@ -145,7 +157,13 @@ def update_category(
     category.is_sensitive = data.is_sensitive
     changed = changes(before, _audit_values(category))
     if changed:
-        _record(session, "category.updated", category, actor, changes=changed)
+        record(
+            session,
+            actor.id,
+            "category.updated",
+            Target.of("category", category),
+            changes=changed,
+        )
     session.commit()
     return category
 
@@ -170,7 +188,13 @@ def set_category_active(
         )
     category.is_active = active
     action = "category.reactivated" if active else "category.deactivated"
-    _record(session, action, category, actor, code=category.code)
+    record(
+        session,
+        actor.id,
+        action,
+        Target.of("category", category),
+        code=category.code,
+    )
     session.commit()
     return category
 
@@ -261,15 +285,3 @@ def _audit_values(category: Category) -> dict[str, Any]:
         "default_route": category.default_route.value if category.default_route else None,
         "is_sensitive": category.is_sensitive,
     }
-
-
-def _record(
-    session: DbSession, action: str, category: Category, actor: Account, **details: Any
-) -> None:
-    record(
-        session,
-        actor.id,
-        action,
-        Target("category", category.id, category.municipality_id),
-        **details,
-    )

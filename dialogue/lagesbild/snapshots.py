@@ -359,7 +359,7 @@ def create_pledge_from(
         session,
         actor.id,
         "pledge.created",
-        Target("pledge", pledge.id, pledge.municipality_id),
+        Target.of("pledge", pledge),
         title=pledge.title,
         based_on=snapshot.id,
         copied_from=current.id if current else None,

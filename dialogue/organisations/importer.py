@@ -637,9 +637,23 @@ def import_organisations(
     session.flush()
     for organisation in created:
         values = audit_values(organisation)
-        _record(session, "organisation.created", organisation, actor, values=values)
+        record(
+            session,
+            actor.id,
+            "organisation.created",
+            Target.of("organisation", organisation),
+            via="import",
+            values=values,
+        )
     for organisation, changed in updated:
-        _record(session, "organisation.updated", organisation, actor, changes=changed)
+        record(
+            session,
+            actor.id,
+            "organisation.updated",
+            Target.of("organisation", organisation),
+            via="import",
+            changes=changed,
+        )
     result = ImportResult(
         created=len(created),
         updated=len(updated),
@@ -665,19 +679,6 @@ def import_organisations(
             )
         ) from error
     return result
-
-
-def _record(
-    session: DbSession, action: str, organisation: Organisation, actor: Account, **details: Any
-) -> None:
-    record(
-        session,
-        actor.id,
-        action,
-        Target("organisation", organisation.id, organisation.municipality_id),
-        via="import",
-        **details,
-    )
 
 
 # Carrying the file from the preview to the confirmation

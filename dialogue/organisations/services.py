@@ -247,7 +247,13 @@ def create_organisation(
     organisation = Organisation(municipality_id=municipality_id, places=places, **values)
     session.add(organisation)
     session.flush()
-    _record(session, "organisation.created", organisation, actor, values=audit_values(organisation))
+    record(
+        session,
+        actor.id,
+        "organisation.created",
+        Target.of("organisation", organisation),
+        values=audit_values(organisation),
+    )
     _commit(session)
     return organisation
 
@@ -277,7 +283,13 @@ def update_organisation(
         raise InvalidInputError(errors)
     changed = assign(organisation, {**values, "places": places}, audit_values)
     if changed:
-        _record(session, "organisation.updated", organisation, actor, changes=changed)
+        record(
+            session,
+            actor.id,
+            "organisation.updated",
+            Target.of("organisation", organisation),
+            changes=changed,
+        )
     _commit(session)
     return organisation
 
@@ -300,7 +312,13 @@ def set_places(
         raise InvalidInputError(errors)
     changed = assign(organisation, {"places": places}, audit_values)
     if changed:
-        _record(session, "organisation.updated", organisation, actor, changes=changed)
+        record(
+            session,
+            actor.id,
+            "organisation.updated",
+            Target.of("organisation", organisation),
+            changes=changed,
+        )
     session.commit()
     return organisation
 
@@ -313,7 +331,12 @@ def verify_organisation(
     organisation = _owned(session, municipality_id, organisation_id)
     if not organisation.is_verified:
         organisation.is_verified = True
-        _record(session, "organisation.verified", organisation, actor)
+        record(
+            session,
+            actor.id,
+            "organisation.verified",
+            Target.of("organisation", organisation),
+        )
         session.commit()
     return organisation
 
@@ -355,7 +378,13 @@ def _delete_organisation(
         )
     if errors:
         raise InvalidInputError(errors)
-    _record(session, "organisation.deleted", organisation, actor, values=audit_values(organisation))
+    record(
+        session,
+        actor.id,
+        "organisation.deleted",
+        Target.of("organisation", organisation),
+        values=audit_values(organisation),
+    )
     session.delete(organisation)
 
 
@@ -482,19 +511,3 @@ def audit_values(organisation: Organisation) -> dict[str, Any]:
         "contact_email": organisation.contact_email,
         "place_ids": sorted(place.id for place in organisation.places),
     }
-
-
-def _record(
-    session: DbSession,
-    action: str,
-    organisation: Organisation,
-    actor: Account,
-    **details: Any,
-) -> None:
-    record(
-        session,
-        actor.id,
-        action,
-        Target("organisation", organisation.id, organisation.municipality_id),
-        **details,
-    )

@@ -99,7 +99,13 @@ def create_place(
     place = Place(municipality_id=municipality_id, **values)
     session.add(place)
     session.flush()
-    _record(session, "place.created", place, actor, values=_audit_values(place))
+    record(
+        session,
+        actor.id,
+        "place.created",
+        Target.of("place", place),
+        values=_audit_values(place),
+    )
     session.commit()
     return place
 
@@ -118,7 +124,13 @@ def update_place(
     values = _checked(session, municipality_id, data, place_id=place.id)
     changed = assign(place, values, _audit_values)
     if changed:
-        _record(session, "place.updated", place, actor, changes=changed)
+        record(
+            session,
+            actor.id,
+            "place.updated",
+            Target.of("place", place),
+            changes=changed,
+        )
     session.commit()
     return place
 
@@ -143,7 +155,13 @@ def delete_place(
         )
     if errors:
         raise InvalidInputError(errors)
-    _record(session, "place.deleted", place, actor, values=_audit_values(place))
+    record(
+        session,
+        actor.id,
+        "place.deleted",
+        Target.of("place", place),
+        values=_audit_values(place),
+    )
     session.delete(place)
     session.commit()
 
@@ -259,7 +277,3 @@ def _audit_values(place: Place) -> dict[str, Any]:
         "longitude": place.longitude,
         "aliases": list(place.aliases),
     }
-
-
-def _record(session: DbSession, action: str, place: Place, actor: Account, **details: Any) -> None:
-    record(session, actor.id, action, Target("place", place.id, place.municipality_id), **details)

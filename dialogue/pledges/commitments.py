@@ -58,7 +58,14 @@ def add_commitment(
     )
     session.add(commitment)
     session.flush()
-    _record_commitment(session, "commitment.added", commitment, actor, text=commitment.text)
+    record(
+        session,
+        actor.id,
+        "commitment.added",
+        Target.of("commitment", commitment),
+        pledge_id=commitment.pledge_id,
+        text=commitment.text,
+    )
     session.commit()
     return commitment
 
@@ -80,7 +87,14 @@ def update_commitment(
     if commitment.text != text:
         changed = {"text": [commitment.text, dict(text)]}
         commitment.text = dict(text)
-        _record_commitment(session, "commitment.updated", commitment, actor, changes=changed)
+        record(
+            session,
+            actor.id,
+            "commitment.updated",
+            Target.of("commitment", commitment),
+            pledge_id=commitment.pledge_id,
+            changes=changed,
+        )
     session.commit()
     return commitment
 
@@ -106,11 +120,12 @@ def move_commitment(
         raise InvalidInputError({"position": _l("The commitment cannot be moved further.")})
     other = ordered[target]
     commitment.position, other.position = other.position, commitment.position
-    _record_commitment(
+    record(
         session,
+        actor.id,
         "commitment.moved",
-        commitment,
-        actor,
+        Target.of("commitment", commitment),
+        pledge_id=commitment.pledge_id,
         changes={"position": [other.position, commitment.position]},
     )
     session.commit()
@@ -129,7 +144,14 @@ def remove_commitment(
             {"status": _l("Commitments can only be removed while the pledge is a draft.")}
         )
     session.execute(delete(ProgressUpdate).where(ProgressUpdate.commitment_id == commitment.id))
-    _record_commitment(session, "commitment.removed", commitment, actor, text=commitment.text)
+    record(
+        session,
+        actor.id,
+        "commitment.removed",
+        Target.of("commitment", commitment),
+        pledge_id=commitment.pledge_id,
+        text=commitment.text,
+    )
     remaining = [c for c in pledge.commitments if c is not commitment]
     session.delete(commitment)
     session.flush()
@@ -153,19 +175,6 @@ def _check_commitment_text(pledge: Pledge, text: Localized) -> None:
         errors["text_en"] = _l("A published pledge needs the commitment in English too.")
     if errors:
         raise InvalidInputError(errors)
-
-
-def _record_commitment(
-    session: DbSession, action: str, commitment: Commitment, actor: Account, **details: Any
-) -> None:
-    record(
-        session,
-        actor.id,
-        action,
-        Target("commitment", commitment.id, commitment.municipality_id),
-        pledge_id=commitment.pledge_id,
-        **details,
-    )
 
 
 # Progress updates

@@ -218,7 +218,7 @@ def _set_status(
         session,
         actor.id,
         action,
-        Target("pledge", pledge.id, pledge.municipality_id),
+        Target.of("pledge", pledge),
         changes={"status": [before.value, status.value]},
     )
     session.commit()

@@ -69,8 +69,13 @@ def add_initiative(
     )
     session.add(initiative)
     session.flush()
-    _record_initiative(
-        session, "initiative.added", initiative, actor, **_initiative_values(initiative)
+    record(
+        session,
+        actor.id,
+        "initiative.added",
+        Target.of("initiative", initiative),
+        pledge_id=initiative.pledge_id,
+        **_initiative_values(initiative),
     )
     session.commit()
     return initiative
@@ -96,7 +101,14 @@ def update_initiative(
     initiative.places = places
     changed = changes(before, _initiative_values(initiative))
     if changed:
-        _record_initiative(session, "initiative.updated", initiative, actor, changes=changed)
+        record(
+            session,
+            actor.id,
+            "initiative.updated",
+            Target.of("initiative", initiative),
+            pledge_id=initiative.pledge_id,
+            changes=changed,
+        )
     session.commit()
     return initiative
 
@@ -110,7 +122,14 @@ def remove_initiative(
         raise InvalidInputError(
             {"status": _l("Initiatives can only be removed while the pledge is a draft.")}
         )
-    _record_initiative(session, "initiative.removed", initiative, actor, name=initiative.name)
+    record(
+        session,
+        actor.id,
+        "initiative.removed",
+        Target.of("initiative", initiative),
+        pledge_id=initiative.pledge_id,
+        name=initiative.name,
+    )
     session.delete(initiative)
     session.commit()
 
@@ -147,16 +166,3 @@ def _initiative_values(initiative: Initiative) -> dict[str, Any]:
         "description": initiative.description,
         "places": sorted(place.slug for place in initiative.places),
     }
-
-
-def _record_initiative(
-    session: DbSession, action: str, initiative: Initiative, actor: Account, **details: Any
-) -> None:
-    record(
-        session,
-        actor.id,
-        action,
-        Target("initiative", initiative.id, initiative.municipality_id),
-        pledge_id=initiative.pledge_id,
-        **details,
-    )

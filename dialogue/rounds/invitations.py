@@ -167,11 +167,11 @@ def invite_organisations(
         session.add(invitation)
         invitations.append(invitation)
     session.flush()
-    _record(
+    record(
         session,
-        ctx,
+        ctx.actor.id,
         "round.invited",
-        input_round,
+        Target.of("input_round", input_round),
         organisation_ids=[o.id for o in new],
         invitation_ids=[i.id for i in invitations],
     )
@@ -211,11 +211,11 @@ def send_invitations(
         invitation.sent_at = now
         sent.append(invitation)
     if sent:
-        _record(
+        record(
             session,
-            ctx,
+            ctx.actor.id,
             "round.invitations_sent",
-            input_round,
+            Target.of("input_round", input_round),
             invitation_ids=[i.id for i in sent],
         )
     session.commit()
@@ -264,11 +264,11 @@ def send_reminders(
         invitation.reminder_count += 1
         reminded.append(invitation)
     if reminded:
-        _record(
+        record(
             session,
-            ctx,
+            ctx.actor.id,
             "round.reminders_sent",
-            input_round,
+            Target.of("input_round", input_round),
             invitation_ids=[i.id for i in reminded],
         )
     session.commit()
@@ -359,16 +359,4 @@ def _message(
         opens_on=input_round.opens_on,
         closes_on=input_round.closes_on,
         link=ctx.link(ANSWER_ENDPOINT, token=token),
-    )
-
-
-def _record(
-    session: DbSession, ctx: Context, action: str, input_round: InputRound, **details: object
-) -> None:
-    record(
-        session,
-        ctx.actor.id,
-        action,
-        Target("input_round", input_round.id, input_round.municipality_id),
-        **details,
     )

@@ -208,7 +208,14 @@ def add_question(
         session.add(question)
     session.flush()
     for question in made:
-        _record(session, ctx, "round_question.added", question, values=_audit_values(question))
+        record(
+            session,
+            ctx.actor.id,
+            "round_question.added",
+            Target.of("round_question", question),
+            round_id=question.round_id,
+            values=_audit_values(question),
+        )
     session.commit()
     return made
 
@@ -233,7 +240,14 @@ def update_question(
     question.hint = hint or None
     changed = changes(before, _audit_values(question))
     if changed:
-        _record(session, ctx, "round_question.updated", question, changes=changed)
+        record(
+            session,
+            ctx.actor.id,
+            "round_question.updated",
+            Target.of("round_question", question),
+            round_id=question.round_id,
+            changes=changed,
+        )
     session.commit()
     return question
 
@@ -259,11 +273,12 @@ def move_question(
         )
     ordered[index], ordered[other_index] = ordered[other_index], ordered[index]
     _renumber(ordered)
-    _record(
+    record(
         session,
-        ctx,
+        ctx.actor.id,
         "round_question.moved",
-        question,
+        Target.of("round_question", question),
+        round_id=question.round_id,
         direction=direction,
         position=question.position,
     )
@@ -275,7 +290,14 @@ def remove_question(session: DbSession, ctx: Context, round_id: int, question_id
     """Remove a question from a draft round; the others close up."""
     input_round = _draft(session, ctx, round_id)
     question = _question(input_round, question_id)
-    _record(session, ctx, "round_question.removed", question, values=_audit_values(question))
+    record(
+        session,
+        ctx.actor.id,
+        "round_question.removed",
+        Target.of("round_question", question),
+        round_id=question.round_id,
+        values=_audit_values(question),
+    )
     remaining = [q for q in input_round.questions if q.id != question.id]
     session.delete(question)
     session.flush()
@@ -385,16 +407,3 @@ def _audit_values(question: Question) -> dict[str, Any]:
 def _default_field(prefix: str) -> str:
     """The form field of a text in the default locale, the one language it is required in."""
     return f"{prefix}_{current_settings().default_locale}"
-
-
-def _record(
-    session: DbSession, ctx: Context, action: str, question: Question, **details: Any
-) -> None:
-    record(
-        session,
-        ctx.actor.id,
-        action,
-        Target("round_question", question.id, question.municipality_id),
-        round_id=question.round_id,
-        **details,
-    )

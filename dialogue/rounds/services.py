@@ -197,7 +197,13 @@ def update_round(session: DbSession, ctx: Context, round_id: int, data: RoundInp
         setattr(input_round, name, value)
     changed = changes(before, _audit_values(input_round))
     if changed:
-        _record(session, ctx, "round.updated", input_round, changes=changed)
+        record(
+            session,
+            ctx.actor.id,
+            "round.updated",
+            Target.of("input_round", input_round),
+            changes=changed,
+        )
     session.commit()
     return input_round
 
@@ -211,11 +217,11 @@ def publish_round(session: DbSession, ctx: Context, round_id: int) -> InputRound
     if not input_round.questions:
         raise InvalidInputError({"questions": _l("Add at least one question before publishing.")})
     input_round.published_at = ctx.now
-    _record(
+    record(
         session,
-        ctx,
+        ctx.actor.id,
         "round.published",
-        input_round,
+        Target.of("input_round", input_round),
         questions=[q.id for q in input_round.questions],
     )
     session.commit()
@@ -231,7 +237,12 @@ def enable_open_link(session: DbSession, ctx: Context, round_id: int, *, key: by
     input_round.open_token_salt = salt
     input_round.open_token_hash = lookup
     action = "round.open_link_renewed" if renewed else "round.open_link_enabled"
-    _record(session, ctx, action, input_round)
+    record(
+        session,
+        ctx.actor.id,
+        action,
+        Target.of("input_round", input_round),
+    )
     session.commit()
     return token
 
@@ -244,7 +255,12 @@ def disable_open_link(session: DbSession, ctx: Context, round_id: int) -> InputR
         raise InvalidInputError({"open_link": _l("The round has no open link.")})
     input_round.open_token_salt = None
     input_round.open_token_hash = None
-    _record(session, ctx, "round.open_link_disabled", input_round)
+    record(
+        session,
+        ctx.actor.id,
+        "round.open_link_disabled",
+        Target.of("input_round", input_round),
+    )
     session.commit()
     return input_round
 
@@ -264,7 +280,13 @@ def delete_round(session: DbSession, ctx: Context, round_id: int) -> None:
         raise InvalidInputError(
             {"status": _l("Organisations are invited to this round, so it cannot be deleted.")}
         )
-    _record(session, ctx, "round.deleted", input_round, values=_audit_values(input_round))
+    record(
+        session,
+        ctx.actor.id,
+        "round.deleted",
+        Target.of("input_round", input_round),
+        values=_audit_values(input_round),
+    )
     session.execute(delete(Question).where(Question.round_id == input_round.id))
     session.delete(input_round)
     session.commit()
@@ -356,15 +378,3 @@ def _audit_values(input_round: InputRound) -> dict[str, Any]:
         "opens_on": input_round.opens_on.isoformat(),
         "closes_on": input_round.closes_on.isoformat(),
     }
-
-
-def _record(
-    session: DbSession, ctx: Context, action: str, input_round: InputRound, **details: Any
-) -> None:
-    record(
-        session,
-        ctx.actor.id,
-        action,
-        Target("input_round", input_round.id, input_round.municipality_id),
-        **details,
-    )

@@ -76,7 +76,13 @@ def create_response_template(
     template = ResponseTemplate(municipality_id=municipality_id, **values)
     session.add(template)
     session.flush()
-    _record(session, "response_template.created", template, actor, values=_audit_values(template))
+    record(
+        session,
+        actor.id,
+        "response_template.created",
+        Target.of("response_template", template),
+        values=_audit_values(template),
+    )
     session.commit()
     return template
 
@@ -94,7 +100,13 @@ def update_response_template(
     values = _checked(session, ctx.municipality_id, data, locales)
     changed = assign(template, values, _audit_values)
     if changed:
-        _record(session, "response_template.updated", template, ctx.actor, changes=changed)
+        record(
+            session,
+            ctx.actor.id,
+            "response_template.updated",
+            Target.of("response_template", template),
+            changes=changed,
+        )
     session.commit()
     return template
 
@@ -105,7 +117,13 @@ def delete_response_template(
     """Templates are only a starting point: replies already sent keep their own text."""
     require_admin(scope, municipality_id)
     template = get_owned(session, ResponseTemplate, municipality_id, template_id)
-    _record(session, "response_template.deleted", template, actor, values=_audit_values(template))
+    record(
+        session,
+        actor.id,
+        "response_template.deleted",
+        Target.of("response_template", template),
+        values=_audit_values(template),
+    )
     session.delete(template)
     session.commit()
 
@@ -149,15 +167,3 @@ def _audit_values(template: ResponseTemplate) -> dict[str, Any]:
         "category_id": template.category_id,
         "status": template.status.value if template.status else None,
     }
-
-
-def _record(
-    session: DbSession, action: str, template: ResponseTemplate, actor: Account, **details: Any
-) -> None:
-    record(
-        session,
-        actor.id,
-        action,
-        Target("response_template", template.id, template.municipality_id),
-        **details,
-    )
