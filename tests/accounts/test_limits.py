@@ -59,7 +59,7 @@ def test_an_attackers_failures_do_not_stop_the_owner_signing_in_elsewhere(
     tries = [attempt(attacker, ATTACKER, OWNER, f"gissning {n}") for n in range(12)]
     assert tries == [422] * 8 + [429] * 4
     assert attempt(desk, OWNER_DESK, OWNER, STAFF_PASSWORD) == 303
-    assert desk.get("/staff/").status_code == 200
+    assert desk.get("/staff/", follow_redirects=True).status_code == 200
 
 
 def test_the_guessing_client_stays_limited_even_with_the_right_password(
@@ -104,7 +104,10 @@ def test_the_owners_own_browser_still_signs_in_when_the_account_ceiling_is_full(
     desk = app.test_client()
     assert attempt(desk, OWNER_DESK, OWNER, STAFF_PASSWORD) == 303
     assert desk.get_cookie(DEVICE_COOKIE, path="/staff") is not None
-    desk.post("/staff/logout", data=hidden_fields(desk.get("/staff/").get_data(as_text=True)))
+    desk.post(
+        "/staff/logout",
+        data=hidden_fields(desk.get("/staff/", follow_redirects=True).get_data(as_text=True)),
+    )
     botnet = app.test_client()
     for n in range(1, 10):
         attempt(botnet, {"REMOTE_ADDR": f"192.0.2.{n}"}, OWNER, f"gissning {n}")

@@ -30,9 +30,9 @@ def test_workspace_needs_sign_in(client: FlaskClient, demo: Municipality) -> Non
 def test_sign_in_and_out(client: FlaskClient, moderator: Account) -> None:
     response = sign_in(client, moderator.email)
     assert response.status_code == 303
-    assert client.get("/staff/").status_code == 200
+    assert client.get("/staff/", follow_redirects=True).status_code == 200
     assert client.get("/staff/falkoping/").status_code == 200
-    tokens = hidden_fields(client.get("/staff/").get_data(as_text=True))
+    tokens = hidden_fields(client.get("/staff/", follow_redirects=True).get_data(as_text=True))
     client.post("/staff/logout", data=tokens)
     assert client.get("/staff/falkoping/").status_code == 302
 
@@ -75,7 +75,7 @@ def test_totp_is_asked_for_when_enabled(
     assert client.post("/staff/login/code", data={**tokens, "code": "000000"}).status_code == 422
     done = client.post("/staff/login/code", data={**tokens, "code": pyotp.TOTP(secret).now()})
     assert done.status_code == 303
-    assert client.get("/staff/").status_code == 200
+    assert client.get("/staff/", follow_redirects=True).status_code == 200
 
 
 def test_municipality_can_require_two_factor(
@@ -233,7 +233,7 @@ def test_an_analyst_finds_the_report_of_their_police_area_on_the_dashboard(
 ) -> None:
     make_staff(db_session, "analys@x.example", "analyst", police_area_id=demo.police_area_id)
     sign_in(client, "analys@x.example")
-    html = client.get("/staff/").get_data(as_text=True)
+    html = client.get("/staff/", follow_redirects=True).get_data(as_text=True)
     assert f'href="/staff/area/{demo.police_area.slug}/lagesbild"' in html
 
 
@@ -241,7 +241,7 @@ def test_a_moderator_sees_no_police_area_report(
     client: FlaskClient, db_session: Session, moderator: Account
 ) -> None:
     sign_in(client, moderator.email)
-    assert "/staff/area/" not in client.get("/staff/").get_data(as_text=True)
+    assert "/staff/area/" not in client.get("/staff/", follow_redirects=True).get_data(as_text=True)
 
 
 def _keep_alive(client: FlaskClient, token: str | None) -> Any:
@@ -250,7 +250,9 @@ def _keep_alive(client: FlaskClient, token: str | None) -> Any:
 
 
 def _csrf(client: FlaskClient) -> str:
-    return hidden_fields(client.get("/staff/").get_data(as_text=True))["csrf_token"]
+    return hidden_fields(client.get("/staff/", follow_redirects=True).get_data(as_text=True))[
+        "csrf_token"
+    ]
 
 
 def _seen_ago(db_session: Session, minutes: float) -> dt.datetime:

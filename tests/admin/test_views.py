@@ -28,7 +28,9 @@ ADMIN = "/staff/falkoping/admin"
 
 def post(client: FlaskClient, url: str, data: dict[str, Any] | None = None) -> Any:
     """POST with the session's CSRF token, taken from a workspace page."""
-    token = hidden_fields(client.get("/staff/").get_data(as_text=True))["csrf_token"]
+    token = hidden_fields(client.get("/staff/", follow_redirects=True).get_data(as_text=True))[
+        "csrf_token"
+    ]
     return client.post(url, data={"csrf_token": token, **(data or {})})
 
 
@@ -462,7 +464,7 @@ def test_list_pages_have_tables_with_captions(admin_client: FlaskClient, section
 def test_a_database_fault_keeps_what_was_typed(
     admin_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    token = hidden_fields(text(admin_client.get("/staff/")))["csrf_token"]
+    token = hidden_fields(text(admin_client.get("/staff/", follow_redirects=True)))["csrf_token"]
 
     def broken_commit() -> None:
         raise OperationalError("INSERT", {}, Exception("database is down"))

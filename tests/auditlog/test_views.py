@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from dialogue.accounts.access import load_scope
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.auditlog.log import Cursor, LogFilter, list_log
 from dialogue.models import ActorKind, Category, Municipality, Status, StatusEvent, Submission
 from dialogue.triage.notes import add_note
@@ -140,7 +140,7 @@ def test_an_unknown_reference_or_date_is_explained(admin_client: FlaskClient) ->
 
 
 def _event_at(session: Session, municipality: Municipality, at: dt.datetime, action: str) -> None:
-    event = record(session, action, actor_id=None, municipality_id=municipality.id)
+    event = record(session, None, action, Target(None, None, municipality.id))
     event.created_at = at
     session.commit()
 

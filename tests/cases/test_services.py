@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dialogue.accounts.models import Account
-from dialogue.audit.services import record
+from dialogue.audit.services import Target, record
 from dialogue.cases.services import add_information, withdraw_submission
 from dialogue.db import utcnow
 from dialogue.intake.services import NewSubmission, submit_concern
@@ -88,12 +88,7 @@ def test_a_withdrawal_is_stored_to_the_hour_but_after_what_staff_did_before(
     plain = submit_concern(db_session, demo.id, data, nonce="w", receipt_key=b"k").submission
     moderated = utcnow() - dt.timedelta(seconds=1)
     record(
-        db_session,
-        "submission.tagged",
-        actor_id=moderator.id,
-        municipality_id=demo.id,
-        object_type="submission",
-        object_id=submission.id,
+        db_session, moderator.id, "submission.tagged", Target("submission", submission.id, demo.id)
     ).created_at = moderated
     db_session.commit()
 

@@ -29,7 +29,9 @@ BASE = "/staff/falkoping/rounds"
 
 def post(client: FlaskClient, url: str, data: dict[str, Any] | None = None) -> Any:
     """POST with the session's CSRF token, taken from a workspace page."""
-    token = hidden_fields(client.get("/staff/").get_data(as_text=True))["csrf_token"]
+    token = hidden_fields(client.get("/staff/", follow_redirects=True).get_data(as_text=True))[
+        "csrf_token"
+    ]
     return client.post(url, data={"csrf_token": token, **(data or {})})
 
 

@@ -184,7 +184,8 @@ def test_signing_in_with_a_post_only_next_lands_on_the_dashboard_not_a_405(
         assert response.status_code == 303
         assert response.headers["Location"] == "/staff/"
         client.post(
-            "/staff/logout", data=hidden_fields(client.get("/staff/").get_data(as_text=True))
+            "/staff/logout",
+            data=hidden_fields(client.get("/staff/", follow_redirects=True).get_data(as_text=True)),
         )
         tokens = hidden_fields(client.get("/staff/login").get_data(as_text=True))
 

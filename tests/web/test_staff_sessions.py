@@ -39,7 +39,7 @@ def cookie_of(browser: FlaskClient) -> str:
 
 
 def sign_out(browser: FlaskClient) -> None:
-    tokens = hidden_fields(browser.get("/staff/").get_data(as_text=True))
+    tokens = hidden_fields(browser.get("/staff/", follow_redirects=True).get_data(as_text=True))
     assert browser.post("/staff/logout", data=tokens).status_code == 303
 
 
