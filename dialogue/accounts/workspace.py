@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypedDict, TypeVar
+from typing import Any, ParamSpec, TypedDict, TypeVar
 
 from flask import (
     Blueprint,
@@ -43,7 +43,8 @@ from dialogue.municipalities.tenancy import add_tenant, load_tenant
 from dialogue.web.next_page import page_of_request
 from dialogue.web.urls import external_url
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 # The cookie's name for the server-side session; the check of it is kept in g for the request.
 STAFF_SESSION_KEY = "staff_session"
 
@@ -88,7 +89,8 @@ def idle_limit() -> dt.timedelta:
 def current_session_check() -> SessionCheck:
     """How this request's server-side session stands (live, idle or ended)."""
     if not current_user.is_authenticated:  # loading the account checks the session
-        return g.get("staff_session", NO_SESSION)  # type: ignore[no-any-return]
+        ended: SessionCheck = g.get("staff_session", NO_SESSION)
+        return ended
     check: SessionCheck = g.staff_session
     return check
 
@@ -173,28 +175,28 @@ def staff_blueprint(name: str, import_name: str) -> Blueprint:
     return bp
 
 
-def moderator_required(view: F) -> F:
+def moderator_required(view: Callable[P, R]) -> Callable[P, R]:
     """Only moderators and administrators of the municipality; analysts read only (403)."""
 
     @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
         if not current_scope().can_moderate(g.tenant.id):
             abort(403)
         return view(*args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+    return wrapped
 
 
-def admin_required(view: F) -> F:
+def admin_required(view: Callable[P, R]) -> Callable[P, R]:
     """Only administrators of the municipality (403 for other staff who can see it)."""
 
     @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
         if not current_scope().can_administer(g.tenant.id):
             abort(403)
         return view(*args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+    return wrapped
 
 
 def init_app(app: Any) -> None:
