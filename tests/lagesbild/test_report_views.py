@@ -160,7 +160,7 @@ def test_the_csv_export_is_an_attachment_with_a_bom(
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="lagesbild-est-ort-2024-01-01-2024-12-31.csv"'
     )
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     data = response.get_data()
     assert data.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -175,6 +175,8 @@ def test_the_xlsx_and_json_exports_read_back(moderator_client: FlaskClient, esta
     assert xlsx.headers["Content-Disposition"].endswith('-2024-02-01-2024-02-29.xlsx"')
     book = load_workbook(io.BytesIO(xlsx.get_data()))
     assert len(book.sheetnames) > 9
+    summary = dict(book["Summary"].iter_rows(min_row=2, values_only=True))
+    assert summary["Municipalities"] == "Östra Åby"
     report = Report.from_json(json.loads(as_json.get_data()))
     assert as_json.mimetype == "application/json"
     assert (report.total, report.period.start, report.period.end) == (
@@ -194,6 +196,7 @@ def test_the_est_export_streams_without_raw_text_or_contacts(
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="lagesbild-est-ort-est-2024-01-01-2024-12-31.csv"'
     )
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     text = response.get_data().decode("utf-8-sig")
     assert "6448554;414702" in text
     assert RAW_TEXT not in text
