@@ -97,6 +97,31 @@ def test_the_report_for_a_chosen_period(moderator_client: FlaskClient, estate: E
     assert "<dt>Accepted input in the period</dt><dd>1</dd>" in html
 
 
+def test_a_period_after_an_empty_one_says_there_is_nothing_to_compare_with(
+    moderator_client: FlaskClient, estate: Estate
+) -> None:
+    # 2023 holds one accepted input; 2022, the period before, none.
+    response = moderator_client.get(page_url(estate, "?from=2023-01-01&to=2023-12-31"))
+
+    html = response.get_data(as_text=True)
+    assert "<dt>Change</dt><dd>No earlier data to compare with</dd>" in html
+    assert "No accepted input was received in the previous period, 2022-01-01 to 2022-12-31" in html
+    assert "+1" not in html
+    assert ">Previous period</th>" not in html  # the tables show this period only
+    assert "trend-previous" not in html.split('id="by-month"')[1].split("</svg>")[0]
+
+
+def test_a_period_after_one_with_input_shows_the_change(
+    moderator_client: FlaskClient, estate: Estate
+) -> None:
+    response = moderator_client.get(page_url(estate))  # 2024 (two) against 2023 (one)
+
+    html = response.get_data(as_text=True)
+    assert "<dt>Change</dt><dd>+1</dd>" in html
+    assert ">Previous period</th>" in html
+    assert "No earlier data to compare with" not in html
+
+
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
