@@ -340,11 +340,13 @@ class Dot:
     x: float
     y: float
     r: float
-    label_x: float  # the label's left end (it is written left to right)
+    label_x: float  # where the label starts, or ends when ``anchor`` is "end"
     label_y: float  # the label's baseline
     safety: Safety = Safety.UNRATED
     # From the marker's edge to the label, when the label had to move away from its marker.
     leader: tuple[float, float, float, float] | None = None
+    # A label left of its marker ends next to it: text widths are only estimated.
+    anchor: str = "start"
 
     @property
     def points(self) -> str:
@@ -482,6 +484,7 @@ def _labelled(markers: Sequence[_Marker]) -> tuple[list[Dot], int]:
             box = Box(8, top, 8 + marker.text_width, top + LABEL_HEIGHT)
             below += 1
         taken.append(box)
+        leftwards = box.right <= marker.x
         dots.append(
             Dot(
                 label=marker.label,
@@ -490,10 +493,11 @@ def _labelled(markers: Sequence[_Marker]) -> tuple[list[Dot], int]:
                 x=marker.x,
                 y=marker.y,
                 r=marker.r,
-                label_x=round(box.left + 2, 1),
+                label_x=round(box.right - 2 if leftwards else box.left + 2, 1),
                 label_y=round(box.bottom - 5, 1),
                 safety=safety_band(marker.place.mean),
                 leader=_leader(marker, box),
+                anchor="end" if leftwards else "start",
             )
         )
     height = MAP_HEIGHT + (round(below * LABEL_ROW + 8) if below else 0)
@@ -536,7 +540,7 @@ def _leader(marker: _Marker, box: Box) -> tuple[float, float, float, float] | No
     near_y = min(max(marker.y, box.top), box.bottom)
     dx, dy = near_x - marker.x, near_y - marker.y
     length = math.hypot(dx, dy)
-    if length <= marker.r + LABEL_GAP + 6:
+    if length <= (marker.box.right - marker.x) + LABEL_GAP + 6:
         return None
     start_x = marker.x + dx / length * marker.r
     start_y = marker.y + dy / length * marker.r

@@ -113,6 +113,11 @@ def test_the_map_keeps_north_up_and_sizes_dots_by_count() -> None:
 
 def label_box(dot: charts.Dot) -> charts.Box:
     width = charts.label_width(f"{dot.label} ({dot.count:,})")
+    if dot.anchor == "end":
+        right = dot.label_x + 2
+        return charts.Box(
+            right - width, dot.label_y + 5 - charts.LABEL_HEIGHT, right, dot.label_y + 5
+        )
     return charts.Box(
         dot.label_x - 2,
         dot.label_y + 5 - charts.LABEL_HEIGHT,
