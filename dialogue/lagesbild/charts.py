@@ -4,7 +4,8 @@
 Nothing here loads anything from elsewhere: no tiles, no fonts, no scripts, so a chart costs no
 third-party request. Every chart carries the numbers it draws so the template can put a data
 table beside it, and nothing is told by colour alone: the trend's two periods differ by line
-style and marker shape, the heat map prints its numbers and the map labels its dots.
+style and marker shape, the heat map prints its numbers, and the map labels its markers and
+shapes them by how safe people feel.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import dataclasses
 import math
 import textwrap
 from collections.abc import Sequence
+from enum import StrEnum
 
 from dialogue.db import Localized
 from dialogue.i18n import _l, pick
@@ -286,6 +288,50 @@ def heat_matrix(matrix: Matrix) -> HeatMatrix:
 # Map -----------------------------------------------------------------------------------------
 
 
+class Safety(StrEnum):
+    """How safe people feel at a place, in three bands of the mean rating (1-5), each drawn
+    with its own marker shape as well as its own colour."""
+
+    UNSAFE = "unsafe"  # mean below 2.5: a triangle
+    MIXED = "mixed"  # 2.5 to below 3.5: a square
+    SAFE = "safe"  # 3.5 and above: a circle
+    UNRATED = "unrated"  # nobody rated it: a hollow dashed circle
+
+
+SAFETY_LABELS = {
+    Safety.UNSAFE: _l("Feels unsafe (mean below 2.5)"),
+    Safety.MIXED: _l("In between (mean 2.5 to 3.4)"),
+    Safety.SAFE: _l("Feels safe (mean 3.5 or more)"),
+    Safety.UNRATED: _l("No safety rating"),
+}
+
+
+def safety_band(mean: float | None) -> Safety:
+    if mean is None:
+        return Safety.UNRATED
+    if mean < 2.5:
+        return Safety.UNSAFE
+    if mean < 3.5:
+        return Safety.MIXED
+    return Safety.SAFE
+
+
+@dataclasses.dataclass(frozen=True)
+class Box:
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def overlaps(self, other: Box, gap: float = 2.0) -> bool:
+        return not (
+            self.right + gap <= other.left
+            or other.right + gap <= self.left
+            or self.bottom + gap <= other.top
+            or other.bottom + gap <= self.top
+        )
+
+
 @dataclasses.dataclass(frozen=True)
 class Dot:
     label: str
@@ -294,13 +340,40 @@ class Dot:
     x: float
     y: float
     r: float
-    label_x: float
-    anchor: str  # "start" or "end": labels near the right edge are written leftwards
+    label_x: float  # where the label starts, or ends when ``anchor`` is "end"
+    label_y: float  # the label's baseline
+    safety: Safety = Safety.UNRATED
+    # From the marker's edge to the label, when the label had to move away from its marker.
+    leader: tuple[float, float, float, float] | None = None
+    # A label left of its marker ends next to it: text widths are only estimated.
+    anchor: str = "start"
+
+    @property
+    def points(self) -> str:
+        """The marker's outline as a polygon, for the shapes that are not circles."""
+        if self.safety == Safety.UNSAFE:  # a triangle of about the circle's area
+            side = self.r * 2.69
+            height = side * math.sqrt(3) / 2
+            corners = [
+                (self.x, self.y - height * 2 / 3),
+                (self.x + side / 2, self.y + height / 3),
+                (self.x - side / 2, self.y + height / 3),
+            ]
+        else:  # a square of the circle's area
+            half = self.r * math.sqrt(math.pi) / 2
+            corners = [
+                (self.x - half, self.y - half),
+                (self.x + half, self.y - half),
+                (self.x + half, self.y + half),
+                (self.x - half, self.y + half),
+            ]
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in corners)
 
 
 @dataclasses.dataclass(frozen=True)
 class PlaceMap:
-    """The places' WGS84 points on a plain projection, dots sized by count; no tiles."""
+    """The places' WGS84 points on a plain projection, markers sized by count and shaped by
+    how safe people feel; labels that never overlap; no tiles."""
 
     dots: tuple[Dot, ...]
     width: int
@@ -311,12 +384,31 @@ class PlaceMap:
     def is_empty(self) -> bool:
         return not self.dots
 
+    @property
+    def bands(self) -> list[tuple[Safety, str]]:
+        """The safety bands on this map, in their order, for its legend."""
+        shown = {dot.safety for dot in self.dots}
+        return [(band, str(SAFETY_LABELS[band])) for band in Safety if band in shown]
+
 
 MAP_WIDTH = 640
 MAP_HEIGHT = 420
 MAP_PADDING = 40
 MIN_RADIUS = 4.0
 MAX_RADIUS = 20.0
+# Labels: 14 px text, measured generously so that an estimate never undershoots.
+LABEL_CHAR_WIDTH = 7.8
+LABEL_HEIGHT = 18.0
+LABEL_GAP = 4.0  # between a marker and its label
+LABEL_ROW = 22.0  # rows of labels below the map, when no place on it is free
+# How far from its marker a label may move (then with a leader line), nearest first.
+LABEL_DISTANCES = (0.0, 10.0, 22.0, 36.0, 52.0, 70.0, 92.0, 118.0, 150.0)
+# Directions to try at each distance: right, left, above, below, then the diagonals.
+LABEL_DIRECTIONS = ((1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1))
+
+
+def label_width(text: str) -> float:
+    return len(text) * LABEL_CHAR_WIDTH + 4
 
 
 def place_map(safety: Sequence[PlaceSafety], locale: str, fallback: str) -> PlaceMap:
@@ -340,24 +432,116 @@ def place_map(safety: Sequence[PlaceSafety], locale: str, fallback: str) -> Plac
     offset_x = MAP_PADDING + (inner_w - (east - west) * factor) / 2
     offset_y = MAP_PADDING + (inner_h - (north - south) * factor) / 2
     largest = max((p.count for p, _lat, _lon in located), default=0)
-    dots = []
-    # Large dots first, so smaller ones are drawn over them and stay visible.
+    markers = []
+    # Large markers first, so smaller ones are drawn over them and stay visible.
     for place, lat, lon in sorted(located, key=lambda item: -item[0].count):
-        px = offset_x + (lon * scale_x - west) * factor
-        py = offset_y + (north - lat) * factor
         share = place.count / largest if largest else 0.0
-        radius = MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(share)
-        right_side = px > MAP_WIDTH * 0.7
-        dots.append(
-            Dot(
+        markers.append(
+            _Marker(
                 label=shorten(text_of(place.label, locale, fallback), MAX_MAP_LABEL),
-                count=place.count,
-                mean=place.mean,
-                x=round(px, 1),
-                y=round(py, 1),
-                r=round(radius, 1),
-                label_x=round(px - radius - 4 if right_side else px + radius + 4, 1),
-                anchor="end" if right_side else "start",
+                place=place,
+                x=round(offset_x + (lon * scale_x - west) * factor, 1),
+                y=round(offset_y + (north - lat) * factor, 1),
+                r=round(MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * math.sqrt(share), 1),
             )
         )
-    return PlaceMap(tuple(dots), MAP_WIDTH, MAP_HEIGHT, len(safety) - len(located))
+    dots, height = _labelled(markers)
+    return PlaceMap(tuple(dots), MAP_WIDTH, height, len(safety) - len(located))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Marker:
+    label: str
+    place: PlaceSafety
+    x: float
+    y: float
+    r: float
+
+    @property
+    def box(self) -> Box:
+        # A triangle reaches further from its centre than a circle of the same area.
+        extent = self.r * (1.6 if safety_band(self.place.mean) == Safety.UNSAFE else 1.0)
+        return Box(self.x - extent, self.y - extent, self.x + extent, self.y + extent)
+
+    @property
+    def text_width(self) -> float:
+        # The label is drawn as "name (count)"; a thousands separator may add a character.
+        return label_width(f"{self.label} ({self.place.count:,})")
+
+
+def _labelled(markers: Sequence[_Marker]) -> tuple[list[Dot], int]:
+    """Each marker with a label that overlaps no other label and no marker: beside it if
+    there is room, else moved away with a leader line, else in rows below the map."""
+    taken: list[Box] = [marker.box for marker in markers]
+    frame = Box(2, 2, MAP_WIDTH - 2, MAP_HEIGHT - 2)
+    dots = []
+    below = 0
+    # The labels of the places that are drawn first (the largest) get the best spots.
+    for marker in markers:
+        box = _free_spot(marker, taken, frame)
+        if box is None:  # nowhere free on the map: a row of its own below it
+            top = MAP_HEIGHT + below * LABEL_ROW + 4
+            box = Box(8, top, 8 + marker.text_width, top + LABEL_HEIGHT)
+            below += 1
+        taken.append(box)
+        leftwards = box.right <= marker.x
+        dots.append(
+            Dot(
+                label=marker.label,
+                count=marker.place.count,
+                mean=marker.place.mean,
+                x=marker.x,
+                y=marker.y,
+                r=marker.r,
+                label_x=round(box.right - 2 if leftwards else box.left + 2, 1),
+                label_y=round(box.bottom - 5, 1),
+                safety=safety_band(marker.place.mean),
+                leader=_leader(marker, box),
+                anchor="end" if leftwards else "start",
+            )
+        )
+    height = MAP_HEIGHT + (round(below * LABEL_ROW + 8) if below else 0)
+    return dots, height
+
+
+def _free_spot(marker: _Marker, taken: Sequence[Box], frame: Box) -> Box | None:
+    width, height = marker.text_width, LABEL_HEIGHT
+    for distance in LABEL_DISTANCES:
+        reach = (marker.box.right - marker.x) + LABEL_GAP + distance
+        for dx, dy in LABEL_DIRECTIONS:
+            # The label's near side faces the marker; centred on the axis it moves along.
+            if dx > 0:
+                left = marker.x + reach
+            elif dx < 0:
+                left = marker.x - reach - width
+            else:
+                left = marker.x - width / 2
+            if dy > 0:
+                top = marker.y + reach
+            elif dy < 0:
+                top = marker.y - reach - height
+            else:
+                top = marker.y - height / 2
+            box = Box(left, top, left + width, top + height)
+            inside = (
+                box.left >= frame.left
+                and box.right <= frame.right
+                and box.top >= frame.top
+                and box.bottom <= frame.bottom
+            )
+            if inside and not any(box.overlaps(other) for other in taken):
+                return box
+    return None
+
+
+def _leader(marker: _Marker, box: Box) -> tuple[float, float, float, float] | None:
+    """A line from the marker's edge to the nearest point of its label, when it is apart."""
+    near_x = min(max(marker.x, box.left), box.right)
+    near_y = min(max(marker.y, box.top), box.bottom)
+    dx, dy = near_x - marker.x, near_y - marker.y
+    length = math.hypot(dx, dy)
+    if length <= (marker.box.right - marker.x) + LABEL_GAP + 6:
+        return None
+    start_x = marker.x + dx / length * marker.r
+    start_y = marker.y + dy / length * marker.r
+    return (round(start_x, 1), round(start_y, 1), round(near_x, 1), round(near_y, 1))

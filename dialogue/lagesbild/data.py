@@ -16,7 +16,8 @@ from dialogue.db import Localized
 
 # Bump when the JSON shape changes; snapshots keep the version they had. 2: quotes say when
 # their summary was reviewed, rounds give the number of free-text answers instead of the texts.
-REPORT_FORMAT = 2
+# 3: the municipalities' names beside their slugs.
+REPORT_FORMAT = 3
 
 
 class Dimension(StrEnum):
@@ -165,6 +166,16 @@ class Report:
     generated_at: dt.datetime
     # Chosen quotes left out because their summary is not reviewed (edited since): references.
     quotes_awaiting_review: tuple[str, ...] = ()
+    # The municipalities' names, in the order of ``municipalities``; empty in snapshots
+    # frozen before format 3.
+    municipality_names: tuple[str, ...] = ()
+
+    @property
+    def has_previous_data(self) -> bool:
+        """Whether the previous period has anything to compare with. With no accepted input
+        at all (typically: before the service started) a change would only repeat this
+        period's counts with a plus sign."""
+        return self.previous_total > 0
 
     def breakdown(self, dimension: Dimension) -> Breakdown:
         return next(b for b in self.breakdowns if b.dimension == dimension)
@@ -210,6 +221,7 @@ class Report:
             quotes=tuple(QuoteItem(**item) for item in data["quotes"]),
             generated_at=dt.datetime.fromisoformat(data["generated_at"]),
             quotes_awaiting_review=tuple(data.get("quotes_awaiting_review", ())),
+            municipality_names=tuple(data.get("municipality_names", ())),
         )
 
 

@@ -37,8 +37,9 @@ def filename(slug: str, period: Period, ext: str, *, kind: str = "") -> str:
     return _UNSAFE_FILENAME.sub("-", name)
 
 
-def download(body: Any, mimetype: str, name: str) -> Response:
-    response = Response(body, mimetype=mimetype)
+def download(body: Any, content_type: str, name: str) -> Response:
+    # The whole header as given: werkzeug would add a second charset to a ``mimetype``.
+    response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return no_store(response)
 

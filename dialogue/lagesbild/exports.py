@@ -28,7 +28,8 @@ import pyproj
 from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy import and_, or_, select
 
 from dialogue.categories.models import Category
@@ -57,6 +58,11 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters a worksheet's name may not hold.
 _SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 MAX_SHEET_NAME = 31
+# Column widths in characters of the default font: room beside the longest value, a bold
+# heading a little wider than its letters, and a limit past which long text wraps instead.
+COLUMN_PADDING = 2
+BOLD_FACTOR = 1.15
+MAX_COLUMN_WIDTH = 60
 
 
 def _csv_text(value: Any) -> Any:
@@ -120,14 +126,26 @@ def report_json(report: Report) -> bytes:
 
 
 class _Sheets:
-    """A write-only workbook: bold headers, text that stays text, numbers as numbers."""
+    """A write-only workbook whose sheets read well when opened: a bold header row that stays
+    in view and repeats on every printed page, an autofilter over the table, and columns as
+    wide as what they hold (dates never "###"). Text stays text; numbers stay numbers."""
 
     def __init__(self) -> None:
         self.book = Workbook(write_only=True)
         self.bold = Font(bold=True)
+        self.wrapped = Alignment(wrap_text=True, vertical="top")
         self.names: set[str] = set()
 
-    def sheet(self, title: str, header: Sequence[Any]) -> Any:
+    def table(self, title: Any, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> None:
+        """A whole small table at once: its columns fitted to every value."""
+        lines = [list(row) for row in rows]
+        sheet = self.sheet(title, header, widths=fitted_widths(header, lines))
+        for line in lines:
+            self.append(sheet, line)
+        self.close(sheet, len(header), len(lines))
+
+    def sheet(self, title: Any, header: Sequence[Any], *, widths: Sequence[float]) -> Any:
+        """A new sheet with ``header`` written; rows are added with :meth:`append`."""
         name = str(title).translate(_SHEET_FORBIDDEN).strip()[:MAX_SHEET_NAME] or "-"
         base, number = name, 2
         while name.lower() in self.names:
@@ -135,8 +153,18 @@ class _Sheets:
             name, number = base[: MAX_SHEET_NAME - len(suffix)] + suffix, number + 1
         self.names.add(name.lower())
         sheet = self.book.create_sheet(name)
+        # A write-only sheet takes its column widths and panes before its first row.
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.print_title_rows = "1:1"
         sheet.append([self.cell(sheet, value, bold=True) for value in header])
         return sheet
+
+    def close(self, sheet: Any, columns: int, rows: int) -> None:
+        """The autofilter over the header and the ``rows`` written below it."""
+        if columns:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
 
     def cell(self, sheet: Any, value: Any, *, bold: bool = False) -> Any:
         if value is not None and not isinstance(value, str | int | float | dt.date):
@@ -144,6 +172,8 @@ class _Sheets:
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the text starts with
+            if _shown_length(value) > MAX_COLUMN_WIDTH - COLUMN_PADDING:
+                cell.alignment = self.wrapped  # the column stops widening: the text wraps
         if bold:
             cell.font = self.bold
         return cell
@@ -152,22 +182,55 @@ class _Sheets:
         sheet.append([self.cell(sheet, value) for value in values])
 
 
+def _shown_length(value: Any) -> int:
+    """About how many characters a spreadsheet shows for ``value`` in its default format."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return len("2024-01-31 23:59:59")  # openpyxl's datetime format
+    if isinstance(value, dt.date):
+        return len("2024-01-31")
+    if isinstance(value, float):
+        return len(f"{value:g}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def fitted_widths(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[float]:
+    """Each column as wide as its longest value or (bold) heading, within a maximum."""
+    widths = []
+    for index, heading in enumerate(header):
+        longest = max(
+            [_shown_length(heading) * BOLD_FACTOR]
+            + [_shown_length(row[index]) for row in rows if index < len(row)]
+        )
+        widths.append(round(min(longest + COLUMN_PADDING, MAX_COLUMN_WIDTH), 1))
+    return widths
+
+
 def report_xlsx(report: Report, locale: str, fallback: str) -> bytes:
     """A workbook: a summary, one sheet per dimension, the matrix, safety, rounds, quotes."""
     sheets = _Sheets()
     with force_locale(locale):
         _summary_sheet(sheets, report)
+        compared = report.has_previous_data
         for dimension in DIMENSION_ORDER:
             breakdown = next((b for b in report.breakdowns if b.dimension == dimension), None)
             if breakdown is None:
                 continue
-            sheet = sheets.sheet(
-                str(DIMENSION_TITLES[dimension]),
+            sheets.table(
+                DIMENSION_TITLES[dimension],
                 [_("Key"), _("Label"), _("Count"), _("Previous period"), _("Change")],
+                (
+                    [
+                        row.key,
+                        text_of(row.label, locale, fallback),
+                        row.count,
+                        row.previous,
+                        row.change if compared else None,
+                    ]
+                    for row in breakdown.rows
+                ),
             )
-            for row in breakdown.rows:
-                label = text_of(row.label, locale, fallback)
-                sheets.append(sheet, [row.key, label, row.count, row.previous, row.change])
         _matrix_sheet(sheets, report, locale, fallback)
         _safety_sheet(sheets, report, locale, fallback)
         _clusters_sheet(sheets, report)
@@ -178,56 +241,80 @@ def report_xlsx(report: Report, locale: str, fallback: str) -> bytes:
     return buffer.getvalue()
 
 
+def municipality_names(report: Report) -> str:
+    """The report's municipalities by name; by slug only for snapshots frozen before names
+    were kept (a single municipality's name is then the report's title)."""
+    if report.municipality_names:
+        return ", ".join(report.municipality_names)
+    if len(report.municipalities) == 1:
+        return report.title
+    return ", ".join(report.municipalities)
+
+
 def _summary_sheet(sheets: _Sheets, report: Report) -> None:
-    sheet = sheets.sheet(_("Summary"), [_("What"), _("Value")])
-    for label, value in (
-        (_("Report"), report.title),
-        (_("Period from"), report.period.start),
-        (_("Period to"), report.period.end),
-        (_("Previous period from"), report.previous_period.start),
-        (_("Previous period to"), report.previous_period.end),
-        (_("Accepted input in the period"), report.total),
-        (_("Accepted input in the previous period"), report.previous_total),
-        (_("Change"), report.total - report.previous_total),
-        (_("Municipalities"), ", ".join(report.municipalities)),
-        (_("Generated at (UTC)"), report.generated_at.astimezone(dt.UTC).replace(tzinfo=None)),
-    ):
-        sheets.append(sheet, [label, value])
+    change: Any = report.total - report.previous_total
+    if not report.has_previous_data:
+        change = _("No earlier data to compare with")
+    sheets.table(
+        _("Summary"),
+        [_("What"), _("Value")],
+        [
+            [_("Report"), report.title],
+            [_("Period from"), report.period.start],
+            [_("Period to"), report.period.end],
+            [_("Previous period from"), report.previous_period.start],
+            [_("Previous period to"), report.previous_period.end],
+            [_("Accepted input in the period"), report.total],
+            [_("Accepted input in the previous period"), report.previous_total],
+            [_("Change"), change],
+            [_("Municipalities"), municipality_names(report)],
+            [
+                _("Generated at (UTC)"),
+                report.generated_at.astimezone(dt.UTC).replace(tzinfo=None),
+            ],
+        ],
+    )
 
 
 def _matrix_sheet(sheets: _Sheets, report: Report, locale: str, fallback: str) -> None:
     matrix = report.matrix
     categories = [text_of(c.label, locale, fallback) for c in matrix.categories]
-    sheet = sheets.sheet(_("Place and category"), [_("Place"), *categories, _("Total")])
-    for place, line in zip(matrix.places, matrix.cells, strict=True):
-        sheets.append(sheet, [text_of(place.label, locale, fallback), *line, place.count])
-    sheets.append(sheet, [_("Total"), *(c.count for c in matrix.categories)])
+    rows: list[list[Any]] = [
+        [text_of(place.label, locale, fallback), *line, place.count]
+        for place, line in zip(matrix.places, matrix.cells, strict=True)
+    ]
+    rows.append([_("Total"), *(c.count for c in matrix.categories)])
+    sheets.table(_("Place and category"), [_("Place"), *categories, _("Total")], rows)
 
 
 def _safety_sheet(sheets: _Sheets, report: Report, locale: str, fallback: str) -> None:
-    sheet = sheets.sheet(
-        _("Safety by place"),
+    header = [
+        _("Key"),
+        _("Place"),
+        _("Accepted input"),
+        _("With a safety rating"),
+        _("Mean safety (1–5)"),
+        _("Latitude"),
+        _("Longitude"),
+    ]
+    rows = [
         [
-            _("Key"),
-            _("Place"),
-            _("Accepted input"),
-            _("With a safety rating"),
-            _("Mean safety (1–5)"),
-            _("Latitude"),
-            _("Longitude"),
-        ],
-    )
-    for item in report.safety:
-        mean = round(item.mean, 2) if item.mean is not None else None
-        label = text_of(item.label, locale, fallback)
-        values = [item.key, label, item.count, item.rated, mean, item.latitude, item.longitude]
-        sheets.append(sheet, values)
+            item.key,
+            text_of(item.label, locale, fallback),
+            item.count,
+            item.rated,
+            round(item.mean, 2) if item.mean is not None else None,
+            item.latitude,
+            item.longitude,
+        ]
+        for item in report.safety
+    ]
+    sheets.table(_("Safety by place"), header, rows)
 
 
 def _clusters_sheet(sheets: _Sheets, report: Report) -> None:
-    sheet = sheets.sheet(_("Clusters"), [_("Cluster"), _("Submissions")])
-    for cluster in report.clusters.largest:
-        sheets.append(sheet, [cluster.title, cluster.count])
+    rows = [[cluster.title, cluster.count] for cluster in report.clusters.largest]
+    sheets.table(_("Clusters"), [_("Cluster"), _("Submissions")], rows)
 
 
 def _rounds_sheet(sheets: _Sheets, report: Report, locale: str, fallback: str) -> None:
@@ -244,7 +331,7 @@ def _rounds_sheet(sheets: _Sheets, report: Report, locale: str, fallback: str) -
         _("Mean"),
         *(str(value) for value in range(1, 6)),
     ]
-    sheet = sheets.sheet(_("Input rounds"), header)
+    rows: list[list[Any]] = []
     for result in report.rounds:
         first = [
             text_of(result.get("title"), locale, fallback),
@@ -256,12 +343,11 @@ def _rounds_sheet(sheets: _Sheets, report: Report, locale: str, fallback: str) -
         ]
         questions = result.get("questions") or []
         if not questions:
-            sheets.append(sheet, first)
+            rows.append(first)
         for question in questions:
             distribution = list(question.get("distribution") or [])
             mean = question.get("mean")
-            sheets.append(
-                sheet,
+            rows.append(
                 [
                     *first,
                     text_of(question.get("text"), locale, fallback),
@@ -269,16 +355,22 @@ def _rounds_sheet(sheets: _Sheets, report: Report, locale: str, fallback: str) -
                     question.get("dont_know"),
                     round(mean, 2) if isinstance(mean, int | float) else None,
                     *distribution,
-                ],
+                ]
             )
+    sheets.table(_("Input rounds"), header, rows)
 
 
 def _quotes_sheet(sheets: _Sheets, report: Report, locale: str, fallback: str) -> None:
-    sheet = sheets.sheet(_("Quotes"), [_("Reference"), _("Quote"), _("Category"), _("Place")])
-    for quote in report.quotes:
-        place = text_of(quote.place, locale, fallback) if quote.place else None
-        category = text_of(quote.category, locale, fallback)
-        sheets.append(sheet, [quote.reference, quote.text, category, place])
+    rows = [
+        [
+            quote.reference,
+            quote.text,
+            text_of(quote.category, locale, fallback),
+            text_of(quote.place, locale, fallback) if quote.place else None,
+        ]
+        for quote in report.quotes
+    ]
+    sheets.table(_("Quotes"), [_("Reference"), _("Quote"), _("Category"), _("Place")], rows)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -487,18 +579,41 @@ def est_xlsx(
     locale: str,
     fallback: str,
 ) -> Iterator[bytes]:
-    """EST's list as a workbook, built in a temporary file and then read out in chunks."""
+    """EST's list as a workbook, built in a temporary file and then read out in chunks.
+
+    The list is written as it is read, so its columns are sized before the first line from
+    what each column can hold (a date, a week, a coordinate) rather than measured.
+    """
     sheets = _Sheets()
     sheet = None
+    written = 0
     with tempfile.TemporaryFile() as file:
         for batch in est_batches(session, municipalities, period, locale=locale, fallback=fallback):
             if sheet is None:
+                header = batch[0]
                 with force_locale(locale):
-                    sheet = sheets.sheet(_("Accepted input"), batch[0])
+                    sheet = sheets.sheet(_("Accepted input"), header, widths=_est_widths(header))
                 continue
             for values in batch:
                 sheets.append(sheet, values)
+            written += len(batch)
+        if sheet is not None:
+            sheets.close(sheet, len(header), written)
         sheets.book.save(file)
         file.seek(0)
         while chunk := file.read(CHUNK):
             yield chunk
+
+
+# What each EST column holds at its widest, in characters, in the order of ``_est_header``:
+# week "2024-W07", a date, kind, category, code, what, where, a date, part of day, four
+# coordinates and a reference.
+_EST_CONTENT = (8, 10, 12, 30, 16, MAX_COLUMN_WIDTH, 30, 10, 14, 10, 10, 8, 7, 16)
+
+
+def _est_widths(header: Sequence[Any]) -> list[float]:
+    widths = []
+    for title, content in zip(header, _EST_CONTENT, strict=True):
+        longest = max(_shown_length(title) * BOLD_FACTOR, content)
+        widths.append(round(min(longest + COLUMN_PADDING, MAX_COLUMN_WIDTH), 1))
+    return widths

@@ -403,6 +403,7 @@ def build_report(
     quotes, awaiting = _quotes(session, municipalities, period, reference)
     return Report(
         municipalities=tuple(m.slug for m in municipalities),
+        municipality_names=tuple(m.name for m in municipalities),
         title=title,
         period=period,
         previous_period=periods[PREVIOUS],

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
-from wtforms import Field, Form, StringField
+from wtforms import Field, Form, HiddenField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
 from dialogue.accounts.workspace import (
@@ -55,8 +55,15 @@ class FreezeForm(DialogueForm):
         if start and end and end < start:
             raise ValidationError(_l("The end date must be the same as or after the start date."))
 
+    # "yes" once the person has read, on the confirmation page, what freezing does.
+    confirmed = HiddenField()
+
     def period(self) -> Period:
         return Period(self.start.date, self.end.date)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return bool(self.confirmed.data == "yes")
 
 
 class ButtonForm(DialogueForm):
@@ -87,6 +94,25 @@ def index() -> Response:
     return _index(form).render()
 
 
+def _confirmation(form: FreezeForm) -> Response:
+    """What freezing the form's period would do, with the button that does it."""
+    municipality = get_municipality(db.session, current_tenant().slug)
+    preview = snapshots.preview_freeze(
+        db.session, municipality, form.period(), scope=current_scope()
+    )
+    return page("snapshots/confirm_freeze.html", preview=preview, form=FreezeForm(formdata=None))
+
+
+@bp.get("/lagesbild/snapshots/freeze")
+@moderator_required
+def confirm_freeze() -> Response:
+    """The confirmation page: freezing cannot be undone, so it is asked for first."""
+    form = FreezeForm(formdata=request.args, meta={"csrf": False})
+    if not form.validate():
+        return _index(form).render(400)
+    return _confirmation(form)
+
+
 @bp.post("/lagesbild/snapshots")
 @moderator_required
 def freeze() -> Response:
@@ -94,6 +120,8 @@ def freeze() -> Response:
     shown = _index(form)
     if not form.validate_on_submit():
         return shown.render()
+    if not form.is_confirmed:  # sent from elsewhere than the confirmation page: ask first
+        return _confirmation(form)
     municipality = get_municipality(db.session, current_tenant().slug)
     period = form.period()
     try:

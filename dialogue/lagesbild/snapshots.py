@@ -27,6 +27,7 @@ from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _
 from dialogue.lagesbild.data import Dimension, Period, Report
 from dialogue.lagesbild.models import LagesbildSnapshot
+from dialogue.lagesbild.report import build_report
 from dialogue.municipalities.models import Municipality
 from dialogue.pledges.models import Pledge, PledgeStatus
 from dialogue.pledges.services import (
@@ -49,6 +50,47 @@ def content_hash(content: dict[str, Any]) -> str:
 # Freezing
 
 
+def _of_period(municipality_id: int, period: Period) -> Any:
+    return (
+        LagesbildSnapshot.municipality_id == municipality_id,
+        LagesbildSnapshot.period_start == period.start,
+        LagesbildSnapshot.period_end == period.end,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class FreezePreview:
+    """What freezing a period now would save: asked before anything irreversible happens."""
+
+    period: Period
+    version: int  # the version the snapshot would get
+    earlier: list[LagesbildSnapshot]  # the period's snapshots so far, oldest first
+    report: Report  # as it would be frozen
+
+    @property
+    def label(self) -> str:
+        """What the snapshot will be called: "Lägesbild 2024 v2"."""
+        return version_label(self.period, self.version)
+
+
+def preview_freeze(
+    session: DbSession, municipality: Municipality, period: Period, *, scope: Scope
+) -> FreezePreview:
+    """The report of ``period`` as freezing it now would save it, and the version it would
+    get; changes nothing. Moderators only."""
+    require_moderator(scope, municipality.id)
+    earlier = list(
+        session.scalars(
+            select(LagesbildSnapshot)
+            .where(*_of_period(municipality.id, period))
+            .order_by(LagesbildSnapshot.version)
+        )
+    )
+    report = build_report(session, [municipality], period, title=municipality.name)
+    version = max((snapshot.version for snapshot in earlier), default=0) + 1
+    return FreezePreview(period, version, earlier, report)
+
+
 def freeze(
     session: DbSession,
     municipality: Municipality,
@@ -68,11 +110,7 @@ def freeze(
         raise InvalidInputError({"start": _("The report is not the one of this period.")})
     content = report.to_json()
     latest = session.scalar(
-        select(func.max(LagesbildSnapshot.version)).where(
-            LagesbildSnapshot.municipality_id == municipality.id,
-            LagesbildSnapshot.period_start == period.start,
-            LagesbildSnapshot.period_end == period.end,
-        )
+        select(func.max(LagesbildSnapshot.version)).where(*_of_period(municipality.id, period))
     )
     snapshot = LagesbildSnapshot(
         municipality_id=municipality.id,
@@ -207,17 +245,16 @@ def period_label(period: Period) -> str:
     return f"{start.isoformat()} – {end.isoformat()}"
 
 
+def version_label(period: Period, version: int) -> str:
+    """ "Lägesbild 2023 v2" in the current language."""
+    return str(_("Lägesbild %(period)s v%(version)d", period=period_label(period), version=version))
+
+
 def label(snapshot: LagesbildSnapshot, locale: str | None = None) -> str:
     """ "Lägesbild 2023 v2": the period and the version, in ``locale``."""
 
     def text() -> str:
-        return str(
-            _(
-                "Lägesbild %(period)s v%(version)d",
-                period=period_label(period_of(snapshot)),
-                version=snapshot.version,
-            )
-        )
+        return version_label(period_of(snapshot), snapshot.version)
 
     if locale:
         with force_locale(locale):

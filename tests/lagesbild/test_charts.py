@@ -111,6 +111,82 @@ def test_the_map_keeps_north_up_and_sizes_dots_by_count() -> None:
         assert 0 <= dot.x <= found.width and 0 <= dot.y <= found.height
 
 
+def label_box(dot: charts.Dot) -> charts.Box:
+    width = charts.label_width(f"{dot.label} ({dot.count:,})")
+    if dot.anchor == "end":
+        right = dot.label_x + 2
+        return charts.Box(
+            right - width, dot.label_y + 5 - charts.LABEL_HEIGHT, right, dot.label_y + 5
+        )
+    return charts.Box(
+        dot.label_x - 2,
+        dot.label_y + 5 - charts.LABEL_HEIGHT,
+        dot.label_x - 2 + width,
+        dot.label_y + 5,
+    )
+
+
+def test_labels_of_places_next_to_each_other_never_overlap() -> None:
+    # Stora torget and Centrum lie some twenty metres apart: their dots all but coincide.
+    places = [
+        PlaceSafety("torget", {"sv": "Stora torget"}, 12, 10, 2.1, 58.16990, 13.55100),
+        PlaceSafety("centrum", {"sv": "Centrum"}, 9, 8, 2.9, 58.17000, 13.55110),
+        PlaceSafety("station", {"sv": "Resecentrum"}, 7, 7, 3.1, 58.17010, 13.55090),
+        PlaceSafety("parken", {"sv": "Stadsparken"}, 4, 4, 4.2, 58.16000, 13.56000),
+        PlaceSafety("skolan", {"sv": "Skolgården"}, 2, 0, None, 58.17500, 13.53000),
+    ]
+
+    found = charts.place_map(places, "sv", "sv")
+
+    boxes = [label_box(dot) for dot in found.dots]
+    for i, box in enumerate(boxes):
+        assert box.left >= 0 and box.right <= found.width, found.dots[i].label
+        assert box.top >= 0 and box.bottom <= found.height, found.dots[i].label
+        for other in boxes[i + 1 :]:
+            assert not box.overlaps(other, gap=0)
+        for dot in found.dots:  # and no label covers a marker
+            marker = charts.Box(dot.x - dot.r, dot.y - dot.r, dot.x + dot.r, dot.y + dot.r)
+            assert not box.overlaps(marker, gap=0)
+    # A label moved away from its marker is joined to it by a line.
+    assert any(dot.leader for dot in found.dots)
+
+
+def test_many_places_in_one_spot_get_rows_below_the_map() -> None:
+    places = [
+        PlaceSafety(f"p{n}", {"sv": f"Plats nummer {n}"}, 90 - n, 1, 3.0, 58.17, 13.55)
+        for n in range(60)
+    ]
+
+    found = charts.place_map(places, "sv", "sv")
+
+    boxes = [label_box(dot) for dot in found.dots]
+    assert found.height > charts.MAP_HEIGHT
+    for i, box in enumerate(boxes):
+        assert box.bottom <= found.height
+        assert not any(box.overlaps(other, gap=0) for other in boxes[i + 1 :])
+
+
+def test_markers_tell_safety_by_shape() -> None:
+    places = [
+        PlaceSafety("a", {"sv": "A"}, 5, 5, 1.8, 58.10, 13.50),
+        PlaceSafety("b", {"sv": "B"}, 5, 5, 3.0, 58.20, 13.50),
+        PlaceSafety("c", {"sv": "C"}, 5, 5, 4.5, 58.10, 13.60),
+        PlaceSafety("d", {"sv": "D"}, 5, 0, None, 58.20, 13.60),
+    ]
+
+    found = charts.place_map(places, "sv", "sv")
+
+    bands = {dot.label: dot.safety for dot in found.dots}
+    assert bands == {
+        "A": charts.Safety.UNSAFE,
+        "B": charts.Safety.MIXED,
+        "C": charts.Safety.SAFE,
+        "D": charts.Safety.UNRATED,
+    }
+    assert len(found.dots[0].points.split()) in (3, 4)
+    assert [band for band, _text in found.bands] == list(charts.Safety)
+
+
 def test_a_map_without_coordinates_is_empty() -> None:
     found = charts.place_map([PlaceSafety("x", {"sv": "X"}, 3, 0, None, None, None)], "sv", "sv")
 
@@ -206,6 +282,20 @@ def test_the_heat_map_prints_its_numbers_and_the_bars_their_values(page: str) ->
     )
     values = [text.text for text in bars.iter(f"{SVG}text") if text.get("class") == "chart-value"]
     assert values == ["12", "5"]
+
+
+def test_the_map_draws_safety_as_shapes_with_a_legend(page: str) -> None:
+    found = next(svg for svg in svgs(page) if svg.get("class") == "chart-svg chart-map")
+    shapes = {
+        (element.tag, element.get("class"))
+        for element in found.iter()
+        if "map-marker" in (element.get("class") or "")
+    }
+    # Stora torget (mean 2.5) is in between: a square; Ränten has no ratings: a dashed ring.
+    assert shapes == {("polygon", "map-marker map-mixed"), ("circle", "map-marker map-unrated")}
+    legend = page.split('id="safety-map-legend"', 1)[1].split("</ul>", 1)[0]
+    assert "In between (mean 2.5 to 3.4)" in legend and "No safety rating" in legend
+    assert "Feels unsafe" not in legend  # only the bands on the map
 
 
 def test_no_style_attributes_or_outside_resources(page: str) -> None:

@@ -119,6 +119,70 @@ def test_report_xlsx_keeps_swedish_letters_and_writes_formulas_as_text() -> None
     assert {"Nedskräpning", "Ränten", "Utemiljö"} <= labels
 
 
+def _widest(sheet: Any, letter: str) -> int:
+    """How many characters the column's longest value takes as a spreadsheet shows it:
+    dates by their number format ("2024-09-01", "2025-01-02 8:30:00"), the rest as text."""
+
+    def shown(cell: Any) -> int:
+        if cell.is_date:
+            return len(
+                cell.value.strftime(
+                    "%Y-%m-%d %H:%M:%S" if "h" in cell.number_format else "%Y-%m-%d"
+                )
+            )
+        return len(str(cell.value))
+
+    return max(shown(cell) for cell in sheet[letter] if cell.value is not None)
+
+
+@pytest.mark.usefixtures("in_request")
+def test_report_xlsx_sheets_freeze_the_header_filter_the_table_and_fit_dates() -> None:
+    book = load_workbook(io.BytesIO(exports.report_xlsx(make_report(), "en", "sv")))
+
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        last = sheet.cell(row=1, column=sheet.max_column).column_letter
+        assert sheet.auto_filter.ref == f"A1:{last}{sheet.max_row}", sheet.title
+    summary = book["Summary"]
+    # Dates and the generation time: never "###".
+    assert summary.column_dimensions["B"].width >= _widest(summary, "B")
+    assert summary.column_dimensions["A"].width >= _widest(summary, "A")
+    rounds = book["Input rounds"]
+    for letter in ("B", "C"):  # opens, closes
+        assert rounds.column_dimensions[letter].width >= _widest(rounds, letter)
+    category = book["Category"]
+    assert category.column_dimensions["B"].width >= len("Lighting")
+
+
+@pytest.mark.usefixtures("in_request")
+def test_report_xlsx_names_the_municipalities() -> None:
+    one = make_report(municipalities=("falkoping",), municipality_names=("Falköpings kommun",))
+    area = make_report(
+        municipalities=("falkoping", "skara"),
+        municipality_names=("Falköpings kommun", "Skara kommun"),
+    )
+    older = make_report(municipalities=("falkoping",), title="Falköpings kommun")
+
+    def named(report: Report) -> Any:
+        summary = load_workbook(io.BytesIO(exports.report_xlsx(report, "sv", "sv"))).worksheets[0]
+        return dict(summary.iter_rows(min_row=2, values_only=True))["Kommuner"]
+
+    assert named(one) == "Falköpings kommun"
+    assert named(area) == "Falköpings kommun, Skara kommun"
+    assert named(older) == "Falköpings kommun"  # a snapshot frozen before names were kept
+
+
+@pytest.mark.usefixtures("in_request")
+def test_report_xlsx_without_earlier_data_says_so_instead_of_a_change() -> None:
+    report = make_report(previous_total=0)
+
+    book = load_workbook(io.BytesIO(exports.report_xlsx(report, "en", "sv")))
+
+    summary = dict(book["Summary"].iter_rows(min_row=2, values_only=True))
+    assert summary["Change"] == "No earlier data to compare with"
+    assert {line[4] for line in book["Category"].iter_rows(min_row=2, values_only=True)} == {None}
+
+
 def test_report_json_round_trips() -> None:
     report = make_report()
 
@@ -320,6 +384,12 @@ def test_est_xlsx_reads_back_with_dates_and_numbers(db_session: Session, estate:
     assert first[9:13] == (58.17, 13.55, 6448554, 414702)
     assert second[6] == "Skogsbrynet"
     assert second[9:13] == (None, None, None, None)
+    sheet = book.active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:N3"
+    for letter in ("B", "H"):  # received, occurred on
+        assert sheet.column_dimensions[letter].width >= len("2024-02-14")
+    assert sheet.column_dimensions["F"].width >= len("=1+1 i Åsarp")
 
 
 @pytest.mark.usefixtures("in_request")

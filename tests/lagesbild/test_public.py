@@ -146,7 +146,7 @@ def test_export_is_suppressed_utf8_csv_with_a_byte_order_mark(
     english(client)
     response = client.get(f"/{seeded.municipality.slug}/lagesbild/{snapshot.id}/export.csv")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     body = response.get_data()
     assert body.startswith("\ufeff".encode())
     text = body.decode("utf-8-sig")

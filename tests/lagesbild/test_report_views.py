@@ -97,6 +97,31 @@ def test_the_report_for_a_chosen_period(moderator_client: FlaskClient, estate: E
     assert "<dt>Accepted input in the period</dt><dd>1</dd>" in html
 
 
+def test_a_period_after_an_empty_one_says_there_is_nothing_to_compare_with(
+    moderator_client: FlaskClient, estate: Estate
+) -> None:
+    # 2023 holds one accepted input; 2022, the period before, none.
+    response = moderator_client.get(page_url(estate, "?from=2023-01-01&to=2023-12-31"))
+
+    html = response.get_data(as_text=True)
+    assert "<dt>Change</dt><dd>No earlier data to compare with</dd>" in html
+    assert "No accepted input was received in the previous period, 2022-01-01 to 2022-12-31" in html
+    assert "+1" not in html
+    assert ">Previous period</th>" not in html  # the tables show this period only
+    assert "trend-previous" not in html.split('id="by-month"')[1].split("</svg>")[0]
+
+
+def test_a_period_after_one_with_input_shows_the_change(
+    moderator_client: FlaskClient, estate: Estate
+) -> None:
+    response = moderator_client.get(page_url(estate))  # 2024 (two) against 2023 (one)
+
+    html = response.get_data(as_text=True)
+    assert "<dt>Change</dt><dd>+1</dd>" in html
+    assert ">Previous period</th>" in html
+    assert "No earlier data to compare with" not in html
+
+
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
@@ -160,7 +185,7 @@ def test_the_csv_export_is_an_attachment_with_a_bom(
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="lagesbild-est-ort-2024-01-01-2024-12-31.csv"'
     )
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     data = response.get_data()
     assert data.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -175,6 +200,8 @@ def test_the_xlsx_and_json_exports_read_back(moderator_client: FlaskClient, esta
     assert xlsx.headers["Content-Disposition"].endswith('-2024-02-01-2024-02-29.xlsx"')
     book = load_workbook(io.BytesIO(xlsx.get_data()))
     assert len(book.sheetnames) > 9
+    summary = dict(book["Summary"].iter_rows(min_row=2, values_only=True))
+    assert summary["Municipalities"] == "Östra Åby"
     report = Report.from_json(json.loads(as_json.get_data()))
     assert as_json.mimetype == "application/json"
     assert (report.total, report.period.start, report.period.end) == (
@@ -194,6 +221,7 @@ def test_the_est_export_streams_without_raw_text_or_contacts(
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="lagesbild-est-ort-est-2024-01-01-2024-12-31.csv"'
     )
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     text = response.get_data().decode("utf-8-sig")
     assert "6448554;414702" in text
     assert RAW_TEXT not in text

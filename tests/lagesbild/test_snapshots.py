@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -329,10 +330,18 @@ def test_moderator_freezes_from_the_page(
         )
         in html
     )
-    response = client.post(
-        url(seeded),
-        data={**hidden_fields(html), "start": "2024-01-01", "end": "2024-12-31"},
-    )
+    # The period's form leads to a page that says what freezing does and asks to confirm.
+    asked = client.get(url(seeded, "/freeze?start=2024-01-01&end=2024-12-31"))
+    assert asked.status_code == 200
+    assert asked.headers["Cache-Control"] == "no-store"
+    question = asked.get_data(as_text=True)
+    assert sv("Freeze %(label)s?") % {"label": "Lägesbild 2024 v1"} in question
+    assert sv("Freezing cannot be undone.") in question
+    assert db_session.scalar(select(LagesbildSnapshot)) is None
+    form = question.split('<form method="post"')[-1].split("</form>")[0]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    assert fields | {"start": "2024-01-01", "end": "2024-12-31", "confirmed": "yes"} == fields
+    response = client.post(url(seeded), data={**hidden_fields(form), **fields})
     assert response.status_code == 303
     snapshot = db_session.scalar(select(LagesbildSnapshot))
     assert snapshot is not None and snapshot.version == 1
@@ -341,6 +350,48 @@ def test_moderator_freezes_from_the_page(
     assert "Lägesbild 2024 v1" in shown and snapshot.content_hash in shown
     assert "Moderator" in shown  # who froze it
     assert sv("The content matches its hash.") in shown
+
+
+def test_freezing_without_confirmation_answers_with_the_confirmation_page(
+    client: FlaskClient, db_session: Session, seeded: Seeded, sv: Callable[[str], str]
+) -> None:
+    earlier = freeze(db_session, seeded, staff(db_session, seeded, "moderator"))
+    sign_in(client, "moderator@lagesby.example")
+    tokens = hidden_fields(client.get(url(seeded)).get_data(as_text=True))
+
+    response = client.post(url(seeded), data={**tokens, "start": "2024-01-01", "end": "2024-12-31"})
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert sv("Freeze %(label)s?") % {"label": "Lägesbild 2024 v2"} in html
+    assert "Lägesbild 2024 v1" in html  # the earlier version stays as it is
+    assert 'name="confirmed" value="yes"' in html
+    assert db_session.scalars(select(LagesbildSnapshot)).all() == [earlier]
+
+
+def test_the_confirmation_page_works_without_javascript_and_checks_the_dates(
+    client: FlaskClient, db_session: Session, seeded: Seeded
+) -> None:
+    staff(db_session, seeded, "moderator")
+    sign_in(client, "moderator@lagesby.example")
+
+    bad = client.get(url(seeded, "/freeze?start=2024-12-31&end=2024-1"))
+
+    assert bad.status_code == 400
+    html = bad.get_data(as_text=True)
+    assert 'href="#end"' in html and 'value="2024-1"' in html
+    assert "<script" not in html.split("<main")[1].split("</main>")[0]
+
+
+def test_analyst_gets_no_confirmation_page(
+    client: FlaskClient, db_session: Session, seeded: Seeded
+) -> None:
+    staff(db_session, seeded, "analyst")
+    sign_in(client, "ana@polisen.example")
+
+    response = client.get(url(seeded, "/freeze?start=2024-01-01&end=2024-12-31"))
+
+    assert response.status_code == 403
 
 
 def test_freeze_with_a_bad_period_answers_422_and_keeps_the_values(
