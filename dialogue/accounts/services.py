@@ -26,6 +26,14 @@ RESET_LINK_MAX_AGE = 3600
 PASSWORD_RESET = "password_reset"  # noqa: S105 (an outbox message kind)
 
 
+def get_signed_in_account(session: DbSession, account_id: int, version: str) -> Account | None:
+    """The active account whose sessions are at ``version`` (a sign-in half done, say)."""
+    account = session.get(Account, account_id)
+    if account is None or not account.is_active or str(account.session_version) != version:
+        return None
+    return account
+
+
 def get_account_by_email(session: DbSession, email: str) -> Account | None:
     return session.scalar(select(Account).where(func.lower(Account.email) == email.lower()))
 

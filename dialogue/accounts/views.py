@@ -35,6 +35,7 @@ from dialogue.accounts.services import (
     change_password,
     check_second_factor,
     enable_totp,
+    get_signed_in_account,
     record_sign_in,
     request_password_reset,
 )
@@ -164,10 +165,9 @@ def code() -> Response:
 def _pending_account() -> Account | None:
     pending = str(session.get(PENDING_KEY, ""))
     account_id, _sep, version = pending.partition(":")
-    account = db.session.get(Account, int(account_id)) if account_id.isdigit() else None
-    if account is None or not account.is_active or str(account.session_version) != version:
+    if not account_id.isdigit():
         return None
-    return account
+    return get_signed_in_account(db.session, int(account_id), version)
 
 
 @bp.post("/logout")

@@ -32,6 +32,7 @@ from werkzeug import Response
 from dialogue.accounts.access import Scope, load_scope
 from dialogue.accounts.context import Context
 from dialogue.accounts.models import Account
+from dialogue.accounts.services import get_signed_in_account
 from dialogue.accounts.sessions import NO_SESSION, SessionCheck, SessionState, touch_session
 from dialogue.config import current_settings
 from dialogue.db import utcnow
@@ -66,8 +67,8 @@ def _load_account(user_id: str) -> Account | None:
     account_id, _sep, version = user_id.partition(":")
     if not account_id.isdigit():
         return None
-    account = db.session.get(Account, int(account_id))
-    if account is None or not account.is_active or str(account.session_version) != version:
+    account = get_signed_in_account(db.session, int(account_id), version)
+    if account is None:
         return None
     token = session.get(STAFF_SESSION_KEY)
     g.staff_session = touch_session(

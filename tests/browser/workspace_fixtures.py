@@ -152,8 +152,9 @@ def sign_in(page: Page, live_server: LiveServer, t: Translate, staff: Staff) -> 
         expect(page).to_have_url(live_server("/staff/login/code"))
         page.get_by_label(t("Code"), exact=True).fill(staff.code())
         page.get_by_role("button", name=t("Continue"), exact=True).click()
-    expect(page).to_have_url(live_server("/staff/"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(t("Workspace"))
+    # One municipality: signing in leads straight to its queue.
+    expect(page).to_have_url(live_server(f"/staff/{MUNICIPALITY}/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Submissions"))
 
 
 def status_message(page: Page) -> Any:
