@@ -107,9 +107,11 @@ def _confirmation(form: FreezeForm) -> Response:
 @moderator_required
 def confirm_freeze() -> Response:
     """The confirmation page: freezing cannot be undone, so it is asked for first."""
+    if not request.args:  # nothing to confirm yet: the page where a period is chosen
+        return redirect(url_for(".index"), code=303)
     form = FreezeForm(formdata=request.args, meta={"csrf": False})
     if not form.validate():
-        return _index(form).render(400)
+        return _index(form).render(422)
     return _confirmation(form)
 
 
