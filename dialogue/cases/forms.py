@@ -13,7 +13,7 @@ MAX_CODE_CHARS = 40
 
 class LookupForm(DialogueForm):
     code = StringField(
-        _l("Your code"),
+        _l("Your receipt code"),
         validators=[
             InputRequired(_l("Enter the 16-digit code from your receipt.")),
             MaxChars(MAX_CODE_CHARS),

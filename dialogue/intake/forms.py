@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Any
 
 from wtforms import (
@@ -28,6 +29,8 @@ MAX_DAYS_AHEAD = 366
 EARLIEST_DATE = dt.date(2000, 1, 1)
 NO_PLACE = ""
 NO_COMMITMENT = ""
+# A commitment's radio shows its first words; the full texts are one click away.
+COMMITMENT_LABEL_CHARS = 60
 
 KIND_CHOICES = [
     SelectChoice(SubmissionKind.CONCERN.value, _l("Something that makes me feel unsafe")),
@@ -133,9 +136,21 @@ class SubmissionForm(DialogueForm):
         self.place.choices = [
             SelectChoice(NO_PLACE, _l("No specific place, or not in the list"))
         ] + [SelectChoice(str(place.id), label(place.label)) for place in self.options.places]
+        self.commitment_texts = [label(c.label) for c in self.options.commitments]
         self.commitment.choices = [SelectChoice(NO_COMMITMENT, _l("No, or I don't know"))] + [
-            SelectChoice(str(c.id), label(c.label)) for c in self.options.commitments
+            SelectChoice(str(c.id), f"{number}. {first_words(text)}")
+            for number, (c, text) in enumerate(
+                zip(self.options.commitments, self.commitment_texts, strict=True), start=1
+            )
         ]
+
+    @property
+    def chosen_place(self) -> str | None:
+        """The name of the place chosen (or given by a poster's link), if any."""
+        if not self.place.data:
+            return None
+        chosen = (c.label for c in self.place.choices if c.value == str(self.place.data))
+        return next((str(name) for name in chosen), None)
 
     def validate_category(self, field: Field) -> None:
         _require_offered(field, _l("Choose a category from the list."))
@@ -168,6 +183,11 @@ class SubmissionForm(DialogueForm):
     @property
     def occurred_on_date(self) -> dt.date | None:
         return getattr(self.occurred_on, "parsed", None)
+
+
+def first_words(text: str, width: int = COMMITMENT_LABEL_CHARS) -> str:
+    """The beginning of a long text, cut between words: "Vi ska öka tryggheten i …"."""
+    return textwrap.shorten(text, width, placeholder=" …")
 
 
 def _require_offered(field: Field, message: Any) -> None:

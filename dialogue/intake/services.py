@@ -55,6 +55,7 @@ class Receipt:
     submission: Submission
     code: str
     is_repeat: bool  # the same form arrived again; nothing new was stored
+    has_email: bool  # an e-mail address for replies was given (the code is never mailed)
 
     @property
     def grouped_code(self) -> str:
@@ -75,7 +76,7 @@ def submit_concern(
     try:
         existing = _find_by_idempotency_key(session, municipality_id, key)
         if existing is not None:
-            return Receipt(existing, code, is_repeat=True)
+            return _receipt(session, existing, code, is_repeat=True)
         category = _validate(session, municipality_id, data)
         submission = _build(
             municipality_id, data, category, key, receipts.hash_code(receipt_key, code)
@@ -88,13 +89,13 @@ def submit_concern(
         existing = _find_by_idempotency_key(session, municipality_id, key)
         if existing is None:
             raise
-        return Receipt(existing, code, is_repeat=True)
+        return _receipt(session, existing, code, is_repeat=True)
     except OperationalError as error:
         session.rollback()
         if not is_outage(error):
             raise
         raise DatabaseUnavailableError() from error
-    return Receipt(submission, code, is_repeat=False)
+    return Receipt(submission, code, is_repeat=False, has_email=bool(data.email))
 
 
 def find_receipt(
@@ -109,7 +110,12 @@ def find_receipt(
     )
     if submission is None:
         return None
-    return Receipt(submission, receipts.code_for(receipt_key, nonce), is_repeat=False)
+    return _receipt(session, submission, receipts.code_for(receipt_key, nonce), is_repeat=False)
+
+
+def _receipt(session: DbSession, submission: Submission, code: str, *, is_repeat: bool) -> Receipt:
+    contact = session.scalar(select(Contact.id).where(Contact.submission_id == submission.id))
+    return Receipt(submission, code, is_repeat=is_repeat, has_email=contact is not None)
 
 
 def _find_by_idempotency_key(

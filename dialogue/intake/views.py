@@ -27,6 +27,7 @@ from dialogue.web.pagecache import PageCache
 from dialogue.web.ratelimit import limiter, named
 from dialogue.web.responses import FormPage, Response, no_store, page
 from dialogue.web.templating import label
+from dialogue.web.urls import external_url
 
 bp = tenant_blueprint("intake", __name__)
 
@@ -156,6 +157,7 @@ def _render_receipt(receipt: Receipt, token: receipts.FormToken, *, is_new: bool
     return page(
         "intake/receipt.html" if shown else "intake/receipt_shown_once.html",
         receipt=receipt,
+        case_url=external_url("cases.show", municipality=current_tenant().slug),
         language_form="receipt-language",
         token_form=ReceiptLanguageForm(form_token=form_token),
     )

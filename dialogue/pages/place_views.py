@@ -1,7 +1,8 @@
 """The gazetteer in public: the list of places, a place, and its printable QR poster.
 
 The blueprint keeps the name ``places``. It lives beside the pledge pages: a place's page is
-one of the municipality's public pages, and will show what was heard there.
+one of the municipality's public pages, with the pledge's work and what was heard there
+(:mod:`dialogue.pages.place`).
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from flask import make_response, render_template
 
 from dialogue.extensions import db
-from dialogue.municipalities.tenancy import current_tenant, tenant_blueprint
+from dialogue.municipalities.tenancy import current_tenant, local_today, tenant_blueprint
+from dialogue.pages.place import get_place_page
 from dialogue.places.models import Place
 from dialogue.places.services import get_place, list_places, qr_code_svg
-from dialogue.pledges.services import list_initiatives_at
 from dialogue.web.responses import Response
 from dialogue.web.urls import external_url
 
@@ -31,9 +32,8 @@ def index() -> Response:
 
 @bp.get("/places/<slug>")
 def show(slug: str) -> Response:
-    place = get_place(db.session, current_tenant().id, slug)
-    initiatives = list_initiatives_at(db.session, place)
-    return make_response(render_template("places/show.html", place=place, initiatives=initiatives))
+    shown = get_place_page(db.session, current_tenant().id, slug, local_today())
+    return make_response(render_template("places/show.html", page=shown, place=shown.place))
 
 
 @bp.get("/places/<slug>/poster")

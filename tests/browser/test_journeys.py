@@ -88,7 +88,7 @@ def open_case(page: Page, t: Translate, code: str, *, try_wrong_code: bool = Fal
     main(page).get_by_role("link", name=t("Follow your case")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Follow your case"))
     assert_accessible(page)
-    code_field = page.get_by_label(t("Your code"), exact=True)
+    code_field = page.get_by_label(t("Your receipt code"), exact=True)
     if try_wrong_code:
         # A wrong code is refused with an error state that is itself accessible.
         code_field.fill("0000 0000 0000 0000")
@@ -197,7 +197,7 @@ def test_resident_journey_in_swedish(page: Page, live_server: LiveServer, sv: Tr
     # Closing the case forgets it in this browser: back to the code form.
     page.get_by_role("button", name=t("Close the case in this browser")).click()
     expect(page.get_by_role("status")).to_be_visible()
-    expect(page.get_by_label(t("Your code"), exact=True)).to_be_visible()
+    expect(page.get_by_label(t("Your receipt code"), exact=True)).to_be_visible()
     assert_accessible(page)
 
 
@@ -325,11 +325,12 @@ def test_form_can_be_filled_and_sent_with_the_keyboard(
     _tab_until(page, "input[name=kind]")
     page.keyboard.press("Space")
     expect(page.get_by_role("radio", name=t("Something that makes me feel unsafe"))).to_be_checked()
+    # What the person came to say comes first, then where, then the category.
+    _tab_until(page, "textarea[name=text]")
+    page.keyboard.type("Skrivet med tangentbordet.")
     _tab_until(page, "select[name=category]")
     page.keyboard.press("ArrowDown")
     expect(page.get_by_label(t("What is it about?"))).not_to_have_value("")
-    _tab_until(page, "textarea[name=text]")
-    page.keyboard.type("Skrivet med tangentbordet.")
     _tab_until(page, "button[type=submit]:not([name=language])")
     page.keyboard.press("Enter")
 

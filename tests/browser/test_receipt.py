@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -29,7 +30,7 @@ def test_reloading_the_receipt_shows_the_code_for_minutes_then_only_the_referenc
 ) -> None:
     t = sv
     code = send_a_message(page, live_server, t)
-    reference = page.locator(".summary-list dd").first.inner_text().strip()
+    reference = page.locator(".receipt-reference strong").inner_text().strip()
 
     page.reload()  # the browser sends the form again
     expect(page.locator(".receipt-code")).to_have_text(code)
@@ -50,3 +51,21 @@ def test_reloading_the_receipt_shows_the_code_for_minutes_then_only_the_referenc
     expect(page.get_by_text(code)).to_have_count(0)
     expect(page.locator(".summary-list dd").first).to_have_text(reference)
     assert_accessible(page)
+
+
+@pytest.mark.browser
+def test_the_receipt_can_be_saved_as_a_text_file_with_the_code_and_the_reference(
+    page: Page, live_server: LiveServer, sv: Translate
+) -> None:
+    t = sv
+    code = send_a_message(page, live_server, t)
+    reference = page.locator(".receipt-reference strong").inner_text().strip()
+    expect(page.get_by_role("button", name=t("Print this page"))).to_be_visible()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name=t("Save the code as a text file")).click()
+    saved = download.value
+    assert saved.suggested_filename == f"{t('receipt')}-{reference}.txt"
+    text = Path(saved.path()).read_text(encoding="utf-8")
+    assert code in text and reference in text
+    assert t("Receipt code (secret, opens your case)") in text

@@ -186,3 +186,16 @@ def test_receipt_code_from_the_form_opens_the_case(
     fresh = client.application.test_client()
     response = fresh.post(CASE, data={**tokens(fresh, CASE), "code": code.group(1)})
     assert response.status_code == 303
+
+
+def test_the_code_field_asks_for_digits_and_is_never_remembered(
+    client: FlaskClient, demo: Municipality
+) -> None:
+    client.get("/language/en")
+    html = client.get(CASE).get_data(as_text=True)
+    field = re.search(r"<input[^>]*name=\"code\"[^>]*>", html)
+    assert field
+    assert 'inputmode="numeric"' in field.group(0)
+    assert 'autocomplete="off"' in field.group(0)
+    assert "not the case reference" in html
+    assert '<span aria-current="page">Follow your case</span>' in html

@@ -4,6 +4,7 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from flask import Flask
@@ -461,3 +462,108 @@ def test_a_submission_refused_by_the_database_is_logged_without_its_text(
     counts = [int(re.search(r"\((\d+) refused", r.getMessage()).group(1)) for r in refusals]  # type: ignore[union-attr]
     assert counts[1] == counts[0] + 1
     assert secret not in caplog.text and "Det är mörkt" not in caplog.text
+
+
+def in_english(client: FlaskClient) -> None:
+    client.get("/language/en")
+
+
+def test_the_description_comes_before_the_place_and_the_optional_questions(
+    client: FlaskClient, demo: Municipality
+) -> None:
+    in_english(client)
+    html = client.get(FORM).get_data(as_text=True)
+    text, place = html.index('name="text"'), html.index('name="place"')
+    category = html.index('name="category"')
+    optional = html.index("If you want to, tell us more")
+    assert html.index('name="kind"') < text < place < category < optional
+    assert optional < html.index('name="commitment"') < html.index('name="email"')
+
+
+def test_commitments_are_short_choices_with_their_full_text_on_demand(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    html = client.get(FORM).get_data(as_text=True)
+    labels = re.findall(r'<label class="radio-label" for="commitment-\d+">([^<]*)</label>', html)
+    commitments = labels[1:]
+    assert commitments and all(len(label) <= 70 for label in commitments)
+    assert commitments[0].startswith("1. ")
+    details = html[html.index('<details class="details commitment-texts">') :]
+    details = details[: details.index("</details>")]
+    assert details.count("<li>") == len(commitments)
+    assert all(len(item) > 70 for item in re.findall(r"<li>([^<]*)</li>", details)[:1])
+
+
+def test_no_staff_words_on_the_residents_pages(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    form = client.get(FORM, headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    receipt = client.post(FORM, data=valid_form(client, db_session)).get_data(as_text=True)
+    for html in (form, receipt):
+        assert "moderator" not in html.lower()
+
+
+def test_a_poster_link_names_the_place_at_the_top_with_a_way_to_change_it(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    in_english(client)
+    ranten = db_session.scalars(select(Place).filter_by(slug="ranten")).one()
+    html = client.get(f"{FORM}?place=ranten").get_data(as_text=True)
+    banner = html.index("You are telling us about Ranten")
+    assert banner < html.index("<form")
+    assert 'href="#place"' in html
+    # An error keeps the place, and the banner says so again.
+    data = valid_form(client, db_session, place=str(ranten.id), text="")
+    again = client.post(FORM, data=data).get_data(as_text=True)
+    assert "You are telling us about Ranten" in again
+    assert "You are telling us about" not in client.get(FORM).get_data(as_text=True)
+
+
+def test_the_form_has_breadcrumbs_from_the_municipalitys_start(
+    client: FlaskClient, demo: Municipality
+) -> None:
+    in_english(client)
+    html = client.get(FORM).get_data(as_text=True)
+    crumbs = html[html.index('<nav class="breadcrumbs"') :]
+    crumbs = crumbs[: crumbs.index("</nav>")]
+    assert 'href="/falkoping/"' in crumbs and demo.name in crumbs
+    assert '<span aria-current="page">Give feedback</span>' in crumbs
+
+
+def test_a_receipt_with_an_email_address_says_the_code_is_not_mailed_for_privacy(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    in_english(client)
+    data = valid_form(client, db_session, email="anna@example.se", consent="y")
+    html = client.post(FORM, data=data).get_data(as_text=True)
+    assert CODE.search(html)
+    assert "because we do not know who you are" not in html
+    assert "For your privacy it is not sent by e-mail" in html
+    assert "When we reply, we send you an e-mail" in html
+
+
+def test_an_anonymous_receipt_says_the_code_cannot_be_sent(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    in_english(client)
+    html = client.post(FORM, data=valid_form(client, db_session)).get_data(as_text=True)
+    assert "because we do not know who you are" in html
+    assert "For your privacy" not in html
+
+
+def test_the_receipt_tells_the_code_from_the_reference_and_can_be_saved(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    in_english(client)
+    html = client.post(FORM, data=valid_form(client, db_session)).get_data(as_text=True)
+    match = CODE.search(html)
+    assert match
+    submission = db_session.scalars(select(Submission)).one()
+    assert "Secret, like a password" in html and "Not secret. Quote it" in html
+    assert "data-print" in html
+    link = re.search(r'href="data:text/plain;charset=utf-8,([^"]*)" download="([^"]*)"', html)
+    assert link
+    saved = unquote(link.group(1).replace("&amp;", "&"))
+    assert match.group(1) in saved and submission.reference in saved
+    assert "http://127.0.0.1:5000/falkoping/case" in saved or "/falkoping/case" in saved
+    assert link.group(2) == f"receipt-{submission.reference}.txt"

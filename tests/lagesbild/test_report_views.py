@@ -105,7 +105,9 @@ def test_a_period_after_an_empty_one_says_there_is_nothing_to_compare_with(
 
     html = response.get_data(as_text=True)
     assert "<dt>Change</dt><dd>No earlier data to compare with</dd>" in html
-    assert "No accepted input was received in the previous period, 2022-01-01 to 2022-12-31" in html
+    assert (
+        "No accepted input was received in the previous period, 1 January 2022 to 31 December 2022"
+    ) in html
     assert "+1" not in html
     assert ">Previous period</th>" not in html  # the tables show this period only
     assert "trend-previous" not in html.split('id="by-month"')[1].split("</svg>")[0]
@@ -148,7 +150,7 @@ def test_dates_that_cannot_be_used_answer_400_with_the_default_period(
     # What was typed stays in the form; the report is the default period's.
     typed = query.split("&")[0 if field == "period-from" else 1].split("=")[1]
     assert f'value="{typed}"' in html
-    assert "Accepted input received from 2024-01-01 to 2024-12-31" in html
+    assert "Accepted input received from 1 January 2024 to 31 December 2024" in html
 
 
 def test_another_municipality_answers_404(moderator_client: FlaskClient, neighbour: Estate) -> None:

@@ -41,3 +41,19 @@ def test_place_of_another_municipality_answers_404(client: FlaskClient, demo: Mu
 def test_empty_gazetteer_says_so(client: FlaskClient, demo: Municipality) -> None:
     empty = MunicipalityFactory()
     assert client.get(f"/{empty.slug}/places").status_code == 200
+
+
+def test_place_page_has_breadcrumbs_and_sub_places(client: FlaskClient, demo: Municipality) -> None:
+    client.get("/language/en")
+    places = client.get("/falkoping/places").get_data(as_text=True)
+    assert '<span aria-current="page">Places</span>' in places
+    html = client.get("/falkoping/places/ranten").get_data(as_text=True)
+    assert 'href="/falkoping/places"' in html
+    assert '<span aria-current="page">Ranten</span>' in html
+
+
+def test_an_empty_place_says_so(client: FlaskClient, demo: Municipality) -> None:
+    place = PlaceFactory(municipality_id=demo.id, slug="ny-plats", name="Ny plats")
+    client.get("/language/en")
+    html = client.get(f"/falkoping/places/{place.slug}").get_data(as_text=True)
+    assert "Nothing has been reported about this place yet" in html

@@ -359,7 +359,7 @@ def test_the_invitation_table_says_what_happened_to_each_mail(
         dt.datetime(2026, 12, 5, 9, 30, tzinfo=dt.UTC),
     )
     db_session.commit()
-    assert "E-mail: Sent 12/5/26, 10:30" in text(mod_client.get(sent.headers["Location"]))
+    assert "E-mail: Sent 2026-12-05 10:30" in text(mod_client.get(sent.headers["Location"]))
     message.state, message.sent_at = OutboxState.FAILED, None
     message.last_error = "SMTPRecipientsRefused: 550 5.1.1 No such mailbox"
     db_session.commit()

@@ -88,7 +88,7 @@ def test_the_queue_shows_each_row_with_its_markers_and_link(
         assert text in html
     assert light.label["en"] in html
     # Stored in UTC, shown in Stockholm's time (summer time: UTC+2).
-    assert re.search(r'<time datetime="2024-05-01T12:00:00\+00:00">[^<]*\b2:00', html)
+    assert re.search(r'<time datetime="2024-05-01T12:00:00\+00:00">[^<]*\b14:00–15:00', html)
     assert 'name="bulk-selected"' in html
 
 
