@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import threading
@@ -54,9 +55,17 @@ class LiveServer:
 
 @contextmanager
 def demo_server(
-    tmp_path_factory: pytest.TempPathFactory, name: str, **overrides: Any
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    *,
+    today: dt.date | None = None,
+    **overrides: Any,
 ) -> Iterator[LiveServer]:
-    """A live server with the Falköping demo on a database of its own (``name``)."""
+    """A live server with the Falköping demo on a database of its own (``name``).
+
+    With ``today``, the demo is loaded as ``dialogue demo load`` does on that day: its pledge is
+    in force.
+    """
     postgres = os.environ.get("DIALOGUE_TEST_DATABASE_URL")
     if postgres:
         url = recreate_postgres_database(postgres, name)
@@ -68,7 +77,7 @@ def demo_server(
     values.update(overrides)
     app = migrated_app(make_settings(url, instance, **values))
     with app.app_context():
-        load_demo(db.session)
+        load_demo(db.session, today=today)
         db.session.remove()
     server.start(app)
     try:
