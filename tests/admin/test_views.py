@@ -328,11 +328,11 @@ def test_a_new_category_is_offered_by_the_public_form_at_once(
 
 
 def test_a_new_group_needs_its_labels(admin_client: FlaskClient) -> None:
-    data = {"group": "new", "label_sv": "Bänkar", "label_en": "Benches", "group_label_sv": "Parker"}
+    data = {"group": "new", "label_sv": "Bänkar", "label_en": "Benches", "group_label_en": "Parks"}
     response = post(admin_client, f"{ADMIN}/categories/new", data)
     assert response.status_code == 422
-    assert 'href="#group_label_en"' in text(response)
-    assert 'value="Parker"' in text(response)
+    assert 'href="#group_label_sv"' in text(response)
+    assert 'value="Parks"' in text(response)
 
 
 # Response templates
