@@ -39,6 +39,7 @@ from dialogue.organisations.views import bp as organisations_bp
 from dialogue.pages.municipality_views import bp as pledges_bp
 from dialogue.pages.place_views import bp as places_bp
 from dialogue.pages.views import bp as pages_bp
+from dialogue.pledges import filters as pledge_filters
 from dialogue.resources import resource_path
 from dialogue.rounds.public_views import bp as answer_bp
 from dialogue.rounds.staff_views import bp as rounds_bp
@@ -210,6 +211,7 @@ def _init_templates(app: Flask, settings: Settings) -> None:
         **submission_filters.FILTERS,
         **auditlog_filters.FILTERS,
         **lagesbild_filters.FILTERS,
+        **pledge_filters.FILTERS,
     }
     templating.init_app(app, filters=filters)
 

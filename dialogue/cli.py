@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from dialogue import create_app
 from dialogue.accounts.models import Role
-from dialogue.accounts.services import create_account, password_link_token
+from dialogue.accounts.services import NewAccount, create_account, password_link_token
 from dialogue.accounts.sessions import purge_sessions
 from dialogue.catalogues import SOURCE_LOCALE, compile_all, extract, update
 from dialogue.config import current_settings
@@ -101,12 +101,14 @@ def accounts_create(  # noqa: PLR0917 (click passes every option)
         with force_locale(SOURCE_LOCALE):  # the command speaks the catalogues' source language
             account = create_account(
                 db.session,
-                email=email,
-                name=name,
-                role=Role(role),
-                password=password,
-                municipality_id=municipality_id,
-                police_area_id=area_id,
+                NewAccount(
+                    email=email,
+                    name=name,
+                    role=Role(role),
+                    password=password,
+                    municipality_id=municipality_id,
+                    police_area_id=area_id,
+                ),
             )
     except InvalidInputError as error:
         messages = "; ".join(f"{field}: {message}" for field, message in error.errors.items())

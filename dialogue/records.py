@@ -7,14 +7,15 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol, TypeVar
 
+from babel import Locale
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
 
+from dialogue.catalogues import SOURCE_LOCALE
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
-from dialogue.i18n import _l
+from dialogue.i18n import PlainLazyString, _l
 from dialogue.sanitize import clean_line, clean_text
-
-LOCALES = ("sv", "en")
 
 
 class Owned(Protocol):
@@ -48,8 +49,23 @@ def localized_text(value: Mapping[str, str]) -> Localized:
     return {locale: text for locale, text in cleaned.items() if text}
 
 
-def missing_locales(value: Mapping[str, str] | None, wanted: Iterable[str] = LOCALES) -> list[str]:
+def missing_locales(value: Mapping[str, str] | None, wanted: Iterable[str]) -> list[str]:
+    """The languages of ``wanted`` that ``value`` has no text in."""
     return [locale for locale in wanted if not (value or {}).get(locale)]
+
+
+def _name_for_reader(locale: str) -> str:
+    # Outside any app (a service called from a script) the catalogues' source language reads it.
+    reader = get_locale() or Locale.parse(SOURCE_LOCALE)
+    return Locale.parse(locale).get_display_name(reader) or locale
+
+
+def language_for_reader(locale: str) -> PlainLazyString:
+    """The name of ``locale``'s language in the reader's language, when the message is read.
+
+    For sentences such as "Give the title in %(language)s." ("svenska", "English").
+    """
+    return PlainLazyString(_name_for_reader, locale)
 
 
 def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from dialogue import create_app
 from dialogue.accounts.models import Role
-from dialogue.accounts.services import create_account
+from dialogue.accounts.services import NewAccount, create_account
 from dialogue.config import Settings
 from dialogue.extensions import db
 from dialogue.resources import resource_path
@@ -107,11 +107,13 @@ def make_staff(session: Session, email: str, role: str, **scope: int) -> Any:
     """An account with one role: ``municipality_id=…`` or, for analysts, ``police_area_id=…``."""
     return create_account(
         session,
-        email=email,
-        name=email.split("@", maxsplit=1)[0].title(),
-        role=Role(role),
-        password=STAFF_PASSWORD,
-        **scope,
+        NewAccount(
+            email=email,
+            name=email.split("@", maxsplit=1)[0].title(),
+            role=Role(role),
+            password=STAFF_PASSWORD,
+            **scope,
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from dialogue.lagesbild.data import Period
 from dialogue.lagesbild.report import build_report
 from dialogue.lagesbild.snapshots import freeze
 from dialogue.models import Category, Commitment, Initiative, Municipality, Place, Pledge
+from dialogue.outbox.mail import Mail
 from dialogue.outbox.models import OutboxMessage, OutboxState
 from dialogue.outbox.services import enqueue
 from dialogue.rounds import tokens
@@ -108,8 +109,7 @@ def failed_message(session: Session, municipality_id: int) -> OutboxMessage:
         session,
         municipality_id=municipality_id,
         to_address="kontakt@example.se",
-        subject="Inbjudan",
-        body="Hej!",
+        mail=Mail("Inbjudan", "Hej!"),
         kind="round_invitation",
     )
     message.state, message.attempts = OutboxState.FAILED, 8

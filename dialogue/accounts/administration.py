@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account, Membership, Role, SessionEnd
-from dialogue.accounts.services import create_account, get_account_by_email, grant_role
+from dialogue.accounts.services import NewAccount, create_account, get_account_by_email, grant_role
 from dialogue.accounts.sessions import end_all_sessions
 from dialogue.audit.services import Target, record
 from dialogue.db import DbSession
@@ -77,10 +77,9 @@ def create_member(
     _require_local_role(data.role)
     return create_account(
         session,
-        email=data.email,
-        name=data.name,
-        role=data.role,
-        municipality_id=municipality_id,
+        NewAccount(
+            email=data.email, name=data.name, role=data.role, municipality_id=municipality_id
+        ),
         actor_id=actor.id,
     )
 

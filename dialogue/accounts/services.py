@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -38,29 +39,31 @@ def get_account_by_email(session: DbSession, email: str) -> Account | None:
     return session.scalar(select(Account).where(func.lower(Account.email) == email.lower()))
 
 
-def create_account(
-    session: DbSession,
-    *,
-    email: str,
-    name: str,
-    role: Role,
-    municipality_id: int | None = None,
-    police_area_id: int | None = None,
-    password: str | None = None,
-    actor_id: int | None = None,
-) -> Account:
+@dataclasses.dataclass(frozen=True)
+class NewAccount:
+    """Who the new account is and its one role: here (``municipality_id``) or in a police area."""
+
+    email: str
+    name: str
+    role: Role
+    municipality_id: int | None = None
+    police_area_id: int | None = None
+    password: str | None = None
+
+
+def create_account(session: DbSession, data: NewAccount, *, actor_id: int | None = None) -> Account:
     """A new account with one role; without a password it is set through a one-time link."""
-    address = normalize_email(email)
+    address = normalize_email(data.email)
     if get_account_by_email(session, address) is not None:
         raise InvalidInputError({"email": _l("An account with that e-mail address exists.")})
-    if password is not None:
-        problem = passwords.password_problem(password, address)
+    if data.password is not None:
+        problem = passwords.password_problem(data.password, address)
         if problem:
             raise InvalidInputError({"password": problem})
     account = Account(
         email=address,
-        name=clean_line(name) or address,
-        password_hash=passwords.hash_password(password) if password else None,
+        name=clean_line(data.name) or address,
+        password_hash=passwords.hash_password(data.password) if data.password else None,
     )
     session.add(account)
     session.flush()
@@ -68,11 +71,13 @@ def create_account(
         session,
         actor_id,
         "account.created",
-        Target("account", account.id, municipality_id),
+        Target("account", account.id, data.municipality_id),
         email=address,
         name=account.name,
     )
-    grant_role(session, account, role, municipality_id, police_area_id, actor_id=actor_id)
+    grant_role(
+        session, account, data.role, data.municipality_id, data.police_area_id, actor_id=actor_id
+    )
     session.commit()
     return account
 
@@ -241,8 +246,7 @@ def request_password_reset(
         session,
         municipality_id=None,
         to_address=account.email,
-        subject=mail.subject,
-        body=mail.body,
+        mail=mail,
         kind=PASSWORD_RESET,
     )
     record(

@@ -1,5 +1,6 @@
 """Administration forms. Text in several languages is one field per language (``*_sv``,
-``*_en``); lists are one item per line. The services check the rules again."""
+``*_en``); lists are one item per line. Which language a text is required in is the
+municipality's choice, so the services check that, naming the field (``title_<locale>``)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from dialogue.web.forms import (
     MaxChars,
     choice_values,
     lines,
+    localized,
     localized_data,
     plain_text,
 )
@@ -85,16 +87,12 @@ class SignatoryRow(Form):
     role_en = _row_line(_l("Role in English"))
 
     def validate_name(self, field: Field) -> None:
-        if not field.data and (self.role_sv.data or self.role_en.data):
+        if not field.data and any(localized(self, "role").values()):
             raise ValidationError(_l("Give the signatory's name."))
-
-    def validate_role_sv(self, field: Field) -> None:
-        if self.name.data and not field.data:
-            raise ValidationError(_l("Give the signatory's role in Swedish."))
 
 
 class PledgeForm(DialogueForm):
-    title_sv = _line(_l("Title in Swedish"), required=_l("Give the title in Swedish."))
+    title_sv = _line(_l("Title in Swedish"))
     title_en = _line(_l("Title in English"))
     focus_sv = _text(_l("Focus in Swedish"))
     focus_en = _text(_l("Focus in English"))
@@ -124,17 +122,13 @@ class PledgeForm(DialogueForm):
             self.signatories.append_entry()
 
     def sources(self) -> list[Localized]:
-        pairs = zip_longest(lines(self.sources_sv.data), lines(self.sources_en.data), fillvalue="")
-        return [{"sv": sv, "en": en} for sv, en in pairs]
+        """One source per line, the n-th line of each language being the same source."""
+        columns = {locale: lines(text) for locale, text in localized(self, "sources").items()}
+        rows = zip_longest(*columns.values(), fillvalue="")
+        return [dict(zip(columns, row, strict=True)) for row in rows]
 
     def signatory_rows(self) -> list[tuple[str, Localized]]:
-        return [
-            (
-                row.form.name.data or "",
-                {"sv": row.form.role_sv.data or "", "en": row.form.role_en.data or ""},
-            )
-            for row in self.signatories
-        ]
+        return [(row.form.name.data or "", localized(row.form, "role")) for row in self.signatories]
 
     def error_items(self) -> list[tuple[str, str]]:
         """The summary links to each signatory field with a problem, not to the whole list."""
@@ -153,39 +147,34 @@ class PledgeForm(DialogueForm):
             "valid_from": pledge.valid_from.isoformat(),
             "valid_to": pledge.valid_to.isoformat(),
             "signed_on": pledge.signed_on.isoformat() if pledge.signed_on else "",
-            "sources_sv": "\n".join(s.get("sv", "") for s in pledge.sources),
-            "sources_en": "\n".join(s.get("en", "") for s in pledge.sources if s.get("en")),
             "signatories": [
-                {
-                    "name": s.get("name", ""),
-                    "role_sv": s["role"].get("sv", ""),
-                    "role_en": s["role"].get("en", ""),
-                }
+                {"name": s.get("name", ""), **localized_data("role", s["role"])}
                 for s in pledge.signatories
             ],
         }
+        sources = localized_data("sources", None)
+        for field in sources:
+            locale = field.removeprefix("sources_")
+            sources[field] = "\n".join(s[locale] for s in pledge.sources if s.get(locale))
+        data.update(sources)
         for field in ("title", "focus", "goal"):
             data.update(localized_data(field, getattr(pledge, field)))
         return data
 
 
 class CommitmentForm(DialogueForm):
-    text_sv = _text(
-        _l("The commitment in Swedish"), required=_l("Write the commitment in Swedish.")
-    )
+    text_sv = _text(_l("The commitment in Swedish"))
     text_en = _text(_l("The commitment in English"))
 
 
 class ProgressUpdateForm(DialogueForm):
     published_on = _date(_l("Date"), required=_l("Give the date of the update."))
-    update_sv = _text(
-        _l("What was done, in Swedish"), required=_l("Write what was done, in Swedish.")
-    )
+    update_sv = _text(_l("What was done, in Swedish"))
     update_en = _text(_l("What was done, in English"))
 
 
 class InitiativeForm(DialogueForm):
-    name_sv = _line(_l("Name in Swedish"), required=_l("Give the initiative's name in Swedish."))
+    name_sv = _line(_l("Name in Swedish"))
     name_en = _line(_l("Name in English"))
     description_sv = _text(_l("Description in Swedish (optional)"))
     description_en = _text(_l("Description in English (optional)"))
@@ -272,10 +261,6 @@ ROUTE_CHOICES = [
 ]
 
 
-def _label(label: Any, message: Any) -> StringField:
-    return _line(label, required=message)
-
-
 def _route() -> RadioField:
     return RadioField(
         _l("Who usually acts on it"), choices=ROUTE_CHOICES, default=NONE, validators=[Optional()]
@@ -287,8 +272,8 @@ def _sensitive() -> BooleanField:
 
 
 class CategoryForm(DialogueForm):
-    label_sv = _label(_l("Label in Swedish"), _l("Give the label in Swedish."))
-    label_en = _label(_l("Label in English"), _l("Give the label in English."))
+    label_sv = _line(_l("Label in Swedish"))
+    label_en = _line(_l("Label in English"))
     default_route = _route()
     is_sensitive = _sensitive()
 
@@ -304,8 +289,8 @@ class NewCategoryForm(DialogueForm):
     )
     group_label_sv = _line(_l("New group's label in Swedish"))
     group_label_en = _line(_l("New group's label in English"))
-    label_sv = _label(_l("Label in Swedish"), _l("Give the label in Swedish."))
-    label_en = _label(_l("Label in English"), _l("Give the label in English."))
+    label_sv = _line(_l("Label in Swedish"))
+    label_en = _line(_l("Label in English"))
     default_route = _route()
     is_sensitive = _sensitive()
 

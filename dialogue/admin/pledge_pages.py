@@ -11,7 +11,7 @@ from dialogue.cache import clear_process_caches
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
-from dialogue.municipalities.tenancy import local_today
+from dialogue.municipalities.tenancy import current_tenant, local_today
 from dialogue.places.editing import list_places
 from dialogue.pledges import commitments, initiatives
 from dialogue.pledges import editing as pledges
@@ -35,7 +35,8 @@ def pledge_list() -> Response:
 @admin_required
 def pledge(pledge_id: int) -> Response:
     found = _pledge(pledge_id)
-    return page("admin/pledge.html", pledge=found, problems=pledges.publish_problems(found))
+    problems = pledges.publish_problems(found, current_tenant().default_locale)
+    return page("admin/pledge.html", pledge=found, problems=problems)
 
 
 def _pledge_input(form: PledgeForm) -> pledges.PledgeInput:

@@ -13,11 +13,20 @@ from sqlalchemy.orm import aliased
 from dialogue.accounts.access import Scope, require_admin
 from dialogue.accounts.models import Account
 from dialogue.audit.services import Target, record
+from dialogue.catalogues import SOURCE_LOCALE
 from dialogue.categories.models import Category, Route
 from dialogue.db import DbSession, Localized, commit_retrying
-from dialogue.errors import InvalidInputError
+from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
-from dialogue.records import changes, get_owned, localized_line, missing_locales, slugify
+from dialogue.municipalities.models import Municipality
+from dialogue.records import (
+    changes,
+    get_owned,
+    language_for_reader,
+    localized_line,
+    missing_locales,
+    slugify,
+)
 
 MAX_CODE = 64
 
@@ -104,7 +113,9 @@ def create_category(
         data.group_id,
         localized_line(data.group_label) if data.group_label is not None else None,
     )
-    errors = _label_problems(data.category.label, "label")
+    errors = _label_problems(
+        data.category.label, "label", _required_locale(session, municipality_id)
+    )
     _group(session, municipality_id, data, errors)
     if errors:
         raise InvalidInputError(errors)
@@ -148,7 +159,7 @@ def update_category(
     require_admin(scope, municipality_id)
     category = get_owned(session, Category, municipality_id, category_id)
     data = _cleaned(data)
-    errors = _label_problems(data.label, "label")
+    errors = _label_problems(data.label, "label", _required_locale(session, municipality_id))
     if errors:
         raise InvalidInputError(errors)
     before = _audit_values(category)
@@ -215,7 +226,8 @@ def _group(
 ) -> Category | None:
     """The existing group asked for (None: a new one), noting problems in ``errors``."""
     if data.group_id is None:
-        errors.update(_label_problems(data.group_label or {}, "group_label"))
+        required = _required_locale(session, municipality_id)
+        errors.update(_label_problems(data.group_label or {}, "group_label", required))
         return None
     group = session.get(Category, data.group_id)
     if group is None or group.municipality_id != municipality_id or group.parent_id is not None:
@@ -228,12 +240,21 @@ def _cleaned(data: CategoryInput) -> CategoryInput:
     return dataclasses.replace(data, label=localized_line(data.label))
 
 
-def _label_problems(label: Localized, field: str) -> dict[str, Any]:
+def _required_locale(session: DbSession, municipality_id: int) -> str:
+    """The language every label must have here; the others are optional."""
+    municipality = session.get(Municipality, municipality_id)
+    if municipality is None:
+        raise NotFoundError(municipality_id)
+    return municipality.default_locale
+
+
+def _label_problems(label: Localized, field: str, required: str) -> dict[str, Any]:
+    """A label is needed in the municipality's required language; the others are optional."""
     return {
-        f"{field}_{locale}": (
-            _l("Give the label in Swedish.") if locale == "sv" else _l("Give the label in English.")
+        f"{field}_{locale}": _l(
+            "Give the label in %(language)s.", language=language_for_reader(locale)
         )
-        for locale in missing_locales(label)
+        for locale in missing_locales(label, [required])
     }
 
 
@@ -260,8 +281,10 @@ def _add(
 def _new_code(
     session: DbSession, municipality_id: int, group: Category | None, label: Localized
 ) -> str:
-    """``GROUP.WORDS`` from the English label (else the Swedish), unique in the municipality."""
-    words = slugify(label.get("en") or label.get("sv") or "").upper().replace("-", "_")
+    """``GROUP.WORDS`` from the label, unique in the municipality."""
+    # Codes read as the catalogues' source language where the label has it.
+    text = label.get(SOURCE_LOCALE) or next((value for value in label.values() if value), "")
+    words = slugify(text).upper().replace("-", "_")
     prefix = f"{group.code}." if group else ""
     base = (prefix + (words or "CATEGORY"))[: MAX_CODE - 4]
     taken = set(

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 
 from dialogue.accounts.models import Account, Role
-from dialogue.accounts.services import create_account, get_account_by_email
+from dialogue.accounts.services import NewAccount, create_account, get_account_by_email
 from dialogue.categories.models import Category, Route
 from dialogue.db import DbSession
 from dialogue.municipalities.models import Municipality, PoliceArea
@@ -79,10 +79,12 @@ def ensure_demo_administrator(
     if account is None:
         account = create_account(
             session,
-            email=email,
-            name="Demo administrator",
-            role=Role.ADMIN,
-            municipality_id=municipality.id,
+            NewAccount(
+                email=email,
+                name="Demo administrator",
+                role=Role.ADMIN,
+                municipality_id=municipality.id,
+            ),
         )
     return account
 

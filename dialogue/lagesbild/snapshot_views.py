@@ -156,6 +156,7 @@ def show(snapshot_id: int) -> Response:
         verified=found.verified,
         others=found.others,
         pledges=found.pledges,
+        next_pledge=found.next_pledge,
         form=ButtonForm(),
         can_draft=current_scope().can_administer(current_tenant().id),
     )

@@ -33,7 +33,7 @@ from dialogue.pledges.models import Pledge, PledgeStatus
 from dialogue.pledges.services import (
     NextDraft,
     add_next_draft,
-    get_pledge_in_force,
+    get_pledge_to_continue,
     list_pledges_based_on,
 )
 
@@ -206,6 +206,7 @@ class SnapshotPage:
     verified: bool
     others: list[LagesbildSnapshot]
     pledges: list[Pledge]
+    next_pledge: NextPledge
 
 
 def get_snapshot_page(
@@ -221,6 +222,7 @@ def get_snapshot_page(
         verified=verify(snapshot),
         others=others,
         pledges=list_pledges_based_on(session, municipality_id, snapshot.id),
+        next_pledge=plan_next_pledge(session, snapshot),
     )
 
 
@@ -354,6 +356,22 @@ def next_validity(period_end: dt.date) -> tuple[dt.date, dt.date]:
     return start, after - dt.timedelta(days=1)
 
 
+@dataclasses.dataclass(frozen=True)
+class NextPledge:
+    """What drafting the next pledge from a snapshot makes: its period, and what it copies."""
+
+    copied_from: Pledge | None
+    valid_from: dt.date
+    valid_to: dt.date
+
+
+def plan_next_pledge(session: DbSession, snapshot: LagesbildSnapshot) -> NextPledge:
+    """The next pledge's period (the year after the snapshot's) and the pledge it continues."""
+    valid_from, valid_to = next_validity(snapshot.period_end)
+    copied_from = get_pledge_to_continue(session, snapshot.municipality_id, snapshot.period_end)
+    return NextPledge(copied_from, valid_from, valid_to)
+
+
 def create_pledge_from(
     session: DbSession,
     snapshot: LagesbildSnapshot,
@@ -364,9 +382,9 @@ def create_pledge_from(
 ) -> Pledge:
     """A draft of the next pledge, based on ``snapshot``; administrators only.
 
-    Title, focus, goal, sources and commitments start as those of the pledge in force
-    during the snapshot's period, for the administrators to rewrite on the pledge pages.
-    The new texts (title, source) are written in each of ``locales``.
+    Title, focus, goal, sources, commitments, initiatives and signatories start as those of
+    the pledge it continues (:func:`plan_next_pledge`), for the administrators to rewrite on
+    the pledge pages. The new texts (title, source) are written in each of ``locales``.
     """
     require_admin(scope, snapshot.municipality_id)
     based_on = list_pledges_based_on(session, snapshot.municipality_id, snapshot.id)
@@ -374,10 +392,8 @@ def create_pledge_from(
         raise InvalidInputError(
             {"snapshot": _("A draft pledge based on this snapshot already exists.")}
         )
-    current = get_pledge_in_force(
-        session, snapshot.municipality_id, snapshot.period_start, snapshot.period_end
-    )
-    valid_from, valid_to = next_validity(snapshot.period_end)
+    plan = plan_next_pledge(session, snapshot)
+    current, valid_from, valid_to = plan.copied_from, plan.valid_from, plan.valid_to
     source = localized_label(snapshot, locales)
     old_sources = [dict(s) for s in (current.sources if current else []) if dict(s) != source]
     pledge = add_next_draft(

@@ -45,6 +45,7 @@ from dialogue.config import Settings
 from dialogue.db import DbSession
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
+from dialogue.outbox.mail import Mail
 from dialogue.outbox.models import OutboxMessage, OutboxState
 
 if TYPE_CHECKING:
@@ -72,8 +73,7 @@ def enqueue(
     *,
     municipality_id: int | None,
     to_address: str,
-    subject: str,
-    body: str,
+    mail: Mail,
     kind: str,
     submission_id: int | None = None,
 ) -> OutboxMessage:
@@ -82,8 +82,8 @@ def enqueue(
         municipality_id=municipality_id,
         submission_id=submission_id,
         to_address=to_address,
-        subject=subject,
-        body=body,
+        subject=mail.subject,
+        body=mail.body,
         kind=kind,
         state=OutboxState.QUEUED,
     )

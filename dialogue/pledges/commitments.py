@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
@@ -15,9 +14,9 @@ from dialogue.audit.services import Target, record
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
-from dialogue.pledges.editing import require_open
+from dialogue.pledges.editing import require_open, required_locale
 from dialogue.pledges.models import Commitment, Pledge, PledgeStatus, ProgressUpdate
-from dialogue.records import get_owned, localized_text
+from dialogue.records import get_owned, language_for_reader, localized_text
 
 
 def get_commitment(
@@ -49,7 +48,7 @@ def add_commitment(
     pledge = get_owned(session, Pledge, municipality_id, pledge_id)
     require_open(pledge)
     text = localized_text(text)
-    _check_commitment_text(pledge, text)
+    _check_commitment_text(text, required_locale(session, municipality_id))
     last = session.scalar(
         select(func.max(Commitment.position)).where(Commitment.pledge_id == pledge.id)
     )
@@ -83,7 +82,7 @@ def update_commitment(
     commitment = get_owned(session, Commitment, municipality_id, commitment_id)
     require_open(commitment.pledge)
     text = localized_text(text)
-    _check_commitment_text(commitment.pledge, text)
+    _check_commitment_text(text, required_locale(session, municipality_id))
     if commitment.text != text:
         changed = {"text": [commitment.text, dict(text)]}
         commitment.text = dict(text)
@@ -167,14 +166,15 @@ def _renumber(commitments: list[Commitment]) -> list[Commitment]:
     return ordered
 
 
-def _check_commitment_text(pledge: Pledge, text: Localized) -> None:
-    errors: dict[str, Any] = {}
-    if not text.get("sv"):
-        errors["text_sv"] = _l("Write the commitment in Swedish.")
-    if pledge.status == PledgeStatus.PUBLISHED and not text.get("en"):
-        errors["text_en"] = _l("A published pledge needs the commitment in English too.")
-    if errors:
-        raise InvalidInputError(errors)
+def _check_commitment_text(text: Localized, required: str) -> None:
+    if not text.get(required):
+        raise InvalidInputError(
+            {
+                f"text_{required}": _l(
+                    "Write the commitment in %(language)s.", language=language_for_reader(required)
+                )
+            }
+        )
 
 
 # Progress updates
@@ -206,8 +206,12 @@ def add_progress_update(
             {"published_on": _l("Progress can be reported once the pledge is published.")}
         )
     text = localized_text(data.text)
-    if not text.get("sv"):
-        raise InvalidInputError({"update_sv": _l("Write what was done, in Swedish.")})
+    required = required_locale(session, municipality_id)
+    if not text.get(required):
+        message = _l(
+            "Write what was done, in %(language)s.", language=language_for_reader(required)
+        )
+        raise InvalidInputError({f"update_{required}": message})
     update = ProgressUpdate(
         municipality_id=municipality_id,
         commitment=commitment,

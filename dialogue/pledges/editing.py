@@ -21,10 +21,12 @@ from dialogue.audit.services import Target, record
 from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
+from dialogue.municipalities.models import Municipality
 from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus, ProgressUpdate
 from dialogue.records import (
     changes,
     get_owned,
+    language_for_reader,
     localized_line,
     localized_text,
     missing_locales,
@@ -86,22 +88,36 @@ def get_pledge(session: DbSession, municipality_id: int, pledge_id: int, *, scop
     return pledge
 
 
-def publish_problems(pledge: Pledge) -> dict[str, str]:
-    """What stops a draft from being published, by the part of the page it concerns."""
+def required_locale(session: DbSession, municipality_id: int) -> str:
+    """The language every text of the municipality's pledge must have; others are optional."""
+    municipality = session.get(Municipality, municipality_id)
+    if municipality is None:
+        raise NotFoundError(municipality_id)
+    return municipality.default_locale
+
+
+def publish_problems(pledge: Pledge, required: str) -> dict[str, str]:
+    """What stops a draft from being published, by the part of the page it concerns.
+
+    Every text is needed in the ``required`` language; the others are optional.
+    """
     problems: dict[str, str] = {}
+    language = language_for_reader(required)
     for field, message in (
-        ("title", _l("Give the title in Swedish and in English.")),
-        ("focus", _l("Give the focus in Swedish and in English.")),
-        ("goal", _l("Give the goal in Swedish and in English.")),
+        ("title", _l("Give the title in %(language)s.", language=language)),
+        ("focus", _l("Give the focus in %(language)s.", language=language)),
+        ("goal", _l("Give the goal in %(language)s.", language=language)),
     ):
-        if missing_locales(getattr(pledge, field)):
+        if missing_locales(getattr(pledge, field), [required]):
             problems[field] = str(message)
     if not pledge.signatories:
         problems["signatories"] = str(_l("Name at least one signatory."))
     if not pledge.commitments:
         problems["commitments"] = str(_l("Add at least one commitment."))
-    elif any(missing_locales(c.text) for c in pledge.commitments):
-        problems["commitments"] = str(_l("Give every commitment in Swedish and in English."))
+    elif any(missing_locales(c.text, [required]) for c in pledge.commitments):
+        problems["commitments"] = str(
+            _l("Give every commitment in %(language)s.", language=language)
+        )
     return problems
 
 
@@ -114,7 +130,7 @@ def create_pledge(
     """A new draft pledge."""
     require_admin(scope, municipality_id)
     data = _cleaned(data)
-    _check_pledge_input(data, published=False)
+    _check_pledge_input(data, required_locale(session, municipality_id), published=False)
     pledge = Pledge(municipality_id=municipality_id, status=PledgeStatus.DRAFT)
     _apply_pledge_input(pledge, data)
     session.add(pledge)
@@ -144,7 +160,11 @@ def update_pledge(
     pledge = get_owned(session, Pledge, municipality_id, pledge_id)
     require_open(pledge)
     data = _cleaned(data)
-    _check_pledge_input(data, published=pledge.status == PledgeStatus.PUBLISHED)
+    _check_pledge_input(
+        data,
+        required_locale(session, municipality_id),
+        published=pledge.status == PledgeStatus.PUBLISHED,
+    )
     before = _pledge_values(pledge)
     _apply_pledge_input(pledge, data)
     changed = changes(before, _pledge_values(pledge))
@@ -168,7 +188,7 @@ def publish_pledge(
     pledge = get_pledge(session, municipality_id, pledge_id, scope=scope)
     if pledge.status != PledgeStatus.DRAFT:
         raise InvalidInputError({"status": _l("Only a draft can be published.")})
-    problems = publish_problems(pledge)
+    problems = publish_problems(pledge, required_locale(session, municipality_id))
     if problems:
         raise InvalidInputError(problems)
     _set_status(session, pledge, PledgeStatus.PUBLISHED, "pledge.published", actor)
@@ -241,31 +261,36 @@ def _cleaned(data: PledgeInput) -> PledgeInput:
     )
 
 
-def _check_pledge_input(data: PledgeInput, *, published: bool) -> None:
+def _check_pledge_input(data: PledgeInput, required: str, *, published: bool) -> None:
+    """Problems by form field (``title_<locale>``); only the ``required`` language is needed."""
     errors: dict[str, Any] = {}
-    if not data.title.get("sv"):
-        errors["title_sv"] = _l("Give the title in Swedish.")
+    language = language_for_reader(required)
+    if not data.title.get(required):
+        errors[f"title_{required}"] = _l("Give the title in %(language)s.", language=language)
     if data.valid_to < data.valid_from:
         errors["valid_to"] = _l("The end date must be the same as or after the start date.")
-    if any(not s.name or not s.role.get("sv") for s in data.signatories):
-        errors["signatories"] = _l("Give every signatory a name and a role in Swedish.")
+    if any(not s.name or not s.role.get(required) for s in data.signatories):
+        errors["signatories"] = _l(
+            "Give every signatory a name and a role in %(language)s.", language=language
+        )
     if len(data.sources) != len({tuple(sorted(s.items())) for s in data.sources}):
-        errors["sources_sv"] = _l("A source is listed twice. Remove one of them.")
-    if any(not source.get("sv") for source in data.sources):
-        errors["sources_sv"] = _l("Give every source in Swedish.")
+        errors[f"sources_{required}"] = _l("A source is listed twice. Remove one of them.")
+    if any(not source.get(required) for source in data.sources):
+        errors[f"sources_{required}"] = _l("Give every source in %(language)s.", language=language)
     if published:
-        errors.update(_published_gaps(data))
+        errors.update(_published_gaps(data, required))
     if errors:
         raise InvalidInputError(errors)
 
 
-def _published_gaps(data: PledgeInput) -> dict[str, Any]:
-    """A published pledge must stay complete."""
+def _published_gaps(data: PledgeInput, required: str) -> dict[str, Any]:
+    """A published pledge must stay complete in the required language."""
     gaps: dict[str, Any] = {}
     for field, value in (("title", data.title), ("focus", data.focus), ("goal", data.goal)):
-        for locale in missing_locales(value):
+        for locale in missing_locales(value, [required]):
             gaps[f"{field}_{locale}"] = _l(
-                "A published pledge needs this text in Swedish and in English."
+                "A published pledge needs this text in %(language)s.",
+                language=language_for_reader(locale),
             )
     if not data.signatories:
         gaps["signatories"] = _l("A published pledge needs at least one signatory.")

@@ -15,9 +15,15 @@ from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError, NotFoundError
 from dialogue.i18n import _l
 from dialogue.places.models import Place
-from dialogue.pledges.editing import require_open
+from dialogue.pledges.editing import require_open, required_locale
 from dialogue.pledges.models import Initiative, Pledge, PledgeStatus
-from dialogue.records import changes, get_owned, localized_line, localized_text
+from dialogue.records import (
+    changes,
+    get_owned,
+    language_for_reader,
+    localized_line,
+    localized_text,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,8 +150,11 @@ def _initiative_places(
     session: DbSession, municipality_id: int, data: InitiativeInput
 ) -> list[Place]:
     errors: dict[str, Any] = {}
-    if not data.name.get("sv"):
-        errors["name_sv"] = _l("Give the initiative's name in Swedish.")
+    required = required_locale(session, municipality_id)
+    if not data.name.get(required):
+        errors[f"name_{required}"] = _l(
+            "Give the initiative's name in %(language)s.", language=language_for_reader(required)
+        )
     places = list(
         session.scalars(
             select(Place).where(

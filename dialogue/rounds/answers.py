@@ -132,8 +132,7 @@ def submit_response(session: DbSession, visit: Visit, site: AnswerSite) -> Submi
             session,
             municipality_id=response.municipality_id,
             to_address=address,
-            subject=mail.subject,
-            body=mail.body,
+            mail=mail,
             kind=CONFIRMATION_MAIL,
         )
     session.commit()

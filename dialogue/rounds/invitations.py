@@ -204,8 +204,7 @@ def send_invitations(
             session,
             municipality_id=municipality_id,
             to_address=address,
-            subject=mail.subject,
-            body=mail.body,
+            mail=mail,
             kind=INVITATION_KIND,
         )
         invitation.sent_at = now
@@ -256,8 +255,7 @@ def send_reminders(
             session,
             municipality_id=municipality_id,
             to_address=invitation.organisation.contact_email,
-            subject=mail.subject,
-            body=mail.body,
+            mail=mail,
             kind=REMINDER_KIND,
         )
         invitation.reminded_at = now

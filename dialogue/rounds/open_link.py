@@ -75,8 +75,7 @@ def answer_via_open_link(
             session,
             municipality_id=input_round.municipality_id,
             to_address=contact_email,
-            subject=mail.subject,
-            body=mail.body,
+            mail=mail,
             kind=LINK_MAIL,
         )
     try:

@@ -81,8 +81,7 @@ def _queue_notice(session: DbSession, submission: Submission, address: str, case
         session,
         municipality_id=submission.municipality_id,
         to_address=address,
-        subject=mail.subject,
-        body=mail.body,
+        mail=mail,
         kind=REPLY_NOTICE,
         submission_id=submission.id,
     )

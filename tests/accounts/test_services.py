@@ -11,6 +11,7 @@ from dialogue.accounts import passwords
 from dialogue.accounts.access import load_scope
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.services import (
+    NewAccount,
     account_for_password_link,
     authenticate,
     change_password,
@@ -65,10 +66,11 @@ def test_inactive_accounts_cannot_sign_in(db_session: Session, moderator: Accoun
 def test_roles_need_the_right_scope(db_session: Session, demo: Municipality) -> None:
     with pytest.raises(InvalidInputError):
         create_account(
-            db_session, email="a@x.example", name="A", role=Role.ANALYST, municipality_id=demo.id
+            db_session,
+            NewAccount(email="a@x.example", name="A", role=Role.ANALYST, municipality_id=demo.id),
         )
     with pytest.raises(InvalidInputError):
-        create_account(db_session, email="b@x.example", name="B", role=Role.MODERATOR)
+        create_account(db_session, NewAccount(email="b@x.example", name="B", role=Role.MODERATOR))
 
 
 def test_duplicate_email_is_refused(db_session: Session, moderator: Account) -> None:
@@ -137,7 +139,8 @@ def test_a_totp_code_cannot_be_replayed(db_session: Session, moderator: Account)
 
 def test_password_link_works_once(db_session: Session, demo: Municipality) -> None:
     account = create_account(
-        db_session, email="ny@x.example", name="Ny", role=Role.MODERATOR, municipality_id=demo.id
+        db_session,
+        NewAccount(email="ny@x.example", name="Ny", role=Role.MODERATOR, municipality_id=demo.id),
     )
     token = password_link_token(KEY, account)
     assert account_for_password_link(db_session, KEY, token) == account
@@ -157,9 +160,11 @@ def test_changing_the_password_ends_other_sessions(db_session: Session, moderato
 def test_display_names_are_cleaned_of_markup(db_session: Session, demo: Municipality) -> None:
     account = create_account(
         db_session,
-        email="eve@falkoping.example",
-        name="Eve <b>Admin</b> <input autofocus onfocus=alert(1)//",
-        role=Role.MODERATOR,
-        municipality_id=demo.id,
+        NewAccount(
+            email="eve@falkoping.example",
+            name="Eve <b>Admin</b> <input autofocus onfocus=alert(1)//",
+            role=Role.MODERATOR,
+            municipality_id=demo.id,
+        ),
     )
     assert account.name == "Eve Admin < input autofocus onfocus=alert(1)//"

@@ -72,17 +72,41 @@ def test_codes_stay_unique(
     assert (first.code, second.code) == ("MILJO.BROKEN_BENCHES", "MILJO.BROKEN_BENCHES_2")
 
 
-def test_labels_are_needed_in_both_languages(
+def test_labels_are_needed_in_the_required_language_only(
     db_session: Session, demo: Municipality, as_admin: dict[str, Any]
 ) -> None:
     with pytest.raises(InvalidInputError) as raised:
         create_category(
             db_session,
             demo.id,
-            NewCategory(CategoryInput({"sv": "Bänkar", "en": " "}), group_label={"sv": "Parker"}),
+            NewCategory(CategoryInput({"sv": " ", "en": "Benches"}), group_label={"en": "Parks"}),
             **as_admin,
         )
-    assert set(raised.value.errors) == {"label_en", "group_label_en"}
+    assert set(raised.value.errors) == {"label_sv", "group_label_sv"}
+    assert str(raised.value.errors["label_sv"]) == "Give the label in Swedish."
+    made = create_category(
+        db_session,
+        demo.id,
+        NewCategory(CategoryInput({"sv": "Bänkar", "en": ""}), group_label={"sv": "Parker"}),
+        **as_admin,
+    )
+    assert made.label == {"sv": "Bänkar"}
+
+
+def test_the_municipality_chooses_the_required_language(
+    db_session: Session, demo: Municipality, as_admin: dict[str, Any]
+) -> None:
+    demo.default_locale = "en"
+    db_session.commit()
+    with pytest.raises(InvalidInputError) as raised:
+        create_category(
+            db_session,
+            demo.id,
+            NewCategory(CategoryInput({"sv": "Bänkar"}), group_label={"en": "Parks"}),
+            **as_admin,
+        )
+    assert set(raised.value.errors) == {"label_en"}
+    assert str(raised.value.errors["label_en"]) == "Give the label in English."
 
 
 def test_the_group_must_be_a_group_of_the_municipality(

@@ -42,14 +42,17 @@ def test_a_commitment_is_added_at_the_end(
     assert last_event(db_session, "commitment.added").details["pledge_id"] == draft.id
 
 
-def test_a_published_pledge_needs_new_commitments_in_english(
+def test_a_commitment_needs_only_the_required_language_even_when_published(
     db_session: Session, demo: Municipality, draft: Pledge, as_admin: dict[str, Any]
 ) -> None:
     draft.status = PledgeStatus.PUBLISHED
     db_session.commit()
+    added = add_commitment(db_session, demo.id, draft.id, {"sv": "Nytt", "en": ""}, **as_admin)
+    assert added.text == {"sv": "Nytt"}
     with pytest.raises(InvalidInputError) as raised:
-        add_commitment(db_session, demo.id, draft.id, {"sv": "Nytt", "en": ""}, **as_admin)
-    assert list(raised.value.errors) == ["text_en"]
+        add_commitment(db_session, demo.id, draft.id, {"sv": " ", "en": "New"}, **as_admin)
+    assert list(raised.value.errors) == ["text_sv"]
+    assert str(raised.value.errors["text_sv"]) == "Write the commitment in Swedish."
 
 
 def test_moving_swaps_with_the_neighbour_and_stops_at_the_ends(

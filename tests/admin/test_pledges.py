@@ -96,19 +96,47 @@ def test_an_incomplete_draft_is_not_published_and_says_what_is_missing(
     pledge = create_pledge(db_session, demo.id, DRAFT, **as_admin)
     with pytest.raises(InvalidInputError) as raised:
         publish_pledge(db_session, demo.id, pledge.id, **as_admin)
-    assert set(raised.value.errors) == {"title", "focus", "goal", "signatories", "commitments"}
+    # Only Swedish, the municipality's required language, is needed: the goal lacks it.
+    assert set(raised.value.errors) == {"goal", "signatories", "commitments"}
     assert pledge.status == PledgeStatus.DRAFT
     assert "pledge.published" not in audit_actions(db_session)
 
 
-def test_a_commitment_without_english_stops_publishing(
+def test_a_commitment_without_the_required_language_stops_publishing(
     db_session: Session, demo: Municipality, draft: Pledge, as_admin: dict[str, Any]
 ) -> None:
-    draft.commitments[0].text = {"sv": "Bara svenska"}
+    draft.commitments[0].text = {"en": "Only English"}
     db_session.commit()
     with pytest.raises(InvalidInputError) as raised:
         publish_pledge(db_session, demo.id, draft.id, **as_admin)
     assert list(raised.value.errors) == ["commitments"]
+    assert raised.value.errors["commitments"] == "Give every commitment in Swedish."
+
+
+def test_a_pledge_only_in_the_required_language_is_published(
+    db_session: Session, demo: Municipality, draft: Pledge, as_admin: dict[str, Any]
+) -> None:
+    for field in ("title", "focus", "goal"):
+        setattr(draft, field, {"sv": getattr(draft, field)["sv"]})
+    for commitment in draft.commitments:
+        commitment.text = {"sv": commitment.text["sv"]}
+    db_session.commit()
+    publish_pledge(db_session, demo.id, draft.id, **as_admin)
+    assert draft.status == PledgeStatus.PUBLISHED
+
+
+def test_the_required_language_is_the_municipalitys(
+    db_session: Session, demo: Municipality, draft: Pledge, as_admin: dict[str, Any]
+) -> None:
+    demo.default_locale = "en"
+    draft.title = {"sv": "Bara svenska"}
+    db_session.commit()
+    with pytest.raises(InvalidInputError) as raised:
+        publish_pledge(db_session, demo.id, draft.id, **as_admin)
+    assert raised.value.errors == {"title": "Give the title in English."}
+    with pytest.raises(InvalidInputError) as raised:
+        create_pledge(db_session, demo.id, complete(title={"sv": "Löfte"}), **as_admin)
+    assert list(raised.value.errors) == ["title_en"]
 
 
 def test_a_complete_draft_is_published_then_closed(
@@ -149,15 +177,17 @@ def test_a_published_pledge_stays_editable_and_the_audit_keeps_the_old_text(
     assert draft.title == {"sv": "Löftet", "en": "The pledge"}
 
 
-def test_a_published_pledge_cannot_lose_its_english_texts(
+def test_a_published_pledge_cannot_lose_its_required_texts(
     db_session: Session, demo: Municipality, draft: Pledge, as_admin: dict[str, Any]
 ) -> None:
     publish_pledge(db_session, demo.id, draft.id, **as_admin)
     with pytest.raises(InvalidInputError) as raised:
         update_pledge(
-            db_session, demo.id, draft.id, complete(goal={"sv": "Mål", "en": ""}), **as_admin
+            db_session, demo.id, draft.id, complete(goal={"sv": "", "en": "Goal"}), **as_admin
         )
-    assert list(raised.value.errors) == ["goal_en"]
+    assert list(raised.value.errors) == ["goal_sv"]
+    update_pledge(db_session, demo.id, draft.id, complete(goal={"sv": "Mål", "en": ""}), **as_admin)
+    assert draft.goal == {"sv": "Mål"}
 
 
 def test_saving_unchanged_texts_writes_no_audit_event(

@@ -222,6 +222,28 @@ def test_a_draft_is_written_through_the_form(
     assert "Add at least one commitment." in page
 
 
+def test_a_pledge_without_the_required_language_names_it(admin_client: FlaskClient) -> None:
+    data = pledge_form(title_sv="", title_en="The pledge")
+    response = post(admin_client, f"{ADMIN}/pledges/new", data)
+    assert response.status_code == 422
+    html = text(response)
+    assert 'href="#title_sv"' in html
+    assert "Give the title in Swedish." in html
+    assert 'value="The pledge"' in html
+
+
+def test_a_commitment_in_the_required_language_alone_is_added(
+    admin_client: FlaskClient, db_session: Session
+) -> None:
+    post(admin_client, f"{ADMIN}/pledges/new", pledge_form())
+    pledge = db_session.scalars(select(Pledge).filter_by(status=PledgeStatus.DRAFT)).one()
+    url = f"{ADMIN}/pledges/{pledge.id}/commitments/new"
+    response = post(admin_client, url, {"text_sv": "", "text_en": "Only English"})
+    assert response.status_code == 422
+    assert "Write the commitment in Swedish." in text(response)
+    assert post(admin_client, url, {"text_sv": "Bara svenska"}).status_code == 303
+
+
 def test_a_pledge_form_with_problems_keeps_everything_typed(admin_client: FlaskClient) -> None:
     data = pledge_form(
         valid_to="2024-12-31", **{"signatories-1-role_sv": "Polischef", "goal_en": "Safety"}
@@ -328,11 +350,11 @@ def test_a_new_category_is_offered_by_the_public_form_at_once(
 
 
 def test_a_new_group_needs_its_labels(admin_client: FlaskClient) -> None:
-    data = {"group": "new", "label_sv": "Bänkar", "label_en": "Benches", "group_label_sv": "Parker"}
+    data = {"group": "new", "label_sv": "Bänkar", "label_en": "Benches", "group_label_en": "Parks"}
     response = post(admin_client, f"{ADMIN}/categories/new", data)
     assert response.status_code == 422
-    assert 'href="#group_label_en"' in text(response)
-    assert 'value="Parker"' in text(response)
+    assert 'href="#group_label_sv"' in text(response)
+    assert 'value="Parks"' in text(response)
 
 
 # Response templates

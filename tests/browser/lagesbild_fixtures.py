@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from dialogue.accounts.access import load_scope
 from dialogue.accounts.models import Account, Role
-from dialogue.accounts.services import create_account
+from dialogue.accounts.services import NewAccount, create_account
 from dialogue.lagesbild.models import LagesbildSnapshot
 from dialogue.models import Category, Place
 from dialogue.municipalities.models import Municipality, PoliceArea
@@ -281,11 +281,9 @@ def make_analyst(live_server: LiveServer) -> tuple[Staff, str, str]:
         area = session.get(PoliceArea, town.police_area_id)
         account = create_account(
             session,
-            email=email,
-            name=name,
-            role=Role.ANALYST,
-            police_area_id=area.id,
-            password=PASSWORD,
+            NewAccount(
+                email=email, name=name, role=Role.ANALYST, police_area_id=area.id, password=PASSWORD
+            ),
         )
         session.commit()
         return Staff(account.id, account.email, name, PASSWORD), area.slug, area.name

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dialogue.db import utcnow
+from dialogue.outbox.mail import Mail
 from dialogue.outbox.models import OutboxState
 from dialogue.outbox.services import MAX_ATTEMPTS, enqueue
 from tests.browser.helpers import LiveServer, assert_accessible
@@ -30,8 +31,7 @@ def queue_messages(live_server: LiveServer) -> tuple[int, str]:
                 session,
                 municipality_id=town,
                 to_address=address,
-                subject="Inbjudan",
-                body="Hej!",
+                mail=Mail("Inbjudan", "Hej!"),
                 kind=kind,
             )
             for kind in ("reply_notice", "round_invitation", "round_reminder")

@@ -37,7 +37,7 @@ from dialogue.accounts.access import load_scope
 from dialogue.accounts.administration import NewMember, create_member
 from dialogue.accounts.context import Context
 from dialogue.accounts.models import Account, Role
-from dialogue.accounts.services import create_account
+from dialogue.accounts.services import NewAccount, create_account
 from dialogue.cases.services import add_information
 from dialogue.categories.services import CategoryInput, NewCategory, create_category
 from dialogue.db import Base, utcnow
@@ -133,11 +133,13 @@ def make_staff(server: LiveServer, role: str) -> Staff:
     with app_session(server) as session:
         account = create_account(
             session,
-            email=email,
-            name=f"{role.title()} XSS",
-            role=Role(role),
-            municipality_id=_town(session).id,
-            password=PASSWORD,
+            NewAccount(
+                email=email,
+                name=f"{role.title()} XSS",
+                role=Role(role),
+                municipality_id=_town(session).id,
+                password=PASSWORD,
+            ),
         )
         return Staff(account.id, email, account.name, PASSWORD)
 

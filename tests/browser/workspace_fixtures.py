@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from dialogue.accounts.access import load_scope
 from dialogue.accounts.models import Account, Role
-from dialogue.accounts.services import create_account, enable_totp, password_link_token
+from dialogue.accounts.services import NewAccount, create_account, enable_totp, password_link_token
 from dialogue.extensions import db
 from dialogue.intake.services import NewSubmission, submit_concern
 from dialogue.lagesbild.data import Period
@@ -102,11 +102,13 @@ def make_staff(live_server: LiveServer, role: str, *, totp: bool = False) -> Sta
     with app_session(live_server) as session:
         account = create_account(
             session,
-            email=email,
-            name=name,
-            role=Role(role),
-            municipality_id=municipality_id(session),
-            password=PASSWORD,
+            NewAccount(
+                email=email,
+                name=name,
+                role=Role(role),
+                municipality_id=municipality_id(session),
+                password=PASSWORD,
+            ),
         )
         secret = None
         if totp:

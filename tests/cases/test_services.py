@@ -20,6 +20,7 @@ from dialogue.models import (
     SubmissionKind,
     SubmitterType,
 )
+from dialogue.outbox.mail import Mail
 from dialogue.outbox.services import due_messages, enqueue
 from dialogue.submissions.services import purge_expired_contacts
 from tests.factories import SubmissionFactory
@@ -35,8 +36,7 @@ def _with_pending_notice(session: Session, status: Status = Status.NEW) -> Submi
         session,
         municipality_id=submission.municipality_id,
         to_address="a@example.se",
-        subject="Svar",
-        body="Det finns ett svar.",
+        mail=Mail("Svar", "Det finns ett svar."),
         kind="reply_notice",
         submission_id=submission.id,
     )

@@ -477,3 +477,59 @@ def test_moderator_may_not_create_the_next_pledge(
     assert "Create the next pledge" not in html
     response = client.post(url(seeded, f"/{snapshot.id}/pledge"), data=hidden_fields(html))
     assert response.status_code == 403
+
+
+def test_next_pledge_copies_initiatives_and_signatories_but_no_progress(
+    db_session: Session, seeded: Seeded
+) -> None:
+    seeded.pledge.signatories = [{"name": "Kim Ek", "role": {"sv": "Ordförande", "en": "Chair"}}]
+    seeded.pledge.signed_on = dt.date(2024, 1, 10)
+    db_session.commit()
+    snapshot = freeze(db_session, seeded, staff(db_session, seeded, "moderator"))
+    admin = staff(db_session, seeded, "admin")
+    pledge = snapshots.create_pledge_from(
+        db_session, snapshot, actor=admin, scope=load_scope(db_session, admin), locales=LOCALES
+    )
+    db_session.expire_all()
+    stored = db_session.get(Pledge, pledge.id)
+    assert stored is not None
+    assert (stored.focus, stored.goal) == (seeded.pledge.focus, seeded.pledge.goal)
+    assert stored.signatories == seeded.pledge.signatories
+    assert stored.signed_on is None
+    assert [(i.name, [p.slug for p in i.places]) for i in stored.initiatives] == [
+        ({"sv": "Platssamverkan Torget", "en": "Place partnership Torget"}, ["torget"])
+    ]
+    assert [c.position for c in stored.commitments] == [1, 2]
+    assert all(c.progress_updates == [] for c in stored.commitments)
+    # The earlier pledge keeps its own.
+    assert len(db_session.get(Pledge, seeded.pledge.id).initiatives) == 1  # type: ignore[union-attr]
+
+
+def test_next_pledge_continues_a_pledge_that_ended_before_the_period(
+    db_session: Session, seeded: Seeded
+) -> None:
+    seeded.pledge.valid_from, seeded.pledge.valid_to = dt.date(2023, 1, 1), dt.date(2023, 12, 31)
+    db_session.commit()
+    snapshot = freeze(db_session, seeded, staff(db_session, seeded, "moderator"))
+    plan = snapshots.plan_next_pledge(db_session, snapshot)
+    assert plan.copied_from is not None and plan.copied_from.id == seeded.pledge.id
+    admin = staff(db_session, seeded, "admin")
+    pledge = snapshots.create_pledge_from(
+        db_session, snapshot, actor=admin, scope=load_scope(db_session, admin), locales=LOCALES
+    )
+    assert pledge.title == seeded.pledge.title
+    assert len(pledge.commitments) == 2
+
+
+def test_the_snapshot_page_says_what_the_next_pledge_copies(
+    app: Flask, client: FlaskClient, db_session: Session, seeded: Seeded
+) -> None:
+    snapshot = freeze(db_session, seeded, staff(db_session, seeded, "moderator"))
+    staff(db_session, seeded, "admin")
+    sign_in(client, "admin@lagesby.example")
+    client.get("/language/en")
+    html = client.get(f"/staff/lagesby/lagesbild/snapshots/{snapshot.id}").get_data(as_text=True)
+    assert "valid from January 1, 2025 to December 31, 2025" in html
+    assert "The draft starts as a copy of Citizen pledge, for you to rewrite:" in html
+    assert "its commitments (2), in the same order, without their progress updates" in html
+    assert "its initiatives (1), with their places" in html

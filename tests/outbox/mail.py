@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from dialogue.config import Settings
 from dialogue.models import Municipality
+from dialogue.outbox.mail import Mail
 from dialogue.outbox.models import OutboxMessage
 from dialogue.outbox.services import enqueue
 
@@ -27,8 +28,7 @@ def queue(
         session,
         municipality_id=municipality.id,
         to_address=to,
-        subject="Nytt svar i ditt ärende ABCD-EFGH",
-        body="Hej!\n\nLäs svaret på din ärendesida.\n",
+        mail=Mail("Nytt svar i ditt ärende ABCD-EFGH", "Hej!\n\nLäs svaret på din ärendesida.\n"),
         kind="reply_notice",
     )
     session.commit()

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from dialogue.config import Settings
 from dialogue.db import utcnow
 from dialogue.extensions import db
+from dialogue.outbox.mail import Mail
 from dialogue.outbox.models import OutboxMessage, OutboxState
 from dialogue.outbox.services import SendResult, enqueue, send_pending
 from tests.helpers import _test_database_url, make_settings, migrated_app
@@ -53,8 +54,7 @@ def queue_many(session: Session, addresses: list[str]) -> None:
             session,
             municipality_id=None,
             to_address=address,
-            subject=f"Meddelande {number}",
-            body="Hej!\n",
+            mail=Mail(f"Meddelande {number}", "Hej!\n"),
             kind="reply_notice",
         )
     session.commit()

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dialogue.models import Commitment, Municipality, PledgeStatus, ProgressUpdate
+from dialogue.models import Commitment, Municipality, Pledge, PledgeStatus, ProgressUpdate
 from dialogue.web.theme import contrast
 from tests.factories import MunicipalityFactory, PledgeFactory
 
@@ -97,3 +98,51 @@ def test_theme_keeps_a_light_accent_readable(
     css = client.get("/falkoping/theme.css").get_data(as_text=True)
     accent = css.split("--accent:")[1][:7]
     assert contrast(accent, "#ffffff") >= 4.5
+
+
+def test_an_ended_pledge_says_it_has_ended_and_when(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    for shown in db_session.scalars(select(Pledge).where(Pledge.municipality_id == demo.id)):
+        shown.valid_from, shown.valid_to = dt.date(2023, 4, 19), dt.date(2023, 12, 31)
+    db_session.commit()
+    client.get("/language/en")
+    html = client.get("/falkoping/").get_data(as_text=True)
+    assert '<strong class="pledge-state pledge-state-ended">Ended</strong>' in html
+    assert "This pledge ended on December 31, 2023." in html
+
+
+def test_an_upcoming_pledge_says_when_it_starts(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    today = dt.datetime.now(ZoneInfo("Europe/Stockholm")).date()
+    for old in db_session.scalars(select(Pledge).where(Pledge.municipality_id == demo.id)):
+        old.status = PledgeStatus.DRAFT
+    upcoming = PledgeFactory(
+        municipality_id=demo.id,
+        valid_from=today + dt.timedelta(days=40),
+        valid_to=today + dt.timedelta(days=400),
+    )
+    db_session.commit()
+    client.get("/language/en")
+    for url in ("/falkoping/", f"/falkoping/pledges/{upcoming.id}"):
+        html = client.get(url).get_data(as_text=True)
+        assert ">Upcoming</strong>" in html
+        assert "This pledge starts on " in html
+
+
+def test_a_pledge_in_force_says_so(
+    client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    today = dt.datetime.now(ZoneInfo("Europe/Stockholm")).date()
+    current = PledgeFactory(
+        municipality_id=demo.id,
+        valid_from=today - dt.timedelta(days=10),
+        valid_to=today + dt.timedelta(days=300),
+    )
+    db_session.commit()
+    client.get("/language/en")
+    html = client.get(f"/falkoping/pledges/{current.id}").get_data(as_text=True)
+    assert ">In force</strong>" in html
+    # The other pledges are listed with their state too.
+    assert ">Ended</strong>" in html
