@@ -529,7 +529,7 @@ def test_the_snapshot_page_says_what_the_next_pledge_copies(
     sign_in(client, "admin@lagesby.example")
     client.get("/language/en")
     html = client.get(f"/staff/lagesby/lagesbild/snapshots/{snapshot.id}").get_data(as_text=True)
-    assert "valid from January 1, 2025 to December 31, 2025" in html
+    assert "valid from 1 January 2025 to 31 December 2025" in html
     assert "The draft starts as a copy of Citizen pledge, for you to rewrite:" in html
     assert "its commitments (2), in the same order, without their progress updates" in html
     assert "its initiatives (1), with their places" in html

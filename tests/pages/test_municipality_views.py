@@ -109,7 +109,7 @@ def test_an_ended_pledge_says_it_has_ended_and_when(
     client.get("/language/en")
     html = client.get("/falkoping/").get_data(as_text=True)
     assert '<strong class="pledge-state pledge-state-ended">Ended</strong>' in html
-    assert "This pledge ended on December 31, 2023." in html
+    assert "This pledge ended on 31 December 2023." in html
 
 
 def test_an_upcoming_pledge_says_when_it_starts(
