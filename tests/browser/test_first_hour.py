@@ -83,7 +83,11 @@ def test_a_resident_on_a_phone_finds_the_pledge_tells_us_something_and_follows_i
         "Belysningen vid gångtunneln under järnvägen är trasig sedan en vecka."
     )
     page.get_by_label(t("Or describe the location in your own words")).fill("Gångtunneln")
+    page.get_by_label(t("What is it about?")).select_option(index=1)
     page.get_by_label(t("E-mail address (optional)")).fill("boende@example.org")
+    page.get_by_label(
+        t("I agree that my e-mail address is stored so that I can get replies about this case.")
+    ).check()
     page.get_by_role("button", name=t("Send"), exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(t("Your message has been received"))
