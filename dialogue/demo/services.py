@@ -157,6 +157,9 @@ def _load_pledge(
         signed_on = _years_later(signed_on, years) if signed_on else None
     pledge = _upsert(session, Pledge, municipality_id=municipality.id, valid_from=valid_from)
     pledge.title = _localized(spec, "title")
+    if today is not None:  # "Medborgarlöftet för 2023" names the year it is in force
+        year, moved = str(dt.date.fromisoformat(spec["valid_from"]).year), str(valid_from.year)
+        pledge.title = {locale: text.replace(year, moved) for locale, text in pledge.title.items()}
     pledge.focus = _localized(spec, "focus")
     pledge.goal = _localized(spec, "goal")
     pledge.sources = [{"sv": source} for source in spec.get("sources_sv", [])]

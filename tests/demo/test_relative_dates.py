@@ -40,6 +40,7 @@ def test_a_demo_loaded_today_has_a_pledge_in_force_and_nothing_dated_later(
         select(Pledge).where(Pledge.municipality_id == municipality.id)
     ).one()
     assert (pledge.valid_from, pledge.valid_to) == (dt.date(2026, 4, 19), dt.date(2026, 12, 31))
+    assert "2026" in pledge.title["sv"] and "2023" not in pledge.title["sv"]
     received = db_session.scalars(
         select(Submission.created_at).where(Submission.municipality_id == municipality.id)
     ).all()
