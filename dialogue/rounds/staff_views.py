@@ -227,10 +227,13 @@ def publish(round_id: int) -> Response:
     )
 
 
-@bp.post("/rounds/<int:round_id>/delete")
+@bp.route("/rounds/<int:round_id>/delete", methods=["GET", "POST"])
 @moderator_required
 def delete(round_id: int) -> Response:
-    _get(round_id)
+    input_round = _get(round_id)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        # Only the confirmation page's form deletes; anything else shows that page first.
+        return page("rounds/delete.html", **_round_context(input_round))
     try:
         services.delete_round(db.session, context(), round_id)
     except InvalidInputError as error:
