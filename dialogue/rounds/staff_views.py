@@ -186,6 +186,7 @@ def show(round_id: int) -> Response:
         "rounds/show.html",
         rate=rate,
         invitation_rows=rows,
+        waiting=inviting.waiting_to_send(rows),
         answer_link=answer_link,
         open_url=open_link(token) if token else None,
         **_round_context(input_round),
@@ -379,6 +380,7 @@ def invitations(round_id: int) -> Response:
         "rounds/invitations.html",
         form,
         invitation_rows=rows,
+        waiting=inviting.waiting_to_send(rows),
         answer_link=answer_link,
         **_round_context(input_round),
     )
@@ -398,9 +400,9 @@ def invitations(round_id: int) -> Response:
             "%(num)d organisations are invited. Send the invitations when you are ready.",
             len(invited),
         ),
-        ".show",
+        ".invitations",
         round_id=round_id,
-        _anchor="invitations",
+        _anchor="send",
     )
 
 
@@ -476,7 +478,14 @@ def _send(
     except InvalidInputError as error:
         return refused(error, ".show", round_id=round_id, _anchor="invitations")
     _after_sending(outcome, queued(outcome.sent), nothing)
-    return redirect(url_for(".show", round_id=round_id, _anchor="invitations"), code=303)
+    return redirect(_back_to(round_id), code=303)
+
+
+def _back_to(round_id: int) -> str:
+    """The page the sending was asked from: the invitations page, else the overview."""
+    if request.form.get("back") == "invitations":
+        return url_for(".invitations", round_id=round_id, _anchor="send")
+    return url_for(".show", round_id=round_id, _anchor="invitations")
 
 
 # Responses and results

@@ -396,3 +396,25 @@ def test_a_published_round_offers_no_deletion(
     response = post(mod_client, f"{BASE}/{open_round.id}/delete", {"confirm": "yes"})
     assert response.status_code == 303
     assert db_session.get(InputRound, open_round.id) is not None
+
+
+def test_inviting_returns_to_a_page_that_sends_them_at_its_top(
+    mod_client: FlaskClient, db_session: Session, demo: Municipality, open_round: InputRound
+) -> None:
+    OrganisationFactory(municipality_id=demo.id, name="Affären")
+    OrganisationFactory(municipality_id=demo.id, name="Kiosken")
+    OrganisationFactory(municipality_id=demo.id, name="Utan adress", contact_email=None)
+    url = f"{BASE}/{open_round.id}/invitations"
+    invited = post(mod_client, url, {"who": "all"})
+    assert invited.headers["Location"].endswith(f"{url}#send")
+    page = text(mod_client.get(url))
+    assert page.index("Send 2 invitations") < page.index("Invite organisations</h2>")
+    assert "1 invited organisation has no e-mail address" in page
+    overview = text(mod_client.get(f"{BASE}/{open_round.id}"))
+    assert overview.index("Send 2 invitations") < overview.index('id="questions-heading"')
+    sent = post(mod_client, f"{url}/send", {"back": "invitations"})
+    assert sent.headers["Location"].endswith(f"{url}#send")
+    page = text(mod_client.get(sent.headers["Location"]))
+    assert "2 invitations are queued for sending." in page
+    assert "No invitations are waiting to be sent." in page
+    assert len(db_session.scalars(select(OutboxMessage)).all()) == 2
