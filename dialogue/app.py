@@ -35,6 +35,7 @@ from dialogue.lagesbild.area_views import bp as area_report_bp
 from dialogue.lagesbild.public_views import bp as public_report_bp
 from dialogue.lagesbild.report_views import bp as report_bp
 from dialogue.lagesbild.snapshot_views import bp as snapshots_bp
+from dialogue.municipalities.logo_views import bp as logo_bp
 from dialogue.organisations.views import bp as organisations_bp
 from dialogue.pages.municipality_views import bp as pledges_bp
 from dialogue.pages.place_views import bp as places_bp
@@ -218,7 +219,16 @@ def _init_templates(app: Flask, settings: Settings) -> None:
 
 def _register_blueprints(app: Flask, settings: Settings) -> None:
 
-    public = (pages_bp, pledges_bp, places_bp, intake_bp, cases_bp, answer_bp, public_report_bp)
+    public = (
+        pages_bp,
+        pledges_bp,
+        places_bp,
+        intake_bp,
+        cases_bp,
+        answer_bp,
+        public_report_bp,
+        logo_bp,
+    )
     workspace = (
         accounts_bp,
         triage_bp,

@@ -12,7 +12,7 @@ from dialogue.audit.models import AuditEvent
 from dialogue.categories.models import Category, Route
 from dialogue.drafts.models import KeptDraft
 from dialogue.lagesbild.models import LagesbildSnapshot, Quote
-from dialogue.municipalities.models import Municipality, PoliceArea
+from dialogue.municipalities.models import Municipality, MunicipalityLogo, PoliceArea
 from dialogue.organisations.models import Organisation, OrganisationType, organisation_places
 from dialogue.outbox.models import OutboxMessage
 from dialogue.pages.models import Heartbeat
@@ -61,6 +61,7 @@ __all__ = [
     "LagesbildSnapshot",
     "Membership",
     "Municipality",
+    "MunicipalityLogo",
     "Note",
     "Organisation",
     "OrganisationType",

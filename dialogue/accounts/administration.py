@@ -113,14 +113,36 @@ def add_member(
     return membership
 
 
-def remove_role(
-    session: DbSession, municipality_id: int, membership_id: int, *, actor: Account, scope: Scope
-) -> tuple[Account, Role]:
-    """Take a role here away; nobody removes their own administrator role.
+@dataclasses.dataclass(frozen=True)
+class RoleRemoval:
+    """What removing one role here does, for the page that asks first."""
 
-    An account left without any role anywhere is signed out everywhere.
-    """
+    membership: Membership
+    last_here: bool  # the account leaves this municipality's list
+    last_anywhere: bool  # the account has no role left and is signed out everywhere
+
+    @property
+    def account(self) -> Account:
+        return self.membership.account
+
+
+def preview_role_removal(
+    session: DbSession, municipality_id: int, membership_id: int, *, actor: Account, scope: Scope
+) -> RoleRemoval:
+    """What removing this role would do; the same refusals as ``remove_role``."""
     require_admin(scope, municipality_id)
+    membership = _removable_membership(session, municipality_id, membership_id, actor)
+    others = [m for m in membership.account.memberships if m.id != membership.id]
+    return RoleRemoval(
+        membership,
+        last_here=not any(m.municipality_id == municipality_id for m in others),
+        last_anywhere=not others,
+    )
+
+
+def _removable_membership(
+    session: DbSession, municipality_id: int, membership_id: int, actor: Account
+) -> Membership:
     membership = session.get(Membership, membership_id)
     if membership is None or membership.municipality_id != municipality_id:
         raise NotFoundError(membership_id)
@@ -133,6 +155,18 @@ def remove_role(
                 )
             }
         )
+    return membership
+
+
+def remove_role(
+    session: DbSession, municipality_id: int, membership_id: int, *, actor: Account, scope: Scope
+) -> tuple[Account, Role]:
+    """Take a role here away; nobody removes their own administrator role.
+
+    An account left without any role anywhere is signed out everywhere.
+    """
+    require_admin(scope, municipality_id)
+    membership = _removable_membership(session, municipality_id, membership_id, actor)
     account, role = membership.account, membership.role
     record(
         session,
@@ -150,6 +184,28 @@ def remove_role(
     return account, role
 
 
+def get_member_to_deactivate(
+    session: DbSession, municipality_id: int, account_id: int, *, actor: Account, scope: Scope
+) -> Member:
+    """The account and its roles here, for the page that asks before deactivating it."""
+    require_admin(scope, municipality_id)
+    return _deactivatable(session, municipality_id, account_id, actor)
+
+
+def _deactivatable(
+    session: DbSession, municipality_id: int, account_id: int, actor: Account
+) -> Member:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFoundError(account_id)
+    member = _member(account, municipality_id)
+    if not member.memberships:
+        raise NotFoundError(account_id)
+    if account.id == actor.id:
+        raise InvalidInputError({"account": _l("You cannot deactivate your own account.")})
+    return member
+
+
 def deactivate_member(
     session: DbSession, municipality_id: int, account_id: int, *, actor: Account, scope: Scope
 ) -> Account:
@@ -160,14 +216,8 @@ def deactivate_member(
     account's sessions are ended.
     """
     require_admin(scope, municipality_id)
-    account = session.get(Account, account_id)
-    if account is None:
-        raise NotFoundError(account_id)
-    member = _member(account, municipality_id)
-    if not member.memberships:
-        raise NotFoundError(account_id)
-    if account.id == actor.id:
-        raise InvalidInputError({"account": _l("You cannot deactivate your own account.")})
+    member = _deactivatable(session, municipality_id, account_id, actor)
+    account = member.account
     roles = sorted(m.role.value for m in member.memberships)
     for membership in member.memberships:
         session.delete(membership)

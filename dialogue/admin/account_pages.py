@@ -26,7 +26,8 @@ from dialogue.web.urls import external_url
 
 
 def _posted_id(name: str) -> int:
-    value = request.form.get(name, type=parse_id)
+    """The id a confirmation link (query) or its form (body) names."""
+    value = request.values.get(name, type=parse_id)
     if value is None:
         abort(404)
     return value
@@ -83,11 +84,25 @@ def add_account() -> Response:
     return done(_("%(name)s has a new role here.", name=name), ".account_list")
 
 
+def _confirmed() -> bool:
+    """Sent from the confirmation page, not by a bare button or an old link."""
+    return request.method == "POST" and request.form.get("confirm") == "yes"
+
+
 @admin_required
 def remove_role() -> Response:
+    membership_id = _posted_id("membership")
+    if not _confirmed():
+        try:
+            removal = administration.preview_role_removal(
+                db.session, tenant_id(), membership_id, **acting()
+            )
+        except InvalidInputError as error:
+            return refused(error, ".account_list")
+        return page("admin/account_remove_role.html", removal=removal)
     try:
         account, _role = administration.remove_role(
-            db.session, tenant_id(), _posted_id("membership"), **acting()
+            db.session, tenant_id(), membership_id, **acting()
         )
     except InvalidInputError as error:
         return refused(error, ".account_list")
@@ -96,10 +111,17 @@ def remove_role() -> Response:
 
 @admin_required
 def deactivate_account() -> Response:
+    account_id = _posted_id("account")
+    if not _confirmed():
+        try:
+            member = administration.get_member_to_deactivate(
+                db.session, tenant_id(), account_id, **acting()
+            )
+        except InvalidInputError as error:
+            return refused(error, ".account_list")
+        return page("admin/account_deactivate.html", member=member)
     try:
-        account = administration.deactivate_member(
-            db.session, tenant_id(), _posted_id("account"), **acting()
-        )
+        account = administration.deactivate_member(db.session, tenant_id(), account_id, **acting())
     except InvalidInputError as error:
         return refused(error, ".account_list")
     if not account.is_active:

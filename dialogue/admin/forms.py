@@ -7,6 +7,7 @@ from __future__ import annotations
 from itertools import zip_longest
 from typing import Any
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -27,6 +28,7 @@ from dialogue.accounts.models import Role
 from dialogue.categories.models import Route
 from dialogue.db import Localized
 from dialogue.i18n import _l
+from dialogue.municipalities.logo import MAX_BYTES as MAX_LOGO_BYTES
 from dialogue.places.models import PlaceKind
 from dialogue.submissions.labels import STATUS_LABELS
 from dialogue.submissions.models import Status
@@ -418,3 +420,18 @@ class SettingsForm(DialogueForm):
             "accent_color": municipality.accent_color or "",
             "contact_email": municipality.contact_email or "",
         }
+
+
+class LogoForm(DialogueForm):
+    logo = FileField(
+        _l("Logo"), validators=[FileRequired(_l("Choose an SVG or PNG file for the logo."))]
+    )
+
+    def content(self) -> bytes:
+        """The uploaded file's bytes, at most one byte more than a logo may have."""
+        data: bytes = self.logo.data.read(MAX_LOGO_BYTES + 1)
+        return data
+
+
+class RemoveLogoForm(DialogueForm):
+    """A button that only carries the CSRF token."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from werkzeug import Response
 
 from dialogue.accounts.workspace import acting, admin_required, current_scope, tenant_id
@@ -97,6 +98,9 @@ def place(place_id: int) -> Response:
 @admin_required
 def delete_place(place_id: int) -> Response:
     found = places.get_place(db.session, tenant_id(), place_id, scope=current_scope())
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        usage = places.place_usage(db.session, found)
+        return page("admin/place_delete.html", place=found, usage=usage)
     name = found.name
     try:
         places.delete_place(db.session, tenant_id(), place_id, **acting())

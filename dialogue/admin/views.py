@@ -19,13 +19,13 @@ from dialogue.admin import (
     pledge_pages,
     template_pages,
 )
-from dialogue.admin.forms import SettingsForm
+from dialogue.admin.forms import LogoForm, RemoveLogoForm, SettingsForm
 from dialogue.cache import clear_process_caches
 from dialogue.config import current_settings
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
-from dialogue.municipalities import settings
+from dialogue.municipalities import logo, settings
 from dialogue.web.responses import FormPage, done, page
 from dialogue.web.theme import accent_colors
 
@@ -40,18 +40,25 @@ def index() -> Response:
     return page("admin/index.html")
 
 
+def _settings(form: SettingsForm, logo_form: LogoForm | None = None) -> FormPage:
+    municipality = settings.get_settings(db.session, context())
+    return FormPage(
+        "admin/settings.html",
+        form,
+        municipality=municipality,
+        logo_form=logo_form or LogoForm(formdata=None),
+        remove_logo_form=RemoveLogoForm(formdata=None),
+        saved_colors=accent_colors(municipality.accent_color),
+        default_limit=current_settings().ratelimit_submit,
+    )
+
+
 @bp.route("/admin/settings", methods=["GET", "POST"])
 @admin_required
 def settings_page() -> Response:
     municipality = settings.get_settings(db.session, context())
     form = SettingsForm(data=SettingsForm.initial(municipality))
-    shown = FormPage(
-        "admin/settings.html",
-        form,
-        municipality=municipality,
-        saved_colors=accent_colors(municipality.accent_color),
-        default_limit=current_settings().ratelimit_submit,
-    )
+    shown = _settings(form)
     if not form.validate_on_submit():
         return shown.render()
     data = settings.SettingsInput(
@@ -70,13 +77,43 @@ def settings_page() -> Response:
     return done(_("The settings are saved."), ".settings_page")
 
 
+@bp.post("/admin/settings/logo")
+@admin_required
+def upload_logo() -> Response:
+    municipality = settings.get_settings(db.session, context())
+    logo_form = LogoForm()
+    shown = _settings(
+        SettingsForm(formdata=None, data=SettingsForm.initial(municipality)), logo_form
+    )
+    if not logo_form.validate_on_submit():
+        return shown.render(422)
+    data = logo_form.content()
+    try:
+        logo.upload_logo(db.session, context(), data)
+    except InvalidInputError as error:
+        logo_form.add_errors(error)
+        return shown.render(413 if len(data) > logo.MAX_BYTES else 422)
+    clear_process_caches()
+    return done(_("The logo is saved. It is shown in the header of every page."), ".settings_page")
+
+
+@bp.post("/admin/settings/logo/remove")
+@admin_required
+def remove_logo() -> Response:
+    if not RemoveLogoForm().validate_on_submit():
+        return done(_("The logo is not removed. Try again."), ".settings_page")
+    logo.remove_logo(db.session, context())
+    clear_process_caches()
+    return done(_("The logo is removed."), ".settings_page")
+
+
 GET, POST, FORM = ["GET"], ["POST"], ["GET", "POST"]
 ROUTES: list[tuple[str, Callable[..., Response], list[str]]] = [
     ("/admin/accounts", account_pages.account_list, GET),
     ("/admin/accounts/new", account_pages.new_account, FORM),
     ("/admin/accounts/add", account_pages.add_account, FORM),
-    ("/admin/accounts/remove-role", account_pages.remove_role, POST),
-    ("/admin/accounts/deactivate", account_pages.deactivate_account, POST),
+    ("/admin/accounts/remove-role", account_pages.remove_role, FORM),
+    ("/admin/accounts/deactivate", account_pages.deactivate_account, FORM),
     ("/admin/categories", category_pages.category_list, GET),
     ("/admin/categories/new", category_pages.new_category, FORM),
     ("/admin/categories/<int:category_id>", category_pages.category, FORM),
@@ -86,7 +123,7 @@ ROUTES: list[tuple[str, Callable[..., Response], list[str]]] = [
     ("/admin/places", place_pages.place_list, GET),
     ("/admin/places/new", place_pages.new_place, FORM),
     ("/admin/places/<int:place_id>", place_pages.place, FORM),
-    ("/admin/places/<int:place_id>/delete", place_pages.delete_place, POST),
+    ("/admin/places/<int:place_id>/delete", place_pages.delete_place, FORM),
     ("/admin/pledges", pledge_pages.pledge_list, GET),
     ("/admin/pledges/<int:pledge_id>", pledge_pages.pledge, GET),
     ("/admin/pledges/new", pledge_pages.new_pledge, FORM),

@@ -62,6 +62,8 @@ ACTION_LABELS = {
     "initiative.updated": _l("Changed an initiative"),
     "initiative.removed": _l("Removed an initiative"),
     "municipality.settings_updated": _l("Changed the municipality's settings"),
+    "municipality.logo_uploaded": _l("Uploaded the municipality's logo"),
+    "municipality.logo_removed": _l("Removed the municipality's logo"),
     "place.created": _l("Added a place"),
     "place.updated": _l("Changed a place"),
     "place.deleted": _l("Deleted a place"),

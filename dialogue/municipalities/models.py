@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, false
+import datetime as dt
+
+from sqlalchemy import ForeignKey, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.db import Base, created_at, intpk, slug
+from dialogue.db import Base, created_at, intpk, slug, utcnow
 
 
 class PoliceArea(Base):
@@ -42,3 +44,16 @@ class Municipality(Base):
     created_at: Mapped[created_at]
 
     police_area: Mapped[PoliceArea] = relationship(back_populates="municipalities")
+
+
+class MunicipalityLogo(Base):
+    """The municipality's logo as uploaded (a checked SVG or PNG), served by the app itself."""
+
+    __tablename__ = "municipality_logos"
+
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # SHA-256 of ``data`` in hex: the ETag, and the version in the logo's address.
+    digest: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

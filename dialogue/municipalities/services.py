@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from dialogue.db import DbSession
 from dialogue.errors import NotFoundError
+from dialogue.municipalities.logo import logo_version
 from dialogue.municipalities.models import Municipality
 
 
@@ -25,6 +26,7 @@ class Tenant:
     contact_email: str | None
     small_number_threshold: int
     submit_rate_limit: str | None = None
+    logo_version: str | None = None  # None without a logo; else part of its address
 
 
 def get_municipality(session: DbSession, slug: str) -> Municipality:
@@ -49,6 +51,7 @@ def get_tenant(session: DbSession, slug: str) -> Tenant:
         contact_email=municipality.contact_email,
         small_number_threshold=municipality.small_number_threshold,
         submit_rate_limit=municipality.submit_rate_limit,
+        logo_version=logo_version(session, municipality.id),
     )
 
 

@@ -173,7 +173,8 @@ def verify(organisation_id: int) -> Response:
 @moderator_required
 def delete(organisation_id: int) -> Response:
     organisation = _get(organisation_id)
-    if request.method == "GET":
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        # Only the confirmation page's form deletes; anything else shows that page first.
         usage = services.organisation_usage(db.session, organisation)
         return page(
             "organisations/delete.html", organisation=organisation, usage=usage, **_shared()

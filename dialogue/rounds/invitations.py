@@ -80,6 +80,26 @@ class SendOutcome:
     too_recent: int = 0
 
 
+@dataclasses.dataclass(frozen=True)
+class Waiting:
+    """Invitations made but not yet sent: those sending will e-mail, and those without an
+    address, whose link is given by hand."""
+
+    with_email: int
+    without_email: int
+
+
+def waiting_to_send(rows: Sequence[InvitationRow]) -> Waiting:
+    """How many of the round's invitations the send button would e-mail, and how many not."""
+    waiting = [
+        row.organisation
+        for row in rows
+        if row.invitation.via == ResponseVia.INVITATION and row.invitation.sent_at is None
+    ]
+    with_email = sum(1 for organisation in waiting if organisation.contact_email)
+    return Waiting(with_email, len(waiting) - with_email)
+
+
 def status_of(invitation: Invitation) -> InvitationStatus:
     response = invitation.response
     if response is not None and response.submitted_at is not None:

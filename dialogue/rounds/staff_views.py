@@ -186,6 +186,7 @@ def show(round_id: int) -> Response:
         "rounds/show.html",
         rate=rate,
         invitation_rows=rows,
+        waiting=inviting.waiting_to_send(rows),
         answer_link=answer_link,
         open_url=open_link(token) if token else None,
         **_round_context(input_round),
@@ -227,10 +228,13 @@ def publish(round_id: int) -> Response:
     )
 
 
-@bp.post("/rounds/<int:round_id>/delete")
+@bp.route("/rounds/<int:round_id>/delete", methods=["GET", "POST"])
 @moderator_required
 def delete(round_id: int) -> Response:
-    _get(round_id)
+    input_round = _get(round_id)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        # Only the confirmation page's form deletes; anything else shows that page first.
+        return page("rounds/delete.html", **_round_context(input_round))
     try:
         services.delete_round(db.session, context(), round_id)
     except InvalidInputError as error:
@@ -376,6 +380,7 @@ def invitations(round_id: int) -> Response:
         "rounds/invitations.html",
         form,
         invitation_rows=rows,
+        waiting=inviting.waiting_to_send(rows),
         answer_link=answer_link,
         **_round_context(input_round),
     )
@@ -395,9 +400,9 @@ def invitations(round_id: int) -> Response:
             "%(num)d organisations are invited. Send the invitations when you are ready.",
             len(invited),
         ),
-        ".show",
+        ".invitations",
         round_id=round_id,
-        _anchor="invitations",
+        _anchor="send",
     )
 
 
@@ -473,7 +478,14 @@ def _send(
     except InvalidInputError as error:
         return refused(error, ".show", round_id=round_id, _anchor="invitations")
     _after_sending(outcome, queued(outcome.sent), nothing)
-    return redirect(url_for(".show", round_id=round_id, _anchor="invitations"), code=303)
+    return redirect(_back_to(round_id), code=303)
+
+
+def _back_to(round_id: int) -> str:
+    """The page the sending was asked from: the invitations page, else the overview."""
+    if request.form.get("back") == "invitations":
+        return url_for(".invitations", round_id=round_id, _anchor="send")
+    return url_for(".show", round_id=round_id, _anchor="invitations")
 
 
 # Responses and results

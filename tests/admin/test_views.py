@@ -175,10 +175,32 @@ def test_a_place_submissions_refer_to_says_why_it_stays(
     SubmissionFactory(category=category, receipt_key=b"k", place_id=place.id)
     page = text(admin_client.get(f"{ADMIN}/places/{place.id}"))
     assert "1 submission refers to it." in page
-    response = post(admin_client, f"{ADMIN}/places/{place.id}/delete")
+    asked = post(admin_client, f"{ADMIN}/places/{place.id}/delete")
+    assert asked.status_code == 200
+    assert "This place cannot be deleted" in text(asked)
+    assert "Delete the place</button>" not in text(asked)
+    response = post(admin_client, f"{ADMIN}/places/{place.id}/delete", {"confirm": "yes"})
     assert response.status_code == 303
     assert "Submissions refer to this place" in text(admin_client.get(response.headers["Location"]))
     assert db_session.get(Place, place.id) is not None
+
+
+def test_deleting_a_place_asks_first_and_only_the_confirmation_deletes(
+    admin_client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    place = PlaceFactory(municipality_id=demo.id, name="Gamla torget", slug="gamla-torget")
+    url = f"{ADMIN}/places/{place.id}/delete"
+    assert f'href="{url}"' in text(admin_client.get(f"{ADMIN}/places/{place.id}"))
+    asked = admin_client.get(url)
+    assert asked.status_code == 200
+    assert "This cannot be undone." in text(asked)
+    assert 'name="confirm" value="yes"' in text(asked)
+    assert f'href="{ADMIN}/places/{place.id}"' in text(asked)
+    assert post(admin_client, url).status_code == 200  # a bare POST only asks again
+    assert db_session.get(Place, place.id) is not None
+    response = post(admin_client, url, {"confirm": "yes"})
+    assert response.status_code == 303
+    assert db_session.get(Place, place.id) is None
 
 
 # Pledges
@@ -412,16 +434,38 @@ def test_roles_are_given_removed_and_accounts_deactivated(
     admin_role = db_session.scalars(
         select(Membership).filter_by(account_id=moderator.id, role="admin")
     ).one()
-    assert (
-        post(
-            admin_client, f"{ADMIN}/accounts/remove-role", {"membership": admin_role.id}
-        ).status_code
-        == 303
-    )
-    response = post(admin_client, f"{ADMIN}/accounts/deactivate", {"account": moderator.id})
+    removing = {"membership": admin_role.id}
+    assert post(admin_client, f"{ADMIN}/accounts/remove-role", removing).status_code == 200
+    db_session.refresh(moderator)
+    assert len(moderator.memberships) == 2  # asked, nothing removed
+    removing["confirm"] = "yes"
+    assert post(admin_client, f"{ADMIN}/accounts/remove-role", removing).status_code == 303
+    deactivating = {"account": moderator.id}
+    assert post(admin_client, f"{ADMIN}/accounts/deactivate", deactivating).status_code == 200
+    assert moderator.is_active
+    deactivating["confirm"] = "yes"
+    response = post(admin_client, f"{ADMIN}/accounts/deactivate", deactivating)
     assert response.status_code == 303
     assert "is deactivated" in text(admin_client.get(response.headers["Location"]))
     assert not moderator.is_active
+
+
+def test_removing_a_role_and_deactivating_say_what_happens_first(
+    admin_client: FlaskClient, db_session: Session, demo: Municipality, moderator: Account
+) -> None:
+    role = moderator.memberships[0]
+    listed = text(admin_client.get(f"{ADMIN}/accounts"))
+    assert f'href="{ADMIN}/accounts/remove-role?membership={role.id}"' in listed
+    assert f'href="{ADMIN}/accounts/deactivate?account={moderator.id}"' in listed
+    asked = text(admin_client.get(f"{ADMIN}/accounts/remove-role?membership={role.id}"))
+    assert "It is their last role anywhere" in asked
+    assert "This cannot be undone." in asked
+    assert f'href="{ADMIN}/accounts"' in asked
+    asked = text(admin_client.get(f"{ADMIN}/accounts/deactivate?account={moderator.id}"))
+    assert "The account is deactivated" in asked
+    assert 'name="confirm" value="yes"' in asked
+    db_session.refresh(moderator)
+    assert moderator.is_active and moderator.memberships
 
 
 def test_an_administrator_cannot_remove_their_own_role_through_the_page(

@@ -190,9 +190,11 @@ def invite(page: Page, t: Translate, n: Plural, association: Association) -> str
 
     page.get_by_role("radio", name=t("The organisations chosen below"), exact=True).check()
     chosen = page.get_by_role("group", name=t("Organisations"), exact=True)
+    chosen.locator("summary").click()  # the long list waits behind a disclosure
     chosen.get_by_role("checkbox", name=association.name, exact=True).check()
     page.get_by_role("button", name=t("Invite"), exact=True).click()
-    expect(page).to_have_url(re.compile(r"/rounds/\d+#invitations$"))
+    # Back on the invitations page, with the button that sends them at its top.
+    expect(page).to_have_url(re.compile(r"/rounds/\d+/invitations#send$"))
     expect(status_message(page)).to_have_text(
         n(
             "%(num)d organisation is invited. Send the invitation when you are ready.",
@@ -201,11 +203,14 @@ def invite(page: Page, t: Translate, n: Plural, association: Association) -> str
         )
         % {"num": 1}
     )
-    row = invitations.get_by_role("row").filter(has_text=association.name)
+    row = main(page).get_by_role("row").filter(has_text=association.name)
     expect(row).to_contain_text(t("Not sent"))
     assert_accessible(page)
 
-    invitations.get_by_role("button", name=t("Send the invitations not yet sent")).click()
+    sending = page.get_by_role("region", name=t("Send the invitations"))
+    send = n("Send %(num)d invitation", "Send %(num)d invitations", 1) % {"num": 1}
+    sending.get_by_role("button", name=send, exact=True).click()
+    expect(page).to_have_url(re.compile(r"/rounds/\d+/invitations#send$"))
     expect(status_message(page)).to_have_text(
         n(
             "%(num)d invitation is queued for sending.",

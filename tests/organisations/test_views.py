@@ -207,9 +207,12 @@ def test_deleting_asks_first_then_deletes(
     page = moderator_client.get(url)
     assert "Yes, delete the organisation" in page.get_data(as_text=True)
     assert count(db_session) == 1
-    response = moderator_client.post(
-        url, data={"csrf_token": hidden_fields(page.get_data(as_text=True))["csrf_token"]}
-    )
+    csrf = hidden_fields(page.get_data(as_text=True))["csrf_token"]
+    asked = moderator_client.post(url, data={"csrf_token": csrf})
+    assert asked.status_code == 200  # without the confirmation's field it only asks
+    assert "This cannot be undone." in asked.get_data(as_text=True)
+    assert count(db_session) == 1
+    response = moderator_client.post(url, data={"csrf_token": csrf, "confirm": "yes"})
     assert response.status_code == 303
     assert count(db_session) == 0
     listed = moderator_client.get(response.headers["Location"]).get_data(as_text=True)

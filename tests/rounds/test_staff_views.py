@@ -260,7 +260,7 @@ def test_results_show_a_chart_with_a_table_and_highlighted_texts(
             {scale: value, free: "Mejla kim@example.org"},
         )
     html = text(mod_client.get(f"{BASE}/{open_round.id}/results"))
-    assert "<svg" in html and "<caption>" in html
+    assert "<svg" in html and "<caption id=" in html
     assert "<td>0</td><td>1</td><td>0</td><td>0</td><td>2</td>" in html
     assert "4.00" in html
     assert '<mark class="pii" data-kind="email">kim@example.org' in html
@@ -367,3 +367,54 @@ def test_the_invitation_table_says_what_happened_to_each_mail(
     assert (
         'E-mail: Failed: <span lang="en">SMTPRecipientsRefused: 550 5.1.1 No such mailbox' in table
     )
+
+
+def test_deleting_a_draft_round_asks_first_and_only_the_confirmation_deletes(
+    mod_client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    draft = InputRoundFactory(municipality_id=demo.id)
+    QuestionFactory(round=draft, position=1)
+    url = f"{BASE}/{draft.id}/delete"
+    assert f'href="{url}"' in text(mod_client.get(f"{BASE}/{draft.id}"))
+    asked = mod_client.get(url)
+    assert asked.status_code == 200
+    assert "The round and its 1 question are deleted." in text(asked)
+    assert "This cannot be undone." in text(asked)
+    assert post(mod_client, url).status_code == 200  # a bare POST only asks again
+    assert db_session.get(InputRound, draft.id) is not None
+    response = post(mod_client, url, {"confirm": "yes"})
+    assert response.status_code == 303
+    assert db_session.scalars(select(InputRound).filter_by(id=draft.id)).first() is None
+
+
+def test_a_published_round_offers_no_deletion(
+    mod_client: FlaskClient, db_session: Session, open_round: InputRound
+) -> None:
+    asked = text(mod_client.get(f"{BASE}/{open_round.id}/delete"))
+    assert "A published round cannot be deleted" in asked
+    assert 'name="confirm"' not in asked
+    response = post(mod_client, f"{BASE}/{open_round.id}/delete", {"confirm": "yes"})
+    assert response.status_code == 303
+    assert db_session.get(InputRound, open_round.id) is not None
+
+
+def test_inviting_returns_to_a_page_that_sends_them_at_its_top(
+    mod_client: FlaskClient, db_session: Session, demo: Municipality, open_round: InputRound
+) -> None:
+    OrganisationFactory(municipality_id=demo.id, name="Affären")
+    OrganisationFactory(municipality_id=demo.id, name="Kiosken")
+    OrganisationFactory(municipality_id=demo.id, name="Utan adress", contact_email=None)
+    url = f"{BASE}/{open_round.id}/invitations"
+    invited = post(mod_client, url, {"who": "all"})
+    assert invited.headers["Location"].endswith(f"{url}#send")
+    page = text(mod_client.get(url))
+    assert page.index("Send 2 invitations") < page.index("Invite organisations</h2>")
+    assert "1 invited organisation has no e-mail address" in page
+    overview = text(mod_client.get(f"{BASE}/{open_round.id}"))
+    assert overview.index("Send 2 invitations") < overview.index('id="questions-heading"')
+    sent = post(mod_client, f"{url}/send", {"back": "invitations"})
+    assert sent.headers["Location"].endswith(f"{url}#send")
+    page = text(mod_client.get(sent.headers["Location"]))
+    assert "2 invitations are queued for sending." in page
+    assert "No invitations are waiting to be sent." in page
+    assert len(db_session.scalars(select(OutboxMessage)).all()) == 2
