@@ -31,10 +31,13 @@ from tests.helpers import make_settings, migrated_app
 
 
 def _counts(session: Session) -> dict[str, int]:
-    return {
-        model.__name__: session.scalar(select(func.count()).select_from(model)) or 0
-        for model in (Municipality, Category, Place, Pledge, Commitment, Initiative)
-    }
+    """Rows of the demo municipality (other tests may have left municipalities of their own)."""
+    demo = select(Municipality.id).where(Municipality.slug == "falkoping").scalar_subquery()
+    counts = {"Municipality": session.scalar(select(func.count()).where(Municipality.id == demo))}
+    for model in (Category, Place, Pledge, Commitment, Initiative):
+        query = select(func.count()).select_from(model).where(model.municipality_id == demo)
+        counts[model.__name__] = session.scalar(query) or 0
+    return {name: count or 0 for name, count in counts.items()}
 
 
 def test_loading_the_demo_twice_changes_nothing(db_session: Session) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, redirect, request, url_for
 from werkzeug import Response
 
 from dialogue.accounts import administration
@@ -91,6 +91,8 @@ def _confirmed() -> bool:
 
 @admin_required
 def remove_role() -> Response:
+    if request.method == "GET" and "membership" not in request.args:
+        return redirect(url_for(".account_list"), code=303)  # choose someone there first
     membership_id = _posted_id("membership")
     if not _confirmed():
         try:
@@ -111,6 +113,8 @@ def remove_role() -> Response:
 
 @admin_required
 def deactivate_account() -> Response:
+    if request.method == "GET" and "account" not in request.args:
+        return redirect(url_for(".account_list"), code=303)  # choose someone there first
     account_id = _posted_id("account")
     if not _confirmed():
         try:

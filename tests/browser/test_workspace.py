@@ -85,7 +85,7 @@ def send_feedback(page: Page, live_server: LiveServer, t: Translate, text: str, 
 
 def read_case(page: Page, live_server: LiveServer, t: Translate, code: str) -> None:
     page.goto(live_server(f"/{MUNICIPALITY}/case"))
-    page.get_by_label(t("Your code"), exact=True).fill(code)
+    page.get_by_label(t("Your receipt code"), exact=True).fill(code)
     page.get_by_role("button", name=t("Open the case")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         t("Your case %(reference)s") % {"reference": ""}
