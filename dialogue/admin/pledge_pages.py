@@ -102,6 +102,8 @@ def publish_pledge(pledge_id: int) -> Response:
 
 @admin_required
 def close_pledge(pledge_id: int) -> Response:
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return page("admin/pledge_close.html", pledge=_pledge(pledge_id))
     try:
         pledges.close_pledge(db.session, tenant_id(), pledge_id, **acting())
     except InvalidInputError as error:

@@ -129,7 +129,7 @@ ROUTES: list[tuple[str, Callable[..., Response], list[str]]] = [
     ("/admin/pledges/new", pledge_pages.new_pledge, FORM),
     ("/admin/pledges/<int:pledge_id>/edit", pledge_pages.edit_pledge, FORM),
     ("/admin/pledges/<int:pledge_id>/publish", pledge_pages.publish_pledge, POST),
-    ("/admin/pledges/<int:pledge_id>/close", pledge_pages.close_pledge, POST),
+    ("/admin/pledges/<int:pledge_id>/close", pledge_pages.close_pledge, FORM),
     ("/admin/pledges/<int:pledge_id>/delete", pledge_pages.delete_pledge, POST),
     ("/admin/pledges/<int:pledge_id>/commitments/new", pledge_pages.new_commitment, FORM),
     ("/admin/commitments/<int:commitment_id>", pledge_pages.commitment, FORM),

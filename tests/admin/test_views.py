@@ -543,3 +543,25 @@ def test_a_database_fault_keeps_what_was_typed(
     assert 'role="alert"' in html
     assert 'value="Lilla torget"' in html
     assert "Torget vid kyrkan</textarea>" in html
+
+
+def test_closing_a_pledge_asks_first_and_changes_nothing_until_confirmed(
+    admin_client: FlaskClient, db_session: Session, demo: Municipality
+) -> None:
+    draft = complete_draft(demo)
+    draft.status = PledgeStatus.PUBLISHED
+    db_session.commit()
+    url = f"{ADMIN}/pledges/{draft.id}/close"
+
+    asked = admin_client.get(url)
+    assert asked.status_code == 200
+    assert "This cannot be undone." in text(asked)
+    assert 'name="confirm" value="yes"' in text(asked)
+    unconfirmed = post(admin_client, url)
+    assert unconfirmed.status_code == 200
+    db_session.refresh(draft)
+    assert draft.status == PledgeStatus.PUBLISHED
+
+    assert post(admin_client, url, {"confirm": "yes"}).status_code == 303
+    db_session.refresh(draft)
+    assert draft.status == PledgeStatus.CLOSED
