@@ -46,6 +46,8 @@ class DialogueGroup(FlaskGroup):
         try:
             return super().invoke(ctx)
         except (OperationalError, ProgrammingError) as error:
+            if ctx.invoked_subcommand == "db":  # the migrations themselves: their own error
+                raise
             app = ctx.ensure_object(ScriptInfo).load_app()
             with app.app_context():
                 if not is_migrated(db.engine):
