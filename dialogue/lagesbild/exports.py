@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import io
 import json
 import tempfile
@@ -40,6 +41,7 @@ from dialogue.lagesbild.data import Period, Report
 from dialogue.municipalities.models import Municipality
 from dialogue.places.models import Place
 from dialogue.places.services import place_names_of
+from dialogue.rounds.scale import SCALE
 from dialogue.submissions.labels import KIND_LABELS, PART_OF_DAY_LABELS
 from dialogue.submissions.models import Status, Submission
 from dialogue.submissions.personal_data import redact
@@ -50,8 +52,13 @@ BATCH = 1000
 CHUNK = 64 * 1024
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+
 # WGS84 longitude/latitude to SWEREF 99 TM easting/northing, made once (thread-safe).
-TO_SWEREF = pyproj.Transformer.from_crs(4326, 3006, always_xy=True)
+@functools.cache
+def to_sweref() -> pyproj.Transformer:
+    """WGS84 to SWEREF 99 TM, made on the first EST export rather than when the app starts."""
+    return pyproj.Transformer.from_crs(4326, 3006, always_xy=True)
+
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -329,7 +336,7 @@ def _rounds_sheet(sheets: _Sheets, report: Report, locale: str, fallback: str) -
         _("Answered"),
         _("Don't know"),
         _("Mean"),
-        *(str(value) for value in range(1, 6)),
+        *(str(value) for value in SCALE),
     ]
     rows: list[list[Any]] = []
     for result in report.rounds:
@@ -385,7 +392,7 @@ def _date(value: Any) -> dt.date | None:
 
 def sweref99tm(latitude: float, longitude: float) -> tuple[int, int]:
     """WGS84 to SWEREF 99 TM (EPSG:3006): (northing, easting) in whole metres."""
-    easting, northing = TO_SWEREF.transform(longitude, latitude)
+    easting, northing = to_sweref().transform(longitude, latitude)
     return round(northing), round(easting)
 
 

@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from dialogue.db import DbSession, Localized
 from dialogue.errors import NotFoundError
-from dialogue.places.models import Place
 from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus
 
 _PUBLIC = (PledgeStatus.PUBLISHED, PledgeStatus.CLOSED)
@@ -182,9 +181,3 @@ def add_next_draft(session: DbSession, previous: Pledge | None, draft: NextDraft
         )
     session.flush()
     return pledge
-
-
-def list_initiatives_at(session: DbSession, place: Place) -> list[Initiative]:
-    """The initiatives of any pledge linked to ``place``, oldest first."""
-    query = select(Initiative).where(Initiative.places.contains(place)).order_by(Initiative.id)
-    return list(session.scalars(query))

@@ -24,10 +24,6 @@ SCALE_ENDS: dict[QuestionKind, tuple[str, str]] = {
 }
 
 
-def is_scale_value(value: int | None) -> bool:
-    return value in SCALE
-
-
 def end_label(kind: QuestionKind, value: int) -> str | None:
     """The words of a scale's end (its lowest or highest value), None for the values between."""
     ends = SCALE_ENDS.get(kind)

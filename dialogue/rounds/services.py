@@ -25,7 +25,7 @@ from dialogue.db import DbSession, Localized
 from dialogue.errors import InvalidInputError
 from dialogue.i18n import _l
 from dialogue.places.models import Place
-from dialogue.pledges.models import Commitment, Initiative, Pledge, PledgeStatus
+from dialogue.pledges.models import Initiative, Pledge, PledgeStatus
 from dialogue.pledges.services import get_current_pledge
 from dialogue.records import changes, localized_line, localized_text
 from dialogue.rounds import questionnaire, tokens
@@ -359,16 +359,6 @@ def _places(session: DbSession, municipality_id: int, place_ids: Sequence[int]) 
     if len(found) != len(wanted):
         raise InvalidInputError({"places": _l("Choose places from the list.")})
     return [found[i] for i in wanted]
-
-
-def commitments_of(session: DbSession, pledge_id: int) -> list[Commitment]:
-    return list(
-        session.scalars(
-            select(Commitment)
-            .where(Commitment.pledge_id == pledge_id)
-            .order_by(Commitment.position)
-        )
-    )
 
 
 def _audit_values(input_round: InputRound) -> dict[str, Any]:
