@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from dialogue.cache import ProcessCache, TTLCache
 from dialogue.config import current_settings
-from dialogue.errors import DatabaseUnavailableError, InvalidInputError, database_fault_status
+from dialogue.errors import InvalidInputError
 from dialogue.extensions import csrf, db
 from dialogue.i18n import LANGUAGE_FIELD, apply_language_switch, current_locale
 from dialogue.intake import receipt_display
@@ -54,7 +54,7 @@ def _form(**kwargs: Any) -> SubmissionForm:
 
 def _shown(form: SubmissionForm) -> FormPage:
     """The form page, shown again as typed if saving it fails."""
-    return FormPage("intake/form.html", form, language_form="intake-form")
+    return FormPage("intake/form.html", form, what="submission", language_form="intake-form")
 
 
 @bp.get("/submit")
@@ -141,10 +141,7 @@ def create() -> Response:
     except InvalidInputError as error:
         form.add_errors(error)
         return shown.render(422)
-    except (DatabaseUnavailableError, DBAPIError) as error:
-        db.session.rollback()
-        # Refused, but what the person wrote stays in the form; the log says why, not what.
-        return shown.render(database_fault_status(error, "submission"), unavailable=True)
+    # A database fault reaches the error handler, which shows ``shown`` again as typed (503).
     return _render_receipt(receipt, token, is_new=not receipt.is_repeat)
 
 

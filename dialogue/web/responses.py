@@ -57,9 +57,12 @@ class FormPage:
     handler renders it with ``unavailable=True`` and the fault's status instead of an error page.
     """
 
-    def __init__(self, template: str, form: Any, **context: Any) -> None:
+    def __init__(
+        self, template: str, form: Any, *, what: str | None = None, **context: Any
+    ) -> None:
         self.template = template
         self.form = form
+        self.what = what  # names the refused write in the log; the endpoint by default
         self.context = context
         g.form_page = self
 
@@ -70,7 +73,7 @@ class FormPage:
 
     def fault(self, error: Exception) -> Response:
         """A database fault while saving: the form again as typed, then the rollback."""
-        status = database_fault_status(error, request.endpoint or "form")
+        status = database_fault_status(error, self.what or request.endpoint or "form")
         # Render from what is loaded before rolling back, which would expire it.
         response = self.render(status, unavailable=True)
         db.session.rollback()
