@@ -48,14 +48,22 @@ def get_pledge_page(
         pledge_id = current.id
     pledge = get_pledge(session, municipality_id, pledge_id)
     others = [p for p in list_public_pledges(session, municipality_id) if p.id != pledge.id]
-    figures = PUBLIC_FIGURES.get().get(
-        f"{municipality_id}:{pledge.id}",
-        lambda: public.pledge_report(session, municipality_id, pledge, today),
-    )
+    figures = public_figures(session, municipality_id, pledge, today)
     return PledgePage(
         pledge=pledge,
         other_pledges=others,
         figures=figures,
         you_said=public.you_said_we_do(pledge, figures) if figures else None,
         basis=public.get_basis(session, pledge),
+    )
+
+
+def public_figures(
+    session: DbSession, municipality_id: int, pledge: Pledge, today: dt.date
+) -> PublicReport | None:
+    """The pledge's suppressed public figures so far, computed at most once per cache period
+    for the pledge page and the place pages alike."""
+    return PUBLIC_FIGURES.get().get(
+        f"{municipality_id}:{pledge.id}",
+        lambda: public.pledge_report(session, municipality_id, pledge, today),
     )

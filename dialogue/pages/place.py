@@ -15,18 +15,15 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from dialogue.cache import ProcessCache, TTLCache
 from dialogue.db import DbSession, Localized
-from dialogue.lagesbild import public
 from dialogue.lagesbild.data import Dimension, Period
 from dialogue.lagesbild.suppression import PublicCount, PublicReport
+from dialogue.pages.municipality import public_figures
 from dialogue.places.models import Place
 from dialogue.places.services import get_place
 from dialogue.pledges.models import Initiative, Pledge, PledgeStatus
 from dialogue.pledges.services import get_current_pledge
 
-# The public figures of a pledge's period, computed at most once per cache period.
-PLACE_FIGURES = ProcessCache("place_figures", TTLCache[PublicReport | None])
 _PUBLIC = (PledgeStatus.PUBLISHED, PledgeStatus.CLOSED)
 
 
@@ -78,14 +75,7 @@ def get_place_page(
         session.scalars(select(Place).where(Place.parent_id == place.id).order_by(Place.name))
     )
     pledge = get_current_pledge(session, municipality_id, today)
-    report = (
-        PLACE_FIGURES.get().get(
-            f"{municipality_id}:{pledge.id}:{today.isoformat()}",
-            lambda: public.pledge_report(session, municipality_id, pledge, today),
-        )
-        if pledge is not None
-        else None
-    )
+    report = public_figures(session, municipality_id, pledge, today) if pledge else None
     initiatives = _public_initiatives_at(session, [place.id, *(child.id for child in children)])
     current = tuple(i for i in initiatives if pledge is not None and i.pledge_id == pledge.id)
     return PlacePage(

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from dialogue.lagesbild import public
 from dialogue.lagesbild.data import Dimension
 from dialogue.models import Municipality, Status
-from dialogue.pages.place import PLACE_FIGURES, get_place_page
+from dialogue.pages.municipality import PUBLIC_FIGURES
+from dialogue.pages.place import get_place_page
 from dialogue.pledges.models import Initiative, PledgeStatus
 from tests.factories import (
     CategoryFactory,
@@ -70,7 +71,7 @@ def test_a_place_shows_the_public_pledges_initiatives_there_and_below(
 ) -> None:
     municipality, _ids = _estate(db_session)
     with app.app_context():
-        PLACE_FIGURES.get().clear()
+        PUBLIC_FIGURES.get().clear()
         page = get_place_page(db_session, municipality.id, "torget", TODAY)
     assert [i.name["sv"] for i in page.initiatives] == ["Trygg på torget"]
     assert page.earlier_initiatives == ()  # the draft's initiative is never public
@@ -83,7 +84,7 @@ def test_a_places_figures_are_those_of_the_suppressed_public_report(
 ) -> None:
     municipality, ids = _estate(db_session)
     with app.app_context():
-        PLACE_FIGURES.get().clear()
+        PUBLIC_FIGURES.get().clear()
         page = get_place_page(db_session, municipality.id, "torget", TODAY)
         pledge = page.pledge
         assert pledge is not None and pledge.id == ids["pledge"]
