@@ -17,8 +17,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from dialogue import create_app
 from dialogue.accounts.models import Role
-from dialogue.accounts.services import NewAccount, create_account, password_link_token
+from dialogue.accounts.services import NewAccount, create_account
 from dialogue.accounts.sessions import purge_sessions
+from dialogue.accounts.workspace import set_password_link
 from dialogue.catalogues import SOURCE_LOCALE, compile_all, extract, update
 from dialogue.config import current_settings
 from dialogue.db import utcnow
@@ -31,7 +32,6 @@ from dialogue.demo.services import (
 )
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
-from dialogue.keys import current_keys
 from dialogue.municipalities.models import Municipality, PoliceArea
 from dialogue.outbox.cli import outbox
 from dialogue.resources import resource_path
@@ -117,9 +117,7 @@ def accounts_create(  # noqa: PLR0917 (click passes every option)
         raise click.ClickException(messages) from error
     click.echo(f"Created {account.email} ({role}).")
     if password is None:
-        token = password_link_token(current_keys().account_link, account)
-        link = external_url("accounts.set_password", token=token)
-        click.echo(f"Set the password within three days: {link}")
+        click.echo(f"Set the password within three days: {set_password_link(account)}")
 
 
 def _id_by_slug(session: Any, model: Any, slug: str | None, option: str) -> int | None:
@@ -179,10 +177,8 @@ def demo_admin(email: str) -> None:
     if municipality is None:
         raise click.ClickException("There is no demo yet. Run `dialogue demo load` first.")
     account = ensure_demo_administrator(db.session, municipality, email)
-    token = password_link_token(current_keys().account_link, account)
-    link = external_url("accounts.set_password", token=token)
     click.echo(f"Sign in to the staff workspace as {account.email}, administrator of the demo.")
-    click.echo(f"Set its password within three days: {link}")
+    click.echo(f"Set its password within three days: {set_password_link(account)}")
     click.echo(f"Then sign in at {external_url('accounts.login')}")
 
 

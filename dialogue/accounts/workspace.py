@@ -32,7 +32,7 @@ from werkzeug import Response
 from dialogue.accounts.access import Scope, load_scope
 from dialogue.accounts.context import Context
 from dialogue.accounts.models import Account
-from dialogue.accounts.services import get_signed_in_account
+from dialogue.accounts.services import get_signed_in_account, password_link_token
 from dialogue.accounts.sessions import NO_SESSION, SessionCheck, SessionState, touch_session
 from dialogue.config import current_settings
 from dialogue.db import utcnow
@@ -274,3 +274,9 @@ def context() -> Context:
         locale=current_locale(),
         link=external_url,
     )
+
+
+def set_password_link(account: Account) -> str:
+    """The one-time link on the public URL where ``account`` sets its password (three days)."""
+    token = password_link_token(current_keys().account_link, account)
+    return external_url("accounts.set_password", token=token)

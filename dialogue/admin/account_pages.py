@@ -7,22 +7,20 @@ from werkzeug import Response
 
 from dialogue.accounts import administration
 from dialogue.accounts.models import Account, Role
-from dialogue.accounts.services import password_link_token
 from dialogue.accounts.workspace import (
     acting,
     admin_required,
     current_account,
     current_scope,
+    set_password_link,
     tenant_id,
 )
 from dialogue.admin.forms import AddAccountForm, NewAccountForm
 from dialogue.errors import InvalidInputError
 from dialogue.extensions import db
 from dialogue.i18n import _
-from dialogue.keys import current_keys
 from dialogue.web.inputs import parse_id
 from dialogue.web.responses import FormPage, done, page, refused
-from dialogue.web.urls import external_url
 
 
 def _posted_id(name: str) -> int:
@@ -58,9 +56,7 @@ def new_account() -> Response:
 
 def _show_link(account: Account) -> Response:
     """The set-password link, shown this once and never stored: the new person's first step."""
-    token = password_link_token(current_keys().account_link, account)
-    link = external_url("accounts.set_password", token=token)
-    return page("admin/account_created.html", account=account, link=link)
+    return page("admin/account_created.html", account=account, link=set_password_link(account))
 
 
 @admin_required
